@@ -1,0 +1,37 @@
+# Two commands: `make run` and `make test`. Both build .venv from pinned versions first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck bench sea-lanes clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,plot]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p out
+	$(BIN)/corridor compare Shanghai Belgrade --map out/shanghai-belgrade.html
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/route.py
+
+# Recompute src/corridor/data/sea_lanes.csv from the searoute maritime network.
+sea-lanes: $(STAMP)
+	$(BIN)/python -m corridor.network.sea
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,179 @@
+"""Read the network's data files and reject a broken file whole.
+
+The data directory holds one CSV per record type (``places.csv``, ``links.csv`` …), the sources
+they cite (``sources.csv``) and the maritime paths computed by :mod:`corridor.network.sea`
+(``sea_lanes.geojson``). :func:`load_network` validates every row, then checks that the files
+agree with each other (links join known places, every figure cites a known source …). Problems
+are collected across all files and raised together as one :class:`~corridor.errors.DataFileError`
+naming file, line and field, so a user fixes their copy in one pass; a network is returned only
+when everything is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from corridor import settings
+from corridor.errors import DataFileError, Problem
+from corridor.network.checks import check_network
+from corridor.network.model import (
+    CargoType,
+    EmissionFactor,
+    Link,
+    Network,
+    NodeTime,
+    Place,
+    Rate,
+    SeaLane,
+    Source,
+)
+from corridor.network.resolve import resolve_links
+
+R = TypeVar("R", bound=BaseModel)
+
+# CSV column → model field, where they differ.
+_RENAMES: dict[str, dict[str, str]] = {"links.csv": {"from": "from_id", "to": "to_id"}}
+# Fields written in a cell as a ';'-separated list.
+_LIST_FIELDS = {"aliases", "passages"}
+
+
+def load_network(data_dir: str | Path | None = None) -> Network:
+    """Load and validate a network from a data directory.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        A directory with the files listed in :data:`corridor.settings.DATA_FILES`. Defaults to
+        :func:`corridor.settings.data_dir` (the data shipped inside the package, unless the
+        ``CORRIDOR_DATA`` environment variable points elsewhere).
+
+    Returns
+    -------
+    Network
+        Links come back *resolved*: blank distances, speeds and tariffs are filled from the sea
+        lanes and ``rates.csv``, each with the source it was derived from.
+
+    Raises
+    ------
+    DataFileError
+        If any file is missing or malformed, or the files contradict each other.
+    """
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
+    problems: list[Problem] = []
+    sources = {s.id: s for _, s in _read(root, "sources.csv", Source, problems)}
+    places_rows = _read(root, "places.csv", Place, problems)
+    link_rows = _read(root, "links.csv", Link, problems)
+    node_rows = _read(root, "node_times.csv", NodeTime, problems)
+    rates = [r for _, r in _read(root, "rates.csv", Rate, problems)]
+    factors = {f.vehicle: f for _, f in _read(root, "emission_factors.csv", EmissionFactor, problems)}
+    cargo = {c.id: c for _, c in _read(root, "cargo.csv", CargoType, problems)}
+    lanes = _read_sea_lanes(root / "sea_lanes.geojson", problems)
+    if problems:
+        raise DataFileError(problems)
+
+    network = Network(
+        places={p.id: p for _, p in places_rows},
+        links=tuple(link for _, link in link_rows),
+        node_times=tuple(n for _, n in node_rows),
+        rates=tuple(rates),
+        emission_factors=factors,
+        cargo_types=cargo,
+        sources=sources,
+        sea_lanes=lanes,
+        data_dir=str(root),
+    )
+    lines = {
+        "places.csv": [line for line, _ in places_rows],
+        "links.csv": [line for line, _ in link_rows],
+        "node_times.csv": [line for line, _ in node_rows],
+    }
+    problems = check_network(network, lines)
+    if problems:
+        raise DataFileError(problems)
+    resolved, problems = resolve_links(network, lines["links.csv"])
+    if problems:
+        raise DataFileError(problems)
+    return Network(**{**network.__dict__, "links": resolved})
+
+
+def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> list[tuple[int, R]]:
+    """Validate every row of one CSV file; return ``(line, record)`` pairs."""
+    path = root / name
+    if not path.is_file():
+        problems.append(Problem(name, 0, "", f"file not found in {root}"))
+        return []
+    rename = _RENAMES.get(name, {})
+    rows: list[tuple[int, R]] = []
+    for line, raw in _rows(path, problems):
+        values = {rename.get(k, k): _cell(rename.get(k, k), v) for k, v in raw.items()}
+        try:
+            rows.append((line, model.model_validate({k: v for k, v in values.items() if v != ""})))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else ""
+                inverse = {v: k for k, v in rename.items()}
+                problems.append(Problem(name, line, inverse.get(field, field), _short(err)))
+    return rows
+
+
+def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line number, row)`` with the line number an editor shows; blank lines are skipped."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        if len(set(header)) != len(header):
+            problems.append(Problem(path.name, 1, "", f"duplicate column in header {header}"))
+        for row in reader:
+            if None in row:
+                problems.append(Problem(path.name, reader.line_num, "", "more cells than columns"))
+            elif any(v is None for v in row.values()):
+                problems.append(Problem(path.name, reader.line_num, "", "fewer cells than columns"))
+            else:
+                yield reader.line_num, row
+
+
+def _cell(field: str, value: str | None) -> Any:
+    if value is None:
+        return ""
+    value = value.strip()
+    if field in _LIST_FIELDS:
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def _short(err: Any) -> str:
+    got = err.get("input")
+    shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
+    return f"{err['msg']}{shown}"
+
+
+def _read_sea_lanes(path: Path, problems: list[Problem]) -> dict[tuple[str, str, str], SeaLane]:
+    if not path.is_file():
+        problems.append(Problem(path.name, 0, "", "file not found (run `make sea-lanes`)"))
+        return {}
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        lanes = [_lane(feature) for feature in features]
+    except (ValueError, KeyError, TypeError) as exc:
+        problems.append(Problem(path.name, 0, "", f"not a sea-lane FeatureCollection: {exc}"))
+        return {}
+    return {(lane.from_id, lane.to_id, lane.sea_route): lane for lane in lanes}
+
+
+def _lane(feature: dict[str, Any]) -> SeaLane:
+    props = feature["properties"]
+    coords: Callable[[list[float]], tuple[float, float]] = lambda c: (float(c[0]), float(c[1]))
+    return SeaLane(
+        from_id=props["from"],
+        to_id=props["to"],
+        sea_route=props["sea_route"],
+        distance_km=float(props["distance_km"]),
+        passages=tuple(props["passages"]),
+        coordinates=tuple(coords(c) for c in feature["geometry"]["coordinates"]),
+    )

@@ -1,0 +1,223 @@
+"""Typed records of the freight network.
+
+Each class mirrors one data file in ``corridor/data`` (one row = one record). The records are
+frozen pydantic models: the loader validates every row against them, and the rest of Corridor
+treats them as plain, immutable values.
+
+Every figure carries a *source*: a source id from ``sources.csv`` (``S63``, several joined by
+``;``), ``searoute`` for distances computed on the maritime network, ``derived: …`` for a value
+computed from other sourced figures, or ``estimate: …`` with a one-line reasoning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Mode = Literal["rail", "road", "ferry", "sea", "air"]
+"""How a leg moves: ``ferry`` rolls wagons or trucks aboard, ``sea`` lifts containers aboard."""
+
+WATER_MODES: frozenset[str] = frozenset({"ferry", "sea"})
+PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge_change", "airport"]
+CrossingKind = Literal["border", "gauge-change", "transshipment", "port"]
+Status = Literal["operating", "planned"]
+SeaRoute = Literal["suez", "cape", "direct"]
+GAUGES = (1435, 1520)
+"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey) and Russian (1520 space)."""
+
+CORRIDOR_TAGS: dict[str, str] = {
+    "air": "Air",
+    "trans-afghan": "Trans-Afghan",
+    "north-south": "North–South",
+    "middle": "Middle",
+    "northern": "Northern",
+    "sea-suez": "Sea-Suez",
+    "sea-cape": "Sea-Cape",
+}
+"""Corridor tag used in ``links.csv`` → display name, in the order that classifies a route.
+
+A link tagged with a corridor is what sets that corridor apart (the Caspian ferry, the
+Russian main line, the deep-sea lane); untagged links are shared by every corridor.
+"""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Record):
+    """A publication that figures in the data cite by ``id``."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    citation: str = Field(min_length=3)
+    url: str = ""
+    date: str = ""
+    grade: Literal["A", "B", "C", "D", ""] = ""
+
+
+class Place(_Record):
+    """A node: terminal, port, dry port, border station, gauge-change point or airport."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    name_ru: str = ""
+    name_local: str = ""
+    locode: str | None = Field(default=None, pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    kind: PlaceKind
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    reefer: bool = False
+    aliases: tuple[str, ...] = ()
+    coord_source: str = Field(min_length=1)
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a user may type for this place."""
+        extra = (self.name_ru, self.name_local, self.locode or "", self.id)
+        return tuple(n for n in (self.name, *extra, *self.aliases) if n)
+
+
+class Link(_Record):
+    """An edge between two places, served by one mode.
+
+    Blank figures are filled by :func:`corridor.network.resolve.resolve_links`: sea and ferry
+    distances from the embedded sea lanes, speeds and tariffs from ``rates.csv``.
+    """
+
+    from_id: str
+    to_id: str
+    mode: Mode
+    vehicle: str = Field(min_length=1)
+    gauge: int | None = None
+    distance_km: float | None = Field(default=None, gt=0)
+    distance_source: str = ""
+    speed_kmh: float | None = Field(default=None, gt=0)
+    time_h: float | None = Field(default=None, gt=0)
+    time_source: str = ""
+    tariff_teu_usd: float | None = Field(default=None, ge=0)
+    tariff_feu_usd: float | None = Field(default=None, ge=0)
+    tariff_source: str = ""
+    capacity: float | None = Field(default=None, gt=0)
+    capacity_unit: str = ""
+    capacity_source: str = ""
+    frequency_per_week: float | None = Field(default=None, gt=0)
+    frequency_source: str = ""
+    status: Status = "operating"
+    corridor: str = ""
+    reefer: bool = True
+    sea_route: SeaRoute | None = None
+    passages: tuple[str, ...] = ()
+    bidirectional: bool = True
+    notes: str = ""
+
+    @field_validator("gauge")
+    @classmethod
+    def _known_gauge(cls, value: int | None) -> int | None:
+        if value is not None and value not in GAUGES:
+            raise ValueError(f"gauge must be one of {GAUGES} mm")
+        return value
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: ``from-to-mode`` (plus the sea route when there is one)."""
+        via = f"-{self.sea_route}" if self.sea_route else ""
+        return f"{self.from_id}-{self.to_id}-{self.mode}{via}"
+
+    def reversed(self) -> Link:
+        """The same link travelled the other way."""
+        return self.model_copy(update={"from_id": self.to_id, "to_id": self.from_id})
+
+
+class NodeTime(_Record):
+    """Time and cost a container spends at a place playing one role (dwell).
+
+    ``place`` ``*`` gives the default for places without a row of their own. ``from_country``
+    and ``to_country`` make a border row apply in one direction only.
+    """
+
+    place: str
+    kind: CrossingKind
+    from_country: str = ""
+    to_country: str = ""
+    time_h: float = Field(ge=0)
+    time_source: str = Field(min_length=1)
+    cost_teu_usd: float = Field(ge=0)
+    cost_feu_usd: float = Field(ge=0)
+    cost_source: str = Field(min_length=1)
+
+
+class Rate(_Record):
+    """Default commercial speed and per-kilometre tariff of a mode in a country (``*``: any)."""
+
+    mode: Mode
+    country: str = Field(pattern=r"^([A-Z]{2}|\*)$")
+    speed_kmh: float = Field(gt=0)
+    speed_source: str = Field(min_length=1)
+    usd_per_teu_km: float = Field(ge=0)
+    usd_per_feu_km: float = Field(ge=0)
+    tariff_source: str = Field(min_length=1)
+
+
+class EmissionFactor(_Record):
+    """GLEC / ISO 14083 emission intensity of a vehicle type, g CO2e per tonne-km."""
+
+    vehicle: str
+    mode: Mode
+    wtw_g_per_tkm: float = Field(gt=0)
+    ttw_g_per_tkm: float = Field(ge=0)
+    source: str = Field(min_length=1)
+    notes: str = ""
+
+
+class CargoType(_Record):
+    """A unit of cargo a shipper books: 20ft, 40ft or 40ft reefer container."""
+
+    id: str
+    teu: int = Field(ge=1, le=2)
+    cargo_tonnes: float = Field(gt=0)
+    tonnes_source: str = Field(min_length=1)
+    reefer: bool = False
+    tariff_multiplier: float = Field(default=1.0, gt=0)
+    tariff_multiplier_source: str = Field(min_length=1)
+    emission_multiplier: float = Field(default=1.0, gt=0)
+    emission_multiplier_source: str = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _known_id(cls, value: str) -> str:
+        if not value:
+            raise ValueError("cargo id must not be empty")
+        return value
+
+
+@dataclass(frozen=True)
+class SeaLane:
+    """A maritime path between two ports, computed once on the searoute network."""
+
+    from_id: str
+    to_id: str
+    sea_route: SeaRoute
+    distance_km: float
+    passages: tuple[str, ...]
+    coordinates: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    """The whole freight network, as loaded and validated from one data directory."""
+
+    places: dict[str, Place]
+    links: tuple[Link, ...]
+    node_times: tuple[NodeTime, ...]
+    rates: tuple[Rate, ...]
+    emission_factors: dict[str, EmissionFactor]
+    cargo_types: dict[str, CargoType]
+    sources: dict[str, Source]
+    sea_lanes: dict[tuple[str, str, str], SeaLane] = field(default_factory=dict)
+    data_dir: str = ""
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id (``KeyError`` if absent)."""
+        return self.places[place_id]

@@ -1,0 +1,101 @@
+"""Fill the figures a link leaves blank, recording where each one came from.
+
+* Sea and ferry distances come from the sea lanes computed on the searoute network.
+* Air distances are great-circle distances between the two airports.
+* A missing running time is distance / speed, the speed taken from ``rates.csv``.
+* A missing tariff is distance × the per-kilometre rate of the mode in the country.
+
+The derived figure's source says so (``derived: …``) and names the sources it rests on, so
+every number a route reports stays traceable.
+"""
+
+from __future__ import annotations
+
+import math
+
+from corridor.errors import Problem
+from corridor.network.model import WATER_MODES, Link, Network, Rate, SeaLane
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance between two WGS84 points, in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def find_lane(network: Network, link: Link) -> SeaLane | None:
+    """The sea lane a water link sails, looked up in either direction."""
+    route = link.sea_route or "direct"
+    return network.sea_lanes.get((link.from_id, link.to_id, route)) or network.sea_lanes.get(
+        (link.to_id, link.from_id, route)
+    )
+
+
+def find_rate(network: Network, mode: str, country: str) -> Rate | None:
+    """The rate row for a mode in a country, falling back to the ``*`` row of the mode."""
+    exact = [r for r in network.rates if r.mode == mode and r.country == country]
+    fallback = [r for r in network.rates if r.mode == mode and r.country == "*"]
+    return (exact or fallback or [None])[0]
+
+
+def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...], list[Problem]]:
+    """Return the links with distance, running time and tariffs all filled in."""
+    resolved: list[Link] = []
+    problems: list[Problem] = []
+    for line, link in zip(lines, network.links, strict=True):
+        try:
+            resolved.append(_resolve(network, link))
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            problems.append(Problem("links.csv", line, field, message))
+    return tuple(resolved), problems
+
+
+def _resolve(network: Network, link: Link) -> Link:
+    update = _distance(network, link)
+    distance = update.get("distance_km", link.distance_km)
+    assert distance is not None
+    country = network.places[link.from_id].country
+    rate = find_rate(network, link.mode, country)
+    if link.time_h is None:
+        speed, why = _speed(link, rate)
+        update["time_h"] = distance / speed
+        update["time_source"] = f"derived: {distance:.0f} km at {speed:g} km/h ({why})"
+    if link.tariff_teu_usd is None:
+        if rate is None:
+            raise ValueError(f"tariff_teu_usd: no tariff given and rates.csv has no {link.mode} rate")
+        update["tariff_teu_usd"] = distance * rate.usd_per_teu_km
+        update["tariff_feu_usd"] = distance * rate.usd_per_feu_km
+        update["tariff_source"] = (
+            f"derived: {distance:.0f} km × {rate.usd_per_teu_km:g}/{rate.usd_per_feu_km:g} USD per "
+            f"TEU/FEU-km ({link.mode} {rate.country} rate: {rate.tariff_source})"
+        )
+    return link.model_copy(update=update)
+
+
+def _distance(network: Network, link: Link) -> dict[str, object]:
+    if link.mode in WATER_MODES:
+        lane = find_lane(network, link)
+        if lane is None:
+            raise ValueError(
+                f"sea_route: no {link.sea_route} sea lane {link.from_id}–{link.to_id} in "
+                "sea_lanes.geojson (run `make sea-lanes`)"
+            )
+        return {"distance_km": lane.distance_km, "distance_source": "searoute", "passages": lane.passages}
+    if link.distance_km is None:  # air: the checks allow only this mode to omit it
+        a, b = network.places[link.from_id], network.places[link.to_id]
+        km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        return {"distance_km": km, "distance_source": "derived: great-circle distance between the airports"}
+    return {}
+
+
+def _speed(link: Link, rate: Rate | None) -> tuple[float, str]:
+    if link.speed_kmh is not None:
+        return link.speed_kmh, link.time_source
+    if rate is None:
+        raise ValueError(f"time_h: no time or speed given and rates.csv has no {link.mode} rate")
+    return rate.speed_kmh, f"{link.mode} {rate.country} speed: {rate.speed_source}"

@@ -1,0 +1,218 @@
+"""Routes as a shipper reads them: legs, crossings and totals, convertible to tables and maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corridor.network.model import CORRIDOR_TAGS
+from corridor.network.resolve import find_lane
+from corridor.routing.graph import Event, SearchGraph
+from corridor.routing.pareto import ParetoPath
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One link of a route: a train, truck, ferry, ship or flight between two places."""
+
+    origin: str
+    destination: str
+    mode: str
+    distance_km: float
+    wait_h: float
+    time_h: float
+    cost_usd: float
+    co2e_kg: float
+    co2e_ttw_kg: float
+    corridor: str
+    coordinates: tuple[tuple[float, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The leg as in the JSON output (``from``, ``to`` … see the README)."""
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "mode": self.mode,
+            "distance_km": round(self.distance_km, 1),
+            "time_h": round(self.time_h, 2),
+            "wait_h": round(self.wait_h, 2),
+            "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Time and cost spent at a place: a border, gauge change, transshipment or port call."""
+
+    place: str
+    kind: str
+    time_h: float
+    cost_usd: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The crossing as in the JSON output."""
+        return {"place": self.place, "kind": self.kind, "time_h": round(self.time_h, 2), "cost_usd": round(self.cost_usd, 2)}
+
+
+@dataclass(frozen=True)
+class Route:
+    """A door-to-door route with its itinerary and totals."""
+
+    origin: str
+    destination: str
+    corridor: str
+    cargo: str
+    legs: tuple[Leg, ...]
+    crossings: tuple[Crossing, ...]
+    transshipments: int
+    cargo_tonnes: float
+    teu: int
+    places: tuple[str, ...] = field(default=())
+
+    @property
+    def total_time_h(self) -> float:
+        """Door-to-door hours: legs (waiting + running) and time at places."""
+        return sum(leg.time_h for leg in self.legs) + sum(c.time_h for c in self.crossings)
+
+    @property
+    def total_time_days(self) -> float:
+        """Door-to-door days."""
+        return self.total_time_h / 24
+
+    @property
+    def total_cost_usd(self) -> float:
+        """Tariffs of the legs plus charges at places."""
+        return sum(leg.cost_usd for leg in self.legs) + sum(c.cost_usd for c in self.crossings)
+
+    @property
+    def co2e_kg(self) -> float:
+        """Well-to-wheel emissions of moving the cargo unit."""
+        return sum(leg.co2e_kg for leg in self.legs)
+
+    @property
+    def co2e_ttw_kg(self) -> float:
+        """Tank-to-wheel emissions."""
+        return sum(leg.co2e_ttw_kg for leg in self.legs)
+
+    @property
+    def distance_km(self) -> float:
+        """Length of all legs."""
+        return sum(leg.distance_km for leg in self.legs)
+
+    def time_by(self, kind: str) -> float:
+        """Hours spent at places of one crossing kind (``border``, ``port`` …)."""
+        return sum(c.time_h for c in self.crossings if c.kind == kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The route as in the JSON output; keys are documented in the README and kept stable."""
+        return {
+            "corridor": self.corridor,
+            "total_time_h": round(self.total_time_h, 2),
+            "total_cost_usd": round(self.total_cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "co2e_kg_per_teu": round(self.co2e_kg / self.teu, 2),
+            "co2e_kg_per_tonne": round(self.co2e_kg / self.cargo_tonnes, 2),
+            "distance_km": round(self.distance_km, 1),
+            "transshipments": self.transshipments,
+            "legs": [leg.to_dict() for leg in self.legs],
+            "crossings": [c.to_dict() for c in self.crossings],
+        }
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per leg, then one per crossing (``kind`` says which)."""
+        import pandas as pd
+
+        rows = [{"kind": "leg", **leg.to_dict()} for leg in self.legs]
+        rows += [{"kind": c.kind, "from": c.place, "to": c.place, **c.to_dict()} for c in self.crossings]
+        frame = pd.DataFrame(rows)
+        return frame.drop(columns=["place"], errors="ignore")
+
+    def to_geojson(self) -> dict[str, Any]:
+        """A FeatureCollection: one LineString per leg, properties as in :meth:`Leg.to_dict`."""
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [list(c) for c in leg.coordinates]},
+                "properties": {**leg.to_dict(), "corridor": self.corridor},
+            }
+            for leg in self.legs
+        ]
+        return {"type": "FeatureCollection", "features": features, "properties": _summary(self)}
+
+
+def _summary(route: Route) -> dict[str, Any]:
+    data = route.to_dict()
+    return {k: v for k, v in data.items() if k not in ("legs", "crossings")}
+
+
+def classify(tags: set[str]) -> str:
+    """The corridor of a route from the corridor tags of its links (first in priority order)."""
+    for tag, name in CORRIDOR_TAGS.items():
+        if tag in tags:
+            return name
+    return "Domestic"
+
+
+def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: str) -> Route:
+    """Turn a search result into a :class:`Route` with named places, legs and crossings."""
+    network = graph.network
+    names = {pid: p.name for pid, p in network.places.items()}
+    legs: list[Leg] = []
+    events: list[Event] = list(graph.start_events(graph.arcs[path.arcs[0]]))
+    for k, i in enumerate(path.arcs):
+        arc = graph.arcs[i]
+        if k > 0:
+            events += graph.step(path.arcs[k - 1], i).events
+        events += arc.events
+        link = arc.link
+        a, b = network.places[link.from_id], network.places[link.to_id]
+        lane = find_lane(network, link) if link.sea_route else None
+        coords = lane.coordinates if lane else ((a.lon, a.lat), (b.lon, b.lat))
+        if lane and lane.from_id != link.from_id:
+            coords = tuple(reversed(coords))
+        legs.append(
+            Leg(
+                origin=names[link.from_id],
+                destination=names[link.to_id],
+                mode=link.mode,
+                distance_km=link.distance_km or 0.0,
+                wait_h=arc.wait_h,
+                time_h=arc.wait_h + arc.run_h,
+                cost_usd=arc.cost_usd,
+                co2e_kg=arc.co2e_kg,
+                co2e_ttw_kg=arc.co2e_ttw_kg,
+                corridor=CORRIDOR_TAGS.get(link.corridor, ""),
+                coordinates=coords,
+            )
+        )
+    events += graph.end_events(graph.arcs[path.arcs[-1]])
+    crossings = _merge(events, names)
+    places = (network.places[origin].name, *(leg.destination for leg in legs))
+    return Route(
+        origin=names[origin],
+        destination=names[destination],
+        corridor=classify({graph.arcs[i].link.corridor for i in path.arcs}),
+        cargo=graph.cargo.id,
+        legs=tuple(legs),
+        crossings=crossings,
+        transshipments=path.transshipments,
+        cargo_tonnes=graph.cargo.cargo_tonnes,
+        teu=graph.cargo.teu,
+        places=places,
+    )
+
+
+def _merge(events: list[Event], names: dict[str, str]) -> tuple[Crossing, ...]:
+    """One crossing per place and kind, in route order (a border crossed on the way in and
+    out of the same station counts once, with both times)."""
+    merged: dict[tuple[str, str], list[float]] = {}
+    for e in events:
+        acc = merged.setdefault((e.place, e.kind), [0.0, 0.0])
+        acc[0] += e.time_h
+        acc[1] += e.cost_usd
+    return tuple(Crossing(names[p], kind, t, c) for (p, kind), (t, c) in merged.items())

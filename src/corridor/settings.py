@@ -1,0 +1,42 @@
+"""Settings in one place instead of globals scattered through the code.
+
+Change them by passing arguments to the public functions; the environment variable
+``CORRIDOR_DATA`` points Corridor at a user's own copy of the data files.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+DATA_ENV = "CORRIDOR_DATA"
+"""Environment variable naming a data directory to use instead of the embedded one."""
+
+DATA_FILES = (
+    "sources.csv",
+    "places.csv",
+    "links.csv",
+    "node_times.csv",
+    "rates.csv",
+    "emission_factors.csv",
+    "cargo.csv",
+    "sea_lanes.geojson",
+)
+"""The files a data directory must hold."""
+
+DEFAULT_CARGO = "40ft"
+"""Cargo unit assumed when none is given: a 40ft dry container (FEU)."""
+
+THIN_TOLERANCE = 0.01
+"""Routes within this relative distance on every criterion count as near-duplicates."""
+
+HOURS_PER_WEEK = 168.0
+
+
+def data_dir() -> Path:
+    """The data directory in use: ``$CORRIDOR_DATA`` if set, else the embedded data."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    return Path(str(resources.files("corridor") / "data"))
