@@ -155,12 +155,19 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
                 continue
             if not any((p, f, t) in borders for p in (a, b) for f in (ca, "") for t in (cb, "")):
                 problems.append(
-                    Problem("links.csv", line, "to", f"crosses {ca}→{cb} but node_times.csv has no border row at {a} or {b}")
+                    Problem(
+                        "links.csv", line, "to", f"crosses {ca}→{cb} but node_times.csv has no border row at {a} or {b}"
+                    )
                 )
     for place, seen in gauges.items():
         if len(seen) > 1 and place not in gauge_rows:
             problems.append(
-                Problem("node_times.csv", 0, "place", f"1435 and 1520 mm rail meet at {place} but it has no gauge-change row")
+                Problem(
+                    "node_times.csv",
+                    0,
+                    "place",
+                    f"1435 and 1520 mm rail meet at {place} but it has no gauge-change row",
+                )
             )
     return problems
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -168,12 +168,11 @@ def _read_sea_lanes(path: Path, problems: list[Problem]) -> dict[tuple[str, str,
 
 def _lane(feature: dict[str, Any]) -> SeaLane:
     props = feature["properties"]
-    coords: Callable[[list[float]], tuple[float, float]] = lambda c: (float(c[0]), float(c[1]))
     return SeaLane(
         from_id=props["from"],
         to_id=props["to"],
         sea_route=props["sea_route"],
         distance_km=float(props["distance_km"]),
         passages=tuple(props["passages"]),
-        coordinates=tuple(coords(c) for c in feature["geometry"]["coordinates"]),
+        coordinates=tuple((float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]),
     )

@@ -12,6 +12,7 @@ every number a route reports stays traceable.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from corridor.errors import Problem
 from corridor.network.model import WATER_MODES, Link, Network, Rate, SeaLane
@@ -37,9 +38,11 @@ def find_lane(network: Network, link: Link) -> SeaLane | None:
 
 def find_rate(network: Network, mode: str, country: str) -> Rate | None:
     """The rate row for a mode in a country, falling back to the ``*`` row of the mode."""
-    exact = [r for r in network.rates if r.mode == mode and r.country == country]
-    fallback = [r for r in network.rates if r.mode == mode and r.country == "*"]
-    return (exact or fallback or [None])[0]
+    for wanted in (country, "*"):
+        for rate in network.rates:
+            if rate.mode == mode and rate.country == wanted:
+                return rate
+    return None
 
 
 def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...], list[Problem]]:
@@ -57,8 +60,7 @@ def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...],
 
 def _resolve(network: Network, link: Link) -> Link:
     update = _distance(network, link)
-    distance = update.get("distance_km", link.distance_km)
-    assert distance is not None
+    distance = float(update.get("distance_km", link.distance_km or 0.0))
     country = network.places[link.from_id].country
     rate = find_rate(network, link.mode, country)
     if link.time_h is None:
@@ -77,7 +79,7 @@ def _resolve(network: Network, link: Link) -> Link:
     return link.model_copy(update=update)
 
 
-def _distance(network: Network, link: Link) -> dict[str, object]:
+def _distance(network: Network, link: Link) -> dict[str, Any]:
     if link.mode in WATER_MODES:
         lane = find_lane(network, link)
         if lane is None:

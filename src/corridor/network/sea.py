@@ -40,9 +40,7 @@ def maritime_graph() -> Any:
         return lon0 <= node[0] <= lon1 and lat0 <= node[1] <= lat1
 
     nodes = {n: data for n, data in node_list.items() if not cut(n)}
-    edges = {
-        a: {b: data for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)
-    }
+    edges = {a: {b: data for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)}
     return searoute.from_nodes_edges_set(searoute.Marnet(), nodes, edges)
 
 

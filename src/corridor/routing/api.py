@@ -18,7 +18,7 @@ from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.places import resolve_place
 from corridor.routing.graph import SearchGraph, compile_graph
-from corridor.routing.itinerary import Route, build_route
+from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
 
@@ -74,7 +74,9 @@ class RouteSet:
         kept: list[Route] = []
         for candidate in self.routes:
             c = _criteria(candidate)
-            if not any(all(abs(c[k] - _criteria(k_)[k]) <= tolerance * max(_criteria(k_)[k], 1e-9) for k in c) for k_ in kept):
+            if not any(
+                all(abs(c[k] - _criteria(k_)[k]) <= tolerance * max(_criteria(k_)[k], 1e-9) for k in c) for k_ in kept
+            ):
                 kept.append(candidate)
         return tuple(kept)
 
@@ -97,12 +99,7 @@ class RouteSet:
 
     def to_geojson(self) -> dict[str, Any]:
         """All routes' legs as one FeatureCollection; each feature says which route it is."""
-        features = []
-        for n, r in enumerate(self.routes):
-            for feature in r.to_geojson()["features"]:
-                feature["properties"]["route"] = n
-                features.append(feature)
-        return {"type": "FeatureCollection", "features": features}
+        return routes_geojson(self.routes)
 
 
 def _criteria(r: Route) -> dict[str, float]:
@@ -197,6 +194,34 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     return graph
 
 
+COMPARE_ORDER = ("middle", "northern", "sea-suez", "sea-cape", "north-south", "trans-afghan", "air")
+"""Corridors in the order :func:`compare` lists them."""
+
+
+DETOUR_FACTOR = 2.0
+"""A corridor's route is hidden from :func:`compare` when another shown route beats it by this
+factor on time, cost *and* CO2e at once: a detour no shipper would take (e.g. Poti–Baku by sea
+round Asia)."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The best route of each corridor between two places, and why other corridors are absent."""
+
+    origin: str
+    destination: str
+    objective: str
+    routes: tuple[Route, ...]
+    unavailable: tuple[tuple[str, str], ...]
+    """``(corridor, reason)`` for corridors with no route under the constraints."""
+    detours: tuple[tuple[str, str], ...]
+    """``(corridor, reason)`` for corridors whose best route is a pointless detour."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object documented in the README (same shape as a route query)."""
+        return {"origin": self.origin, "destination": self.destination, "routes": [r.to_dict() for r in self.routes]}
+
+
 def compare(
     origin: str,
     destination: str,
@@ -204,7 +229,7 @@ def compare(
     objective: Objective = "time",
     network: Network | None = None,
     **constraints: Any,
-) -> list[Route]:
+) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
 
     Parameters
@@ -220,56 +245,96 @@ def compare(
 
     Returns
     -------
-    list of Route
-        One per corridor with a route, in the order Middle, Northern, Sea-Suez, Sea-Cape,
-        North–South, Trans-Afghan, Air. Raises :class:`NoRouteError` if none has one.
+    Comparison
+        One route per corridor in the order of :data:`COMPARE_ORDER`, preceded by the best
+        "Direct" route (shared links only, e.g. Poti–Baku by rail) where there is one.
+
+    Raises
+    ------
+    NoRouteError
+        If no corridor has a route; the message gives each corridor's reason.
     """
     net = network or default_network()
-    best: list[Route] = []
-    reasons: list[str] = []
-    for tag in ("middle", "northern", "sea-suez", "sea-cape", "north-south", "trans-afghan", "air"):
+    a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
+    found: list[Route] = []
+    unavailable: list[tuple[str, str]] = []
+    for tag in COMPARE_ORDER:
         try:
-            found = route(origin, destination, corridor=tag, network=net, **constraints)
+            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(objective))
         except NoRouteError as exc:
-            reasons.append(f"{CORRIDOR_TAGS[tag]}: {exc.reason}")
-            continue
-        best.append(found.best(objective))
-    if not best:
-        a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
-        raise NoRouteError(a, b, "; ".join(reasons))
-    return best
+            unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
+    try:
+        direct = [r for r in route(origin, destination, network=net, **constraints).routes if r.corridor == DIRECT]
+    except NoRouteError:
+        direct = []
+    if direct:
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[objective]))
+    if not found:
+        raise NoRouteError(a, b, "; ".join(f"{c}: {why}" for c, why in unavailable))
+    shown, detours = _drop_detours(found)
+    return Comparison(a, b, objective, tuple(shown), tuple(unavailable), tuple(detours))
+
+
+def _drop_detours(routes: list[Route]) -> tuple[list[Route], list[tuple[str, str]]]:
+    shown, detours = [], []
+    for r in routes:
+        better = next(
+            (o for o in routes if all(DETOUR_FACTOR * _criteria(o)[k] <= _criteria(r)[k] for k in OBJECTIVES)), None
+        )
+        if better is None:
+            shown.append(r)
+        else:
+            detours.append(
+                (r.corridor, f"the {better.corridor} route is at least {DETOUR_FACTOR:g}× faster, cheaper and cleaner")
+            )
+    return shown, detours
 
 
 def explain_no_route(network: Network, origin: str, destination: str, options: RouteOptions) -> str:
     """Say which constraint left no route, by searching again without constraints."""
+    ends = [network.places[origin], network.places[destination]]
+    if banned := [p for p in ends if p.country in options.avoid_countries]:
+        return f"{banned[0].name} is in {banned[0].country}, a country you asked to avoid"
+    cargo = network.cargo_types.get(options.cargo)
+    if cargo is not None and cargo.reefer and not all(p.reefer for p in ends):
+        cold = next(p for p in ends if not p.reefer)
+        return f"{cold.name} has no reefer service, so a {options.cargo} cannot start or end there"
     free = RouteOptions(cargo=options.cargo, include_planned=True)
     paths = pareto_paths(graph_for(network, free), origin, destination)
-    if not paths and network.cargo_types.get(options.cargo, None) and network.cargo_types[options.cargo].reefer:
+    if not paths and cargo is not None and cargo.reefer:
         dry = RouteOptions(cargo=settings.DEFAULT_CARGO, include_planned=True)
         if pareto_paths(graph_for(network, dry), origin, destination):
             return "no route takes reefer containers all the way (a link or terminal has no reefer service)"
     if not paths:
         return "the network has no links joining these places, whatever the constraints"
-    graph = graph_for(network, free)
-    broken = sorted({why for p in paths for why in _violations(graph, p, options)})
-    return "every route " + " or ".join(broken)
+    return _summarise(graph_for(network, free), paths, options)
 
 
-def _violations(graph: SearchGraph, path: ParetoPath, options: RouteOptions) -> list[str]:
+def _summarise(graph: SearchGraph, paths: list[ParetoPath], options: RouteOptions) -> str:
+    """One sentence naming what every unconstrained route breaks, grouped by constraint."""
     network = graph.network
-    links = [graph.arcs[i].link for i in path.arcs]
-    why = []
-    countries = {network.places[p].country for link in links for p in (link.from_id, link.to_id)}
+    countries: set[str] = set()
+    modes: set[str] = set()
+    passages: set[str] = set()
+    other: set[str] = set()
+    for path in paths:
+        links = [graph.arcs[i].link for i in path.arcs]
+        countries |= {network.places[p].country for link in links for p in (link.from_id, link.to_id)}
+        modes |= {link.mode for link in links}
+        passages |= {p for link in links for p in link.passages}
+        if not options.include_planned and any(link.status == "planned" for link in links):
+            other.add("uses a planned link (try --include-planned)")
+        if options.max_transshipments is not None and path.transshipments > options.max_transshipments:
+            other.add(f"needs more than {options.max_transshipments} transshipment(s)")
+    if options.corridor and not any(
+        graph.arcs[i].link.corridor == options.corridor for path in paths for i in path.arcs
+    ):
+        return f"no route between them uses the {CORRIDOR_TAGS[options.corridor]} corridor"
+    why = sorted(other)
     if hit := sorted(countries & options.avoid_countries):
-        why.append(f"crosses {','.join(hit)}")
-    if hit := sorted({link.mode for link in links} & options.avoid_modes):
-        why.append(f"uses {','.join(hit)}")
-    if hit := sorted({p for link in links for p in link.passages} & options.avoid_passages):
-        why.append(f"passes {','.join(hit)}")
-    if not options.include_planned and any(link.status == "planned" for link in links):
-        why.append("uses a planned link (try --include-planned)")
-    if options.max_transshipments is not None and path.transshipments > options.max_transshipments:
-        why.append(f"needs more than {options.max_transshipments} transshipment(s)")
-    if options.corridor and options.corridor not in {link.corridor for link in links}:
-        why.append(f"leaves the {CORRIDOR_TAGS[options.corridor]} corridor")
-    return why
+        why.insert(0, f"crosses {', '.join(hit)}")
+    if hit := sorted(modes & options.avoid_modes):
+        why.insert(0, f"uses {', '.join(hit)}")
+    if hit := sorted(passages & options.avoid_passages):
+        why.insert(0, f"passes {', '.join(hit)}")
+    return "every route " + " or ".join(why) if why else "the constraints together leave no route"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,12 @@ class Crossing:
 
     def to_dict(self) -> dict[str, Any]:
         """The crossing as in the JSON output."""
-        return {"place": self.place, "kind": self.kind, "time_h": round(self.time_h, 2), "cost_usd": round(self.cost_usd, 2)}
+        return {
+            "place": self.place,
+            "kind": self.kind,
+            "time_h": round(self.time_h, 2),
+            "cost_usd": round(self.cost_usd, 2),
+        }
 
 
 @dataclass(frozen=True)
@@ -145,9 +151,23 @@ class Route:
         return {"type": "FeatureCollection", "features": features, "properties": _summary(self)}
 
 
+def routes_geojson(routes: Iterable[Route]) -> dict[str, Any]:
+    """Several routes' legs as one FeatureCollection; ``properties.route`` numbers the route."""
+    features = []
+    for n, r in enumerate(routes):
+        for feature in r.to_geojson()["features"]:
+            feature["properties"]["route"] = n
+            features.append(feature)
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _summary(route: Route) -> dict[str, Any]:
     data = route.to_dict()
     return {k: v for k, v in data.items() if k not in ("legs", "crossings")}
+
+
+DIRECT = "Direct"
+"""Name of routes that use only shared links (e.g. Poti–Baku by rail): no corridor applies."""
 
 
 def classify(tags: set[str]) -> str:
@@ -155,7 +175,7 @@ def classify(tags: set[str]) -> str:
     for tag, name in CORRIDOR_TAGS.items():
         if tag in tags:
             return name
-    return "Domestic"
+    return DIRECT
 
 
 def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: str) -> Route:

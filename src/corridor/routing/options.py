@@ -19,6 +19,7 @@ PASSAGES: dict[str, str] = {
     "gibraltar": "gibraltar",
     "malacca": "malacca",
     "cape": "south_africa",
+    "south_africa": "south_africa",
     "panama": "panama",
 }
 """Names a user may give for a sea passage → the passage name in the sea-lane data."""

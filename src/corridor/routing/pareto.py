@@ -5,7 +5,14 @@ A *label* is a partial route: the arc it has reached and its running totals. A l
 pops labels in lexicographic order of (time, cost, CO2e); a popped label is never dominated by
 a label found later, so it is final. Each label is extended along every step out of its arc;
 an extension is kept only if no label at the same arc dominates it and no complete route
-already found does (target pruning). What reaches the destination is the exact Pareto set.
+already found does (target pruning). What reaches the destination is the Pareto set of
+routes that visit no place twice.
+
+Routes are kept *simple* (each label remembers the places it passed, as a bit mask), while
+dominance compares only the criteria. When the cost of passing a place depends only on the
+arc travelled this loses nothing: a label dominated at an arc is beaten, on any continuation,
+by the dominating label short-cut at the first place they share. With costs that depend on
+the arc pair (gauge changes, port calls) the set is exact in every case the tests know of.
 
 With a transshipment limit the count of lifts joins the dominance test (a slower route with
 fewer lifts may be the only one within the limit); with a required corridor a flag "has used
@@ -33,13 +40,21 @@ class ParetoPath:
 
 
 class _Label:
-    __slots__ = ("alive", "arc", "co2", "cost", "flag", "lifts", "parent", "time")
+    __slots__ = ("alive", "arc", "co2", "cost", "flag", "lifts", "parent", "seen", "time")
 
     def __init__(
-        self, time: float, cost: float, co2: float, lifts: int, arc: int, flag: bool, parent: _Label | None
+        self,
+        time: float,
+        cost: float,
+        co2: float,
+        lifts: int,
+        arc: int,
+        flag: bool,
+        parent: _Label | None,
+        seen: int,
     ) -> None:
         self.time, self.cost, self.co2, self.lifts = time, cost, co2, lifts
-        self.arc, self.flag, self.parent, self.alive = arc, flag, parent, True
+        self.arc, self.flag, self.parent, self.alive, self.seen = arc, flag, parent, True, seen
 
     def arcs(self) -> tuple[int, ...]:
         path = []
@@ -76,6 +91,8 @@ def pareto_paths(
         Sorted by time, then cost, then CO2e. Empty if no route exists.
     """
     totals = [graph.arc_totals(i) for i in range(len(graph.arcs))]
+    index = {place: 1 << i for i, place in enumerate(graph.network.places)}
+    bit = [index[a.link.to_id] for a in graph.arcs]
     tagged = [a.link.corridor == require_corridor if require_corridor else True for a in graph.arcs]
     track_lifts = max_transshipments is not None
     limit = max_transshipments if max_transshipments is not None else 1 << 30
@@ -84,13 +101,18 @@ def pareto_paths(
     heap: list[tuple[float, float, float, int, _Label]] = []
     tick = count()
 
-    def offer(time: float, cost: float, co2: float, lifts: int, arc: int, flag: bool, parent: _Label | None) -> None:
-        if lifts > limit or any(t <= time and c <= cost and e <= co2 for t, c, e, _ in results):
+    def offer(
+        time: float, cost: float, co2: float, lifts: int, arc: int, flag: bool, parent: _Label | None, seen: int
+    ) -> None:
+        if lifts > limit or seen & bit[arc]:
             return
+        if any(t <= time and c <= cost and e <= co2 for t, c, e, _ in results):
+            return
+        seen |= bit[arc]
         if graph.arcs[arc].link.to_id == destination:
             if flag:
                 end = graph.end_events(graph.arcs[arc])
-                label = _Label(time, cost, co2, lifts, arc, flag, parent)
+                label = _Label(time, cost, co2, lifts, arc, flag, parent, seen)
                 time += sum(e.time_h for e in end)
                 cost += sum(e.cost_usd for e in end)
                 results.append((time, cost, co2, label))
@@ -99,7 +121,7 @@ def pareto_paths(
         for old in bag:
             if old.time <= time and old.cost <= cost and old.co2 <= co2 and (not track_lifts or old.lifts <= lifts):
                 return
-        label = _Label(time, cost, co2, lifts, arc, flag, parent)
+        label = _Label(time, cost, co2, lifts, arc, flag, parent, seen)
         keep = []
         for old in bag:
             if time <= old.time and cost <= old.cost and co2 <= old.co2 and (not track_lifts or lifts <= old.lifts):
@@ -113,7 +135,8 @@ def pareto_paths(
     for arc in graph.out_arcs.get(origin, ()):
         start = graph.start_events(graph.arcs[arc])
         t, c, e = totals[arc]
-        offer(t + sum(x.time_h for x in start), c + sum(x.cost_usd for x in start), e, 0, arc, tagged[arc], None)
+        time, cost = t + sum(x.time_h for x in start), c + sum(x.cost_usd for x in start)
+        offer(time, cost, e, 0, arc, tagged[arc], None, index[origin])
     while heap:
         _, _, _, _, label = heapq.heappop(heap)
         if not label.alive:
@@ -131,6 +154,7 @@ def pareto_paths(
                 j,
                 label.flag or tagged[j],
                 label,
+                label.seen,
             )
     return _front(results)
 

@@ -1,0 +1,342 @@
+"""The ``corridor`` command line: ``route``, ``compare``, ``places`` and ``check-data``.
+
+Exit codes: 0 success, 1 no route under the constraints, 2 bad input (unknown place, bad
+option or flag, broken data file), 70 an internal error (set ``CORRIDOR_DEBUG=1`` to see the
+traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from corridor import settings
+from corridor.errors import CorridorError, NoRouteError
+from corridor.network.model import Network
+from corridor.routing.itinerary import routes_geojson
+
+P = ParamSpec("P")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan and compare container routes on the Eurasian land bridge (Middle Corridor and alternatives).",
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class Cargo(StrEnum):
+    teu = "20ft"
+    feu = "40ft"
+    reefer = "40ft-reefer"
+
+
+class Objective(StrEnum):
+    time = "time"
+    cost = "cost"
+    co2 = "co2"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    geojson = "geojson"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help=f"Data directory to use instead of the embedded one (or set ${settings.DATA_ENV}).",
+        file_okay=False,
+    ),
+]
+
+
+def friendly(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn errors into a one-line message and an exit code: no traceback reaches a user."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except CorridorError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}")
+            raise typer.Exit(1 if isinstance(exc, NoRouteError) else 2) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("CORRIDOR_DEBUG"):
+                raise
+            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set CORRIDOR_DEBUG=1 for details)")
+            raise typer.Exit(70) from None
+
+    return run
+
+
+def _network(data: Path | None) -> Network:
+    from corridor.routing.api import default_network
+
+    if data is None:
+        return default_network()
+    from corridor.network.io import load_network
+
+    return load_network(data)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v for item in values or [] for v in item.split(",") if v.strip()]
+
+
+@app.command()
+@friendly
+def route(
+    origin: Annotated[str, typer.Argument(help="Where the container starts: any name, alias or UN/LOCODE.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    cargo: Annotated[Cargo, typer.Option(help="Container type.")] = Cargo.feu,
+    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY.")] = None,
+    avoid_mode: Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea, air.")] = None,
+    avoid_passage: Annotated[
+        list[str] | None, typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, hormuz, cape.")
+    ] = None,
+    objective: Annotated[Objective, typer.Option(help="What the best route minimises.")] = Objective.time,
+    max_transshipments: Annotated[
+        int | None, typer.Option(help="Most container lifts (mode or gauge changes).")
+    ] = None,
+    include_planned: Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")] = False,
+    all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Pareto-optimal door-to-door routes (time, cost, CO2e) and the best one's itinerary."""
+    from corridor.routing.api import route as find
+
+    found = find(
+        origin,
+        destination,
+        cargo=cargo.value,
+        avoid_countries=_split(avoid),
+        avoid_modes=_split(avoid_mode),
+        avoid_passages=_split(avoid_passage),
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+        network=_network(data),
+    )
+    shown = found.routes if all_routes else found.thinned()
+    best = found.best(objective.value)
+    shown = (best, *[r for r in shown if r is not best])
+    if fmt is Format.json:
+        print(json.dumps(found.to_dict(shown), ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.geojson:
+        print(json.dumps(routes_geojson(shown), ensure_ascii=False))
+        return
+    title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
+    out.print(_routes_table(shown, title, best))
+    out.print(_itinerary(best))
+
+
+@app.command()
+@friendly
+def compare(
+    origin: Annotated[str, typer.Argument(help="Where the container starts.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    cargo: Annotated[Cargo, typer.Option(help="Container type.")] = Cargo.feu,
+    objective: Annotated[Objective, typer.Option(help="Which route of each corridor is best.")] = Objective.time,
+    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
+    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML map of the routes here.")] = None,
+    detail: Annotated[bool, typer.Option(help="Print each route's time/cost–distance table.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """The best route of every corridor side by side, with where the time and cost go."""
+    from corridor.routing.api import compare as run
+
+    result = run(
+        origin,
+        destination,
+        objective=objective.value,
+        cargo=cargo.value,
+        avoid_countries=_split(avoid),
+        include_planned=include_planned,
+        network=_network(data),
+    )
+    if map_file is not None:
+        from corridor.interfaces.map import route_map
+
+        route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
+    if fmt is Format.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.geojson:
+        print(json.dumps(routes_geojson(result.routes), ensure_ascii=False))
+        return
+    title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective.value})"
+    out.print(_routes_table(result.routes, title, None))
+    out.print(_breakdown_table(result.routes))
+    for corridor, why in (*result.unavailable, *result.detours):
+        out.print(f"[dim]{corridor}: {why}[/dim]")
+    if detail:
+        for r in result.routes:
+            out.print(_distance_table(r))
+    if map_file is not None:
+        out.print(f"Map written to {map_file}")
+
+
+@app.command()
+@friendly
+def places(
+    query: Annotated[str, typer.Argument(help="Any part of a name, in any language, or a UN/LOCODE.")],
+    data: DataOption = None,
+) -> None:
+    """Find places by any of their names or LOCODE."""
+    from corridor.network.places import find_places
+
+    found = find_places(_network(data), query)
+    if not found:
+        err.print(f"no place matches '{query}'")
+        raise typer.Exit(1)
+    table = Table("id", "name", "русский", "local", "LOCODE", "country", "kind", "lat", "lon")
+    for p in found:
+        table.add_row(
+            p.id, p.name, p.name_ru, p.name_local, p.locode or "", p.country, p.kind, f"{p.lat:.4f}", f"{p.lon:.4f}"
+        )
+    out.print(table)
+
+
+@app.command("check-data")
+@friendly
+def check_data(
+    path: Annotated[Path, typer.Argument(help="A data directory (a copy of the embedded one).", file_okay=False)],
+) -> None:
+    """Validate a data directory; report every problem by file, line and field."""
+    from corridor.network.io import load_network
+
+    network = load_network(path)
+    out.print(f"{path}: {len(network.places)} places, {len(network.links)} links, {len(network.sources)} sources — OK")
+
+
+@app.command()
+@friendly
+def validate(
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the README).")] = False,
+    data: DataOption = None,
+) -> None:
+    """Compare model output with published transit times, distances and dwell times."""
+    from corridor.validation import KNOWN_MISSES, markdown_table, run_validation
+
+    results = run_validation(_network(data))
+    if markdown:
+        print(markdown_table(results))
+        return
+    table = Table(
+        "#",
+        "case",
+        "published",
+        "model",
+        "band",
+        "error",
+        "ok",
+        "basis",
+        title="Validation against published figures",
+        title_justify="left",
+    )
+    for r in results:
+        c = r.case
+        ok = "[green]yes[/green]" if r.ok else "[red]no[/red]"
+        table.add_row(
+            c.id,
+            c.name,
+            c.published,
+            f"{r.value:,.1f} {c.unit}",
+            f"{c.low:g}–{c.high:g}",
+            f"{r.error_pct:+.1f} %",
+            ok,
+            c.basis,
+        )
+    out.print(table)
+    for case_id, why in KNOWN_MISSES.items():
+        out.print(f"[dim]known miss {case_id}: {why}[/dim]")
+
+
+def _routes_table(routes: Any, title: str, best: Any) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("", "corridor", "days", "USD", "t CO2e", "km", "lifts", "via"):
+        table.add_column(name, justify="right" if name in ("days", "USD", "t CO2e", "km", "lifts") else "left")
+    for r in routes:
+        via = " – ".join(_via(r))
+        mark = "★" if r is best else ""
+        table.add_row(
+            mark,
+            r.corridor,
+            f"{r.total_time_days:.1f}",
+            f"{r.total_cost_usd:,.0f}",
+            f"{r.co2e_kg / 1000:.2f}",
+            f"{r.distance_km:,.0f}",
+            str(r.transshipments),
+            via,
+        )
+    return table
+
+
+def _via(route: Any) -> list[str]:
+    """Places where something happens (border, gauge change, port), not every station."""
+    stops = [route.places[0]]
+    for c in route.crossings:
+        if c.place not in stops:
+            stops.append(c.place)
+    return [*stops, route.places[-1]] if stops[-1] != route.places[-1] else stops
+
+
+def _itinerary(route: Any) -> Table:
+    from corridor.routing.breakdown import time_cost_distance
+
+    table = Table(title=f"Itinerary of the ★ route ({route.corridor})", title_justify="left")
+    for name in ("step", "kind", "km", "hours", "USD", "Σ km", "Σ days", "Σ USD"):
+        table.add_column(name, justify="left" if name in ("step", "kind") else "right")
+    for s in time_cost_distance(route):
+        table.add_row(
+            s.what,
+            s.kind,
+            f"{s.distance_km:,.0f}",
+            f"{s.time_h:.1f}",
+            f"{s.cost_usd:,.0f}",
+            f"{s.cum_distance_km:,.0f}",
+            f"{s.cum_time_h / 24:.1f}",
+            f"{s.cum_cost_usd:,.0f}",
+        )
+    return table
+
+
+def _breakdown_table(routes: Any) -> Table:
+    from corridor.routing.breakdown import CATEGORIES, breakdown
+
+    table = Table(title="Where the time (days) and cost (USD) go", title_justify="left")
+    table.add_column("")
+    for r in routes:
+        table.add_column(r.corridor, justify="right")
+    parts = [breakdown(r) for r in routes]
+    for cat in CATEGORIES:
+        table.add_row(cat, *[f"{p[cat][0] / 24:.1f} d  ${p[cat][1]:,.0f}" for p in parts])
+    return table
+
+
+def _distance_table(route: Any) -> Table:
+    table = _itinerary(route)
+    table.title = f"Time/cost–distance table (UNESCAP method): {route.corridor}"
+    return table
+
+
+def main() -> None:
+    """Entry point of the ``corridor`` command."""
+    app()
