@@ -53,17 +53,21 @@ def compute_lane(graph: Any, origin: tuple[float, float], dest: tuple[float, flo
         If the network has no path (e.g. across the cut Volga) or a ``suez`` lane does not
         actually pass Suez.
     """
+    import networkx
     import searoute
 
-    feature = searoute.searoute(
-        list(origin),
-        list(dest),
-        units="km",
-        append_orig_dest=True,
-        restrictions=list(RESTRICTIONS[route]),
-        return_passages=True,
-        M=graph,
-    )
+    try:
+        feature = searoute.searoute(
+            list(origin),
+            list(dest),
+            units="km",
+            append_orig_dest=True,
+            restrictions=list(RESTRICTIONS[route]),
+            return_passages=True,
+            M=graph,
+        )
+    except networkx.NetworkXNoPath as exc:
+        raise ValueError(f"no sea path from {origin} to {dest} ({route})") from exc
     length = feature["properties"]["length"]
     if not feature["geometry"]["coordinates"] or length == float("inf"):
         raise ValueError(f"no sea path from {origin} to {dest} ({route})")
