@@ -69,8 +69,11 @@ def route_map(routes: Sequence[Route], path: str | Path, title: str = "") -> Pat
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fmap.save(str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fmap.save(str(out))
+    except OSError as exc:
+        raise CorridorError(f"cannot write the map to {out}: {exc.strerror or exc}") from exc
     return out
 
 

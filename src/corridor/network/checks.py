@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from corridor.errors import Problem
 from corridor.network.model import CORRIDOR_TAGS, WATER_MODES, Link, Network
@@ -28,7 +29,7 @@ def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem
     problems += _check_links(network, lines["links.csv"])
     problems += _check_node_times(network, lines["node_times.csv"])
     problems += _check_borders_and_gauges(network, lines["links.csv"])
-    problems += _check_other_sources(network)
+    problems += _check_other_sources(network, lines)
     return problems
 
 
@@ -56,13 +57,9 @@ def source_problem(network: Network, value: str) -> str | None:
 
 def _check_places(network: Network, lines: list[int]) -> list[Problem]:
     problems = []
-    seen: set[str] = set()
-    for line, place in zip(lines, network.places.values(), strict=False):
+    for line, place in zip(lines, network.places.values(), strict=True):
         if (why := source_problem(network, place.coord_source)) is not None:
             problems.append(Problem("places.csv", line, "coord_source", why))
-        seen.add(place.id)
-    if len(seen) != len(lines):
-        problems.append(Problem("places.csv", 0, "id", "place ids are not unique"))
     return problems
 
 
@@ -172,17 +169,19 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
     return problems
 
 
-def _check_other_sources(network: Network) -> list[Problem]:
+def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[Problem]:
+    records: dict[str, tuple[tuple[str, ...], Iterable[Any]]] = {
+        "rates.csv": (("speed_source", "tariff_source"), network.rates),
+        "emission_factors.csv": (("source",), network.emission_factors.values()),
+        "cargo.csv": (
+            ("tonnes_source", "tariff_multiplier_source", "emission_multiplier_source"),
+            network.cargo_types.values(),
+        ),
+    }
     problems = []
-    for i, rate in enumerate(network.rates, 2):
-        for field in ("speed_source", "tariff_source"):
-            if (why := source_problem(network, getattr(rate, field))) is not None:
-                problems.append(Problem("rates.csv", i, field, why))
-    for i, factor in enumerate(network.emission_factors.values(), 2):
-        if (why := source_problem(network, factor.source)) is not None:
-            problems.append(Problem("emission_factors.csv", i, "source", why))
-    for i, cargo in enumerate(network.cargo_types.values(), 2):
-        for field in ("tonnes_source", "tariff_multiplier_source", "emission_multiplier_source"):
-            if (why := source_problem(network, getattr(cargo, field))) is not None:
-                problems.append(Problem("cargo.csv", i, field, why))
+    for name, (fields, rows) in records.items():
+        for line, row in zip(lines[name], rows, strict=True):
+            for field in fields:
+                if (why := source_problem(network, getattr(row, field))) is not None:
+                    problems.append(Problem(name, line, field, why))
     return problems

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,33 +66,28 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     """
     root = Path(data_dir) if data_dir is not None else settings.data_dir()
     problems: list[Problem] = []
-    sources = {s.id: s for _, s in _read(root, "sources.csv", Source, problems)}
-    places_rows = _read(root, "places.csv", Place, problems)
-    link_rows = _read(root, "links.csv", Link, problems)
-    node_rows = _read(root, "node_times.csv", NodeTime, problems)
-    rates = [r for _, r in _read(root, "rates.csv", Rate, problems)]
-    factors = {f.vehicle: f for _, f in _read(root, "emission_factors.csv", EmissionFactor, problems)}
-    cargo = {c.id: c for _, c in _read(root, "cargo.csv", CargoType, problems)}
+    rows = {name: _read(root, name, model, problems) for name, model in _MODELS.items()}
+    for name, (field, key) in _KEYS.items():
+        _check_unique(name, field, key, rows[name], problems)
     lanes = _read_sea_lanes(root / "sea_lanes.geojson", problems)
     if problems:
         raise DataFileError(problems)
 
+    def records(name: str) -> list[Any]:
+        return [record for _, record in rows[name]]
+
     network = Network(
-        places={p.id: p for _, p in places_rows},
-        links=tuple(link for _, link in link_rows),
-        node_times=tuple(n for _, n in node_rows),
-        rates=tuple(rates),
-        emission_factors=factors,
-        cargo_types=cargo,
-        sources=sources,
+        places={p.id: p for p in records("places.csv")},
+        links=tuple(records("links.csv")),
+        node_times=tuple(records("node_times.csv")),
+        rates=tuple(records("rates.csv")),
+        emission_factors={f.vehicle: f for f in records("emission_factors.csv")},
+        cargo_types={c.id: c for c in records("cargo.csv")},
+        sources={s.id: s for s in records("sources.csv")},
         sea_lanes=lanes,
         data_dir=str(root),
     )
-    lines = {
-        "places.csv": [line for line, _ in places_rows],
-        "links.csv": [line for line, _ in link_rows],
-        "node_times.csv": [line for line, _ in node_rows],
-    }
+    lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
     problems = check_network(network, lines)
     if problems:
         raise DataFileError(problems)
@@ -100,6 +95,38 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     if problems:
         raise DataFileError(problems)
     return Network(**{**network.__dict__, "links": resolved})
+
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "sources.csv": Source,
+    "places.csv": Place,
+    "links.csv": Link,
+    "node_times.csv": NodeTime,
+    "rates.csv": Rate,
+    "emission_factors.csv": EmissionFactor,
+    "cargo.csv": CargoType,
+}
+# What must be unique in each file: the field to blame and the key of a row.
+_KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
+    "sources.csv": ("id", lambda r: r.id),
+    "places.csv": ("id", lambda r: r.id),
+    "links.csv": ("to", lambda r: r.key),
+    "node_times.csv": ("place", lambda r: (r.place, r.kind, r.from_country, r.to_country)),
+    "rates.csv": ("country", lambda r: (r.mode, r.country)),
+    "emission_factors.csv": ("vehicle", lambda r: r.vehicle),
+    "cargo.csv": ("id", lambda r: r.id),
+}
+
+
+def _check_unique(
+    name: str, field: str, key: Callable[[Any], object], rows: list[tuple[int, Any]], problems: list[Problem]
+) -> None:
+    first: dict[object, int] = {}
+    for line, record in rows:
+        k = key(record)
+        if k in first:
+            problems.append(Problem(name, line, field, f"duplicate of the row on line {first[k]}"))
+        first.setdefault(k, line)
 
 
 def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> list[tuple[int, R]]:
@@ -130,12 +157,14 @@ def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, 
         if len(set(header)) != len(header):
             problems.append(Problem(path.name, 1, "", f"duplicate column in header {header}"))
         for row in reader:
+            # line_num is the record's last line; a quoted cell may span lines, so step back to the first.
+            line = reader.line_num - sum(v.count("\n") for v in row.values() if isinstance(v, str))
             if None in row:
-                problems.append(Problem(path.name, reader.line_num, "", "more cells than columns"))
+                problems.append(Problem(path.name, line, "", "more cells than columns"))
             elif any(v is None for v in row.values()):
-                problems.append(Problem(path.name, reader.line_num, "", "fewer cells than columns"))
+                problems.append(Problem(path.name, line, "", "fewer cells than columns"))
             else:
-                yield reader.line_num, row
+                yield line, row
 
 
 def _cell(field: str, value: str | None) -> Any:
