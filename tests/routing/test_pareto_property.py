@@ -1,0 +1,208 @@
+"""Property tests: the label-setting search finds exactly the Pareto front a brute force finds.
+
+Small random networks are built directly as Python objects (no data files): 4–7 places in one
+country, random undirected links whose running time, tariff and distance are drawn
+independently, so time, cost and CO2e conflict and the fronts have several routes. Every
+simple path is enumerated with NetworkX, priced with the compiled graph's own arc totals and
+step events, and filtered for dominance; the search must return the same set of totals.
+
+All figures are whole numbers and the emission factors are chosen so that CO2e per leg is a
+whole multiple of the distance, so sums are exact and ties (equal totals) are exercised without
+rounding noise.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from corridor.network.model import CargoType, CrossingKind, EmissionFactor, Link, Mode, Network, NodeTime, Place, Source
+from corridor.routing.graph import SearchGraph, compile_graph
+from corridor.routing.options import RouteOptions
+from corridor.routing.pareto import ParetoPath, pareto_paths
+
+Totals = tuple[float, float, float]
+EdgeSpec = tuple[int, int, Mode, int, int, int, int]
+"""``(a, b, mode, time_h, tariff_teu, tariff_feu, distance_km)`` of one undirected link."""
+
+VEHICLES = {"rail": "rail_x", "road": "truck_x"}
+
+
+def _place(i: int) -> Place:
+    return Place(
+        id=f"p{i}", name=f"Place {i}", country="KZ", kind="terminal", lat=40 + i, lon=60 + i, coord_source="S1"
+    )
+
+
+def _link(spec: EdgeSpec) -> Link:
+    a, b, mode, time_h, teu, feu, km = spec
+    return Link(
+        from_id=f"p{a}",
+        to_id=f"p{b}",
+        mode=mode,
+        vehicle=VEHICLES[mode],
+        gauge=1435 if mode == "rail" else None,
+        distance_km=km,
+        time_h=time_h,
+        tariff_teu_usd=teu,
+        tariff_feu_usd=feu,
+    )
+
+
+def _dwell(kind: CrossingKind, time_h: float, cost: float) -> NodeTime:
+    return NodeTime(
+        place="*", kind=kind, time_h=time_h, time_source="S1", cost_teu_usd=cost, cost_feu_usd=cost, cost_source="S1"
+    )
+
+
+def _factor(vehicle: str, mode: Mode, wtw: float) -> EmissionFactor:
+    return EmissionFactor(vehicle=vehicle, mode=mode, wtw_g_per_tkm=wtw, ttw_g_per_tkm=wtw / 2, source="S1")
+
+
+def build_network(n: int, edges: Sequence[EdgeSpec], lift: tuple[int, int] = (6, 90)) -> Network:
+    """A resolved network of ``n`` places ``p0…`` in one country with these links.
+
+    ``lift`` is the time and cost of the default transshipment row (a rail–road change).
+    """
+    cargo = CargoType(
+        id="40ft",
+        teu=2,
+        cargo_tonnes=20,
+        tonnes_source="S1",
+        tariff_multiplier_source="S1",
+        emission_multiplier_source="S1",
+    )
+    return Network(
+        places={p.id: p for p in map(_place, range(n))},
+        links=tuple(map(_link, edges)),
+        node_times=(_dwell("port", 24, 186), _dwell("transshipment", *lift)),
+        rates=(),
+        # × 20 t: rail 1 kg and road 2 kg of CO2e per kilometre, so every total is a whole number.
+        emission_factors={"rail_x": _factor("rail_x", "rail", 50), "truck_x": _factor("truck_x", "road", 100)},
+        cargo_types={"40ft": cargo},
+        sources={"S1": Source(id="S1", citation="property test")},
+    )
+
+
+@st.composite
+def networks(draw: st.DrawFn, modes: tuple[Mode, ...] = ("rail",)) -> tuple[Network, str, str]:
+    """A random network (4–7 places) and two distinct places of it."""
+    n = draw(st.integers(4, 7))
+    slots = [(a, b, m) for a, b in itertools.combinations(range(n), 2) for m in modes]
+    chosen = draw(st.lists(st.sampled_from(slots), min_size=n, max_size=min(len(slots), 14), unique=True))
+    figure = st.integers(1, 60)
+    edges = [
+        (a, b, m, draw(figure), draw(st.integers(0, 60)), draw(st.integers(0, 60)), draw(figure)) for a, b, m in chosen
+    ]
+    origin, destination = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+    lift = (draw(st.integers(0, 12)), draw(st.integers(0, 100)))
+    return build_network(n, edges, lift), f"p{origin}", f"p{destination}"
+
+
+LIMIT_TRAP = (
+    build_network(
+        4,
+        [
+            (0, 1, "road", 1, 1, 1, 1),
+            (0, 1, "rail", 50, 50, 50, 50),
+            (1, 2, "rail", 1, 1, 1, 1),
+            (2, 3, "road", 1, 1, 1, 1),
+        ],
+        lift=(1, 5),
+    ),
+    "p0",
+    "p3",
+)
+"""p0 → p3 where the best route needs two lifts and the only one-lift route starts slowly by rail."""
+
+
+def dominates(a: Totals, b: Totals) -> bool:
+    return a != b and all(x <= y for x, y in zip(a, b, strict=True))
+
+
+def front(points: Iterable[Totals]) -> set[Totals]:
+    """The non-dominated points, rounded so equal totals compare equal."""
+    unique = {(round(t, 6), round(c, 6), round(e, 6)) for t, c, e in points}
+    return {p for p in unique if not any(dominates(q, p) for q in unique)}
+
+
+def path_totals(graph: SearchGraph, arcs: Sequence[int]) -> Totals:
+    """Totals of a route exactly as the search adds them: arcs, steps, start and end events."""
+    events = [*graph.start_events(graph.arcs[arcs[0]]), *graph.end_events(graph.arcs[arcs[-1]])]
+    events += [e for a, b in itertools.pairwise(arcs) for e in graph.step(a, b).events]
+    time, cost, co2 = (sum(graph.arc_totals(i)[k] for i in arcs) for k in range(3))
+    return time + sum(e.time_h for e in events), cost + sum(e.cost_usd for e in events), co2
+
+
+def arc_routes(graph: SearchGraph, origin: str, destination: str) -> Iterable[tuple[int, ...]]:
+    """Every route over arcs that visits no place twice (one arc choice per hop and mode)."""
+    hops: dict[tuple[str, str], list[int]] = {}
+    for arc in graph.arcs:
+        hops.setdefault((arc.link.from_id, arc.link.to_id), []).append(arc.index)
+    simple = nx.Graph(list(hops))
+    if origin not in simple or destination not in simple:
+        return
+    for places in nx.all_simple_paths(simple, origin, destination):
+        yield from itertools.product(*(hops[hop] for hop in itertools.pairwise(places)))
+
+
+def lifts(graph: SearchGraph, arcs: Sequence[int]) -> int:
+    return sum(graph.step(a, b).transshipments for a, b in itertools.pairwise(arcs))
+
+
+def check_walk(graph: SearchGraph, path: ParetoPath, origin: str, destination: str) -> None:
+    links = [graph.arcs[i].link for i in path.arcs]
+    assert links[0].from_id == origin
+    assert links[-1].to_id == destination
+    for before, after in itertools.pairwise(links):
+        assert before.to_id == after.from_id
+    places = [origin, *(link.to_id for link in links)]
+    assert len(places) == len(set(places)), f"route visits a place twice: {places}"
+
+
+def check_front(graph: SearchGraph, found: list[ParetoPath]) -> set[Totals]:
+    """Internal consistency of the search's answer; returns its rounded totals."""
+    points = [(p.time_h, p.cost_usd, p.co2e_kg) for p in found]
+    for a, b in itertools.permutations(points, 2):
+        assert not dominates(a, b), f"{a} dominates {b} in the returned front"
+    for p in found:
+        assert front([path_totals(graph, p.arcs)]) == front([(p.time_h, p.cost_usd, p.co2e_kg)])
+        assert p.transshipments == lifts(graph, p.arcs)
+    return front(points)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks())
+def test_front_equals_brute_force(case: tuple[Network, str, str]) -> None:
+    network, origin, destination = case
+    graph = compile_graph(network, RouteOptions())
+    found = pareto_paths(graph, origin, destination)
+    for path in found:
+        check_walk(graph, path, origin, destination)
+    expected = front(path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination))
+    assert check_front(graph, found) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(modes=("rail", "road")))
+# Within one lift only the slow all-rail start works: the cheaper road start must not hide it.
+@example(LIMIT_TRAP)
+def test_no_transshipment_front_equals_brute_force(case: tuple[Network, str, str]) -> None:
+    """With ``max_transshipments=0`` no route changes between rail and road; also checks limits 1 and none."""
+    network, origin, destination = case
+    graph = compile_graph(network, RouteOptions())
+    routes = [(arcs, lifts(graph, arcs)) for arcs in arc_routes(graph, origin, destination)]
+    for limit in (0, 1, None):
+        found = pareto_paths(graph, origin, destination, max_transshipments=limit)
+        for path in found:
+            check_walk(graph, path, origin, destination)
+            if limit == 0:
+                assert path.transshipments == 0
+                assert len({graph.arcs[i].link.mode for i in path.arcs}) == 1
+        allowed = [arcs for arcs, n in routes if limit is None or n <= limit]
+        expected = front(path_totals(graph, arcs) for arcs in allowed)
+        assert check_front(graph, found) == expected, f"max_transshipments={limit}"
