@@ -13,6 +13,7 @@ rounding noise.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
 
@@ -206,3 +207,62 @@ def test_no_transshipment_front_equals_brute_force(case: tuple[Network, str, str
         allowed = [arcs for arcs, n in routes if limit is None or n <= limit]
         expected = front(path_totals(graph, arcs) for arcs in allowed)
         assert check_front(graph, found) == expected, f"max_transshipments={limit}"
+
+
+def test_detour_that_avoids_a_gauge_change_is_kept() -> None:
+    """Regression: a label that used up a place must not hide one still free to pass it.
+
+    p0→p1 (rail) → p2 (road) → p3 reaches arc p2→p3 cheaper than the direct p0→p2 rail link, but
+    it has already passed p1, so only the direct label can go on via p1 on 1520 mm without the
+    costly gauge change.
+    """
+    edges: list[EdgeSpec] = [
+        (0, 1, "rail", 1, 0, 0, 1),
+        (1, 2, "road", 1, 0, 0, 1),
+        (0, 2, "rail", 20, 200, 200, 10),
+        (2, 3, "rail", 1, 0, 0, 1),
+        (3, 1, "rail", 1, 0, 0, 1),
+        (1, 4, "rail", 1, 0, 0, 1),
+    ]
+    net = build_network(5, edges)
+    wide = {("p0", "p2"), ("p2", "p3"), ("p3", "p1"), ("p1", "p4")}
+    change = NodeTime(
+        place="*",
+        kind="gauge-change",
+        time_h=4.25,
+        time_source="x",
+        cost_teu_usd=329,
+        cost_feu_usd=329,
+        cost_source="x",
+    )
+    links = tuple(
+        link.model_copy(update={"gauge": 1520}) if (link.from_id, link.to_id) in wide else link for link in net.links
+    )
+    graph = compile_graph(dataclasses.replace(net, node_times=(*net.node_times, change), links=links), RouteOptions())
+    found = pareto_paths(graph, "p0", "p4")
+    assert check_front(graph, found) == front(path_totals(graph, arcs) for arcs in arc_routes(graph, "p0", "p4"))
+
+
+@st.composite
+def gauge_networks(draw: st.DrawFn) -> tuple[Network, str, str]:
+    """Random rail/road networks where rail links have either gauge and gauge changes cost."""
+    net, origin, destination = draw(networks(modes=("rail", "road")))
+    links = tuple(
+        link.model_copy(update={"gauge": draw(st.sampled_from((1435, 1520)))}) if link.mode == "rail" else link
+        for link in net.links
+    )
+    change = _dwell("gauge-change", draw(st.integers(0, 40)), draw(st.integers(0, 400)))
+    return dataclasses.replace(net, links=links, node_times=(*net.node_times, change)), origin, destination
+
+
+@settings(max_examples=300, deadline=None)
+@given(gauge_networks())
+def test_front_equals_brute_force_with_gauge_changes(case: tuple[Network, str, str]) -> None:
+    net, origin, destination = case
+    graph = compile_graph(net, RouteOptions())
+    found = pareto_paths(graph, origin, destination)
+    for path in found:
+        check_walk(graph, path, origin, destination)
+    assert check_front(graph, found) == front(
+        path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination)
+    )

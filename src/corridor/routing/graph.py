@@ -78,11 +78,14 @@ class SearchGraph:
     arcs: tuple[Arc, ...]
     out_arcs: dict[str, tuple[int, ...]]
     steps: tuple[tuple[Step, ...], ...]
+    totals: tuple[tuple[float, float, float], ...] = ()
+    """Per arc: ``(time_h, cost_usd, co2e_kg)`` — the numbers the search adds up."""
+    moves: tuple[tuple[tuple[int, float, float, int], ...], ...] = ()
+    """Per arc: ``(next arc, step hours, step USD, lifts)`` for every step out of it."""
 
     def arc_totals(self, index: int) -> tuple[float, float, float]:
         """``(time_h, cost_usd, co2e_kg)`` of travelling one arc."""
-        arc = self.arcs[index]
-        return arc.time_h, arc.total_cost_usd, arc.co2e_kg
+        return self.totals[index]
 
     def step(self, from_arc: int, to_arc: int) -> Step:
         """The step between two consecutive arcs of a path."""
@@ -119,7 +122,14 @@ def compile_graph(network: Network, options: RouteOptions) -> SearchGraph:
     for arc in arcs:
         out.setdefault(arc.link.from_id, []).append(arc.index)
     steps = tuple(_steps(network, cargo, arc, arcs, out) for arc in arcs)
-    return SearchGraph(network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps)
+    totals = tuple((a.time_h, a.total_cost_usd, a.co2e_kg) for a in arcs)
+    moves = tuple(
+        tuple(
+            (s.to_arc, sum(e.time_h for e in s.events), sum(e.cost_usd for e in s.events), s.transshipments) for s in ss
+        )
+        for ss in steps
+    )
+    return SearchGraph(network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps, totals, moves)
 
 
 def _directed(network: Network) -> list[Link]:

@@ -5,14 +5,14 @@ A *label* is a partial route: the arc it has reached and its running totals. A l
 pops labels in lexicographic order of (time, cost, CO2e); a popped label is never dominated by
 a label found later, so it is final. Each label is extended along every step out of its arc;
 an extension is kept only if no label at the same arc dominates it and no complete route
-already found does (target pruning). What reaches the destination is the Pareto set of
+already found does (target pruning). What reaches the destination is the exact Pareto set of
 routes that visit no place twice.
 
-Routes are kept *simple* (each label remembers the places it passed, as a bit mask), while
-dominance compares only the criteria. When the cost of passing a place depends only on the
-arc travelled this loses nothing: a label dominated at an arc is beaten, on any continuation,
-by the dominating label short-cut at the first place they share. With costs that depend on
-the arc pair (gauge changes, port calls) the set is exact in every case the tests know of.
+Routes are kept *simple*: each label remembers the places it passed, as a bit mask. A label
+dominates another only if, besides being no worse on every criterion, it has visited no place
+the other has not; otherwise the "worse" label may be the only one still free to pass a place
+that the better one used up (a detour that avoids a costly gauge change can need it). Without
+that test the search is faster but can miss Pareto-optimal routes.
 
 With a transshipment limit the count of lifts joins the dominance test (a slower route with
 fewer lifts may be the only one within the limit); with a required corridor a flag "has used
@@ -90,7 +90,9 @@ def pareto_paths(
     list of ParetoPath
         Sorted by time, then cost, then CO2e. Empty if no route exists.
     """
-    totals = [graph.arc_totals(i) for i in range(len(graph.arcs))]
+    if not _reachable(graph, origin, destination):
+        return []  # an exhaustive search would prove the same, slowly
+    totals, moves = graph.totals, graph.moves
     index = {place: 1 << i for i, place in enumerate(graph.network.places)}
     bit = [index[a.link.to_id] for a in graph.arcs]
     tagged = [a.link.corridor == require_corridor if require_corridor else True for a in graph.arcs]
@@ -119,12 +121,24 @@ def pareto_paths(
             return
         bag = bags.setdefault((arc, flag), [])
         for old in bag:
-            if old.time <= time and old.cost <= cost and old.co2 <= co2 and (not track_lifts or old.lifts <= lifts):
+            if (
+                old.time <= time
+                and old.cost <= cost
+                and old.co2 <= co2
+                and (not track_lifts or old.lifts <= lifts)
+                and old.seen & ~seen == 0
+            ):
                 return
         label = _Label(time, cost, co2, lifts, arc, flag, parent, seen)
         keep = []
         for old in bag:
-            if time <= old.time and cost <= old.cost and co2 <= old.co2 and (not track_lifts or lifts <= old.lifts):
+            if (
+                time <= old.time
+                and cost <= old.cost
+                and co2 <= old.co2
+                and (not track_lifts or lifts <= old.lifts)
+                and seen & ~old.seen == 0
+            ):
                 old.alive = False
             else:
                 keep.append(old)
@@ -141,22 +155,35 @@ def pareto_paths(
         _, _, _, _, label = heapq.heappop(heap)
         if not label.alive:
             continue
-        for step in graph.steps[label.arc]:
-            j = step.to_arc
+        for j, dt, dc, lifts in moves[label.arc]:
             t, c, e = totals[j]
-            dt = sum(x.time_h for x in step.events)
-            dc = sum(x.cost_usd for x in step.events)
             offer(
                 label.time + dt + t,
                 label.cost + dc + c,
                 label.co2 + e,
-                label.lifts + step.transshipments,
+                label.lifts + lifts,
                 j,
                 label.flag or tagged[j],
                 label,
                 label.seen,
             )
     return _front(results)
+
+
+def _reachable(graph: SearchGraph, origin: str, destination: str) -> bool:
+    """Whether any chain of arcs leads from origin to destination (breadth-first)."""
+    seen = {origin}
+    frontier = [origin]
+    while frontier:
+        place = frontier.pop()
+        for i in graph.out_arcs.get(place, ()):
+            nxt = graph.arcs[i].link.to_id
+            if nxt == destination:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
 
 
 def _front(results: list[tuple[float, float, float, _Label]]) -> list[ParetoPath]:
