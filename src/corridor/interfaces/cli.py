@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from corridor import settings
-from corridor.errors import CorridorError, NoRouteError
+from corridor.errors import CorridorError, NoRouteError, OptionError
 from corridor.network.model import Network
 from corridor.routing.itinerary import routes_geojson
 
@@ -93,6 +93,20 @@ def _network(data: Path | None) -> Network:
     return load_network(data)
 
 
+def _weights(text: str | None) -> dict[str, float] | None:
+    """Parse ``time=1,cost=2`` into weights."""
+    if not text:
+        return None
+    weights = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise OptionError(f"--weights takes name=number pairs such as time=1,cost=2; got '{part}'") from None
+    return weights
+
+
 def _split(values: list[str] | None) -> list[str]:
     return [v for item in values or [] for v in item.split(",") if v.strip()]
 
@@ -109,6 +123,9 @@ def route(
         list[str] | None, typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, hormuz, cape.")
     ] = None,
     objective: Annotated[Objective, typer.Option(help="What the best route minimises.")] = Objective.time,
+    weights: Annotated[
+        str | None, typer.Option(help="Weighted best instead of --objective, e.g. time=1,cost=2 (criteria normalised).")
+    ] = None,
     max_transshipments: Annotated[
         int | None, typer.Option(help="Most container lifts (mode or gauge changes).")
     ] = None,
@@ -132,7 +149,7 @@ def route(
         network=_network(data),
     )
     shown = found.routes if all_routes else found.thinned()
-    best = found.best(objective.value)
+    best = found.best(objective.value, _weights(weights))
     shown = (best, *[r for r in shown if r is not best])
     if fmt is Format.json:
         print(json.dumps(found.to_dict(shown), ensure_ascii=False, indent=2))
