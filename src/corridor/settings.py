@@ -21,6 +21,8 @@ DATA_FILES = (
     "rates.csv",
     "emission_factors.csv",
     "cargo.csv",
+    "variability.csv",
+    "weather.csv",
     "sea_lanes.geojson",
 )
 """The files a data directory must hold."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any, ParamSpec, cast
 
 import typer
 from rich.console import Console
@@ -44,6 +45,15 @@ class Objective(StrEnum):
     time = "time"
     cost = "cost"
     co2 = "co2"
+    p50 = "p50"
+    p90 = "p90"
+    p95 = "p95"
+    on_time = "on-time"
+
+
+ROBUST = {"p50", "p90", "p95", "on-time"}
+DEFAULT_SAMPLES = 20_000
+PROGRESS_FROM = 1_000_000
 
 
 class Format(StrEnum):
@@ -60,6 +70,15 @@ DataOption = Annotated[
         file_okay=False,
     ),
 ]
+
+
+SamplesOption = Annotated[
+    int | None, typer.Option(help="Monte Carlo journeys per route: adds P10–P95 times (and on-time odds).")
+]
+DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or a date 2026-03-01.")]
+DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
+MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
+SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
 
 
 def friendly(command: Callable[P, None]) -> Callable[P, None]:
@@ -131,10 +150,19 @@ def route(
     ] = None,
     include_planned: Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")] = False,
     all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
+    samples: SamplesOption = None,
+    deadline: DeadlineOption = None,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
-    """Pareto-optimal door-to-door routes (time, cost, CO2e) and the best one's itinerary."""
+    """Pareto-optimal door-to-door routes (time, cost, CO2e) and the best one's itinerary.
+
+    With --samples (or a robust --objective p50/p90/p95/on-time) each route gets its transit-time
+    distribution, and the best route is the one with the best percentile or on-time odds.
+    """
     from corridor.routing.api import route as find
 
     found = find(
@@ -148,17 +176,28 @@ def route(
         include_planned=include_planned,
         network=_network(data),
     )
-    shown = found.routes if all_routes else found.thinned()
-    best = found.best(objective.value, _weights(weights))
-    shown = (best, *[r for r in shown if r is not best])
+    shown = list(found.routes if all_routes else found.thinned())
+    robust = objective.value in ROBUST
+    rated = _rate(
+        shown, samples if samples is not None or not robust else DEFAULT_SAMPLES, deadline, depart, month, seed, data
+    )
+    if robust:
+        from corridor.uncertainty.api import most_reliable
+
+        best = most_reliable(list(rated.values()), objective.value).route
+    else:
+        best = found.best(cast(Any, objective.value), _weights(weights))
+        if best not in shown:
+            shown.insert(0, best)
+    shown = [best, *[r for r in shown if r is not best]]
     if fmt is Format.json:
-        print(json.dumps(found.to_dict(shown), ensure_ascii=False, indent=2))
+        print(json.dumps(_json(found.origin, found.destination, shown, rated), ensure_ascii=False, indent=2))
         return
     if fmt is Format.geojson:
         print(json.dumps(routes_geojson(shown), ensure_ascii=False))
         return
     title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
-    out.print(_routes_table(shown, title, best))
+    out.print(_routes_table(shown, title, best, rated))
     out.print(_itinerary(best))
 
 
@@ -173,16 +212,23 @@ def compare(
     include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
     map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML map of the routes here.")] = None,
     detail: Annotated[bool, typer.Option(help="Print each route's time/cost–distance table.")] = False,
+    samples: Annotated[int, typer.Option(help="Monte Carlo journeys per corridor for P50/P90.")] = DEFAULT_SAMPLES,
+    deadline: DeadlineOption = None,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
-    """The best route of every corridor side by side, with where the time and cost go."""
+    """The best route of every corridor side by side, with P50/P90 times and where the time and cost go."""
     from corridor.routing.api import compare as run
 
+    if objective.value in ROBUST:
+        raise OptionError("compare ranks each corridor's routes by time, cost or co2; use `reliability` for odds")
     result = run(
         origin,
         destination,
-        objective=objective.value,
+        objective=objective.value,  # type: ignore[arg-type]
         cargo=cargo.value,
         avoid_countries=_split(avoid),
         include_planned=include_planned,
@@ -192,14 +238,15 @@ def compare(
         from corridor.interfaces.map import route_map
 
         route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
+    rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
     if fmt is Format.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(_json(result.origin, result.destination, result.routes, rated), ensure_ascii=False, indent=2))
         return
     if fmt is Format.geojson:
         print(json.dumps(routes_geojson(result.routes), ensure_ascii=False))
         return
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective.value})"
-    out.print(_routes_table(result.routes, title, None))
+    out.print(_routes_table(result.routes, title, None, rated))
     out.print(_breakdown_table(result.routes))
     for corridor, why in (*result.unavailable, *result.detours):
         out.print(f"[dim]{corridor}: {why}[/dim]")
@@ -245,6 +292,75 @@ def check_data(
 
 @app.command()
 @friendly
+def reliability(
+    origin: Annotated[str, typer.Argument(help="Where the container starts.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    deadline: Annotated[str, typer.Option(help="Deadline: 25d, 600h or a date 2026-03-01.")],
+    cargo: Annotated[Cargo, typer.Option(help="Container type.")] = Cargo.feu,
+    samples: Annotated[int, typer.Option(help="Monte Carlo journeys per corridor.")] = 100_000,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
+    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
+    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """On-time odds per corridor for a deadline, and the legs that drive the late tail."""
+    from corridor.routing.api import compare as run
+
+    result = run(
+        origin,
+        destination,
+        cargo=cargo.value,
+        avoid_countries=_split(avoid),
+        include_planned=include_planned,
+        network=_network(data),
+    )
+    rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    if plot is not None:
+        from corridor.uncertainty.plot import reliability_plot
+
+        reliability_plot(list(rated.values()), plot, f"{result.origin} → {result.destination}")
+    if fmt is Format.json:
+        print(json.dumps(_json(result.origin, result.destination, result.routes, rated), ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        title=f"{result.origin} → {result.destination}: will a {cargo.value} arrive within {deadline}?",
+        title_justify="left",
+    )
+    for name in (
+        "corridor",
+        "on time",
+        "mean d",
+        "P10 d",
+        "P50 d",
+        "P90 d",
+        "P95 d",
+        "what makes it late (share of variance)",
+    ):
+        table.add_column(name, justify="left" if name in ("corridor",) or name.startswith("what") else "right")
+    for r in result.routes:
+        rel = rated[id(r)].reliability
+        drivers = ", ".join(f"{name} {share:.0%}" for name, share in rel.drivers[:3])
+        table.add_row(
+            r.corridor,
+            f"{rel.on_time_probability:.1%}",
+            *(f"{h / 24:.1f}" for h in (rel.mean_h, rel.p10_h, rel.p50_h, rel.p90_h, rel.p95_h)),
+            drivers,
+        )
+    out.print(table)
+    out.print(
+        f"[dim]{samples:,} journeys per corridor, seed {seed}; variability and weather from variability.csv and "
+        "weather.csv[/dim]"
+    )
+    if plot is not None:
+        out.print(f"Plot written to {plot}")
+
+
+@app.command()
+@friendly
 def validate(
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the README).")] = False,
     data: DataOption = None,
@@ -286,23 +402,114 @@ def validate(
         out.print(f"[dim]known miss {case_id}: {why}[/dim]")
 
 
-def _routes_table(routes: Any, title: str, best: Any) -> Table:
-    table = Table(title=title, title_justify="left")
-    for name in ("", "corridor", "days", "USD", "t CO2e", "km", "lifts", "via"):
-        table.add_column(name, justify="right" if name in ("days", "USD", "t CO2e", "km", "lifts") else "left")
+def _rate(
+    routes: list[Any],
+    samples: int | None,
+    deadline: str | None,
+    depart: str | None,
+    month: str | None,
+    seed: int,
+    data: Path | None,
+) -> dict[int, Any]:
+    """Monte Carlo each route (keyed by ``id(route)``); empty when no samples were asked for."""
+    from corridor.uncertainty.api import RatedRoute, parse_deadline, reliability
+
+    when = _depart(depart, month)
+    if samples is None:
+        if deadline is not None or when is not None:
+            raise OptionError("--deadline, --depart and --month need --samples N (or a robust --objective)")
+        return {}
+    deadline_h = None if deadline is None else parse_deadline(deadline, when)
+    network = _network(data)
+    rated = {}
+    with _progress(samples * len(routes)) as tick:
+        for n, r in enumerate(routes):
+            report = None if tick is None else functools.partial(_offset, tick, n * samples)
+            rel = reliability(
+                r, samples, seed=seed, deadline_h=deadline_h, depart=when, network=network, progress=report
+            )
+            rated[id(r)] = RatedRoute(r, rel)
+    return rated
+
+
+def _offset(tick: Callable[[int], None], before: int, done: int) -> None:
+    tick(before + done)
+
+
+def _depart(depart: str | None, month: str | None) -> Any:
+    from datetime import datetime
+
+    from corridor.uncertainty.api import parse_month
+
+    if depart is not None and month is not None:
+        raise OptionError("give --depart or --month, not both")
+    if month is not None:
+        return parse_month(month)
+    if depart is None:
+        return None
+    try:
+        return datetime.strptime(depart, "%Y-%m-%d").date()
+    except ValueError:
+        raise OptionError(f"--depart takes a date YYYY-MM-DD; got '{depart}'") from None
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for long Monte Carlo runs (on stderr); nothing for short ones."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("sampling journeys"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("mc", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _json(origin: str, destination: str, routes: Any, rated: dict[int, Any]) -> dict[str, Any]:
+    rows = []
     for r in routes:
-        via = " – ".join(_via(r))
-        mark = "★" if r is best else ""
-        table.add_row(
-            mark,
-            r.corridor,
+        row = r.to_dict()
+        if id(r) in rated:
+            row.update(rated[id(r)].reliability.to_dict())
+        rows.append(row)
+    return {"origin": origin, "destination": destination, "routes": rows}
+
+
+def _routes_table(routes: Any, title: str, best: Any, rated: dict[int, Any] | None = None) -> Table:
+    rated = rated or {}
+    odds = any(r.reliability.on_time_probability is not None for r in rated.values())
+    numeric = [
+        "days",
+        "USD",
+        "t CO2e",
+        "km",
+        "lifts",
+        *(["P50 d", "P90 d"] if rated else []),
+        *(["on time"] if odds else []),
+    ]
+    table = Table(title=title, title_justify="left")
+    for name in ("", "corridor", *numeric, "via"):
+        table.add_column(name, justify="right" if name in numeric else "left")
+    for r in routes:
+        cells = [
             f"{r.total_time_days:.1f}",
             f"{r.total_cost_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
             str(r.transshipments),
-            via,
-        )
+        ]
+        if id(r) in rated:
+            rel = rated[id(r)].reliability
+            cells += [f"{rel.p50_h / 24:.1f}", f"{rel.p90_h / 24:.1f}"]
+            cells += [f"{rel.on_time_probability:.0%}"] if odds else []
+        table.add_row("★" if r is best else "", r.corridor, *cells, " – ".join(_via(r)))
     return table
 
 

@@ -30,6 +30,7 @@ def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem
     problems += _check_node_times(network, lines["node_times.csv"])
     problems += _check_borders_and_gauges(network, lines["links.csv"])
     problems += _check_other_sources(network, lines)
+    problems += _check_uncertainty_places(network, lines)
     return problems
 
 
@@ -177,6 +178,8 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
             ("tonnes_source", "tariff_multiplier_source", "emission_multiplier_source"),
             network.cargo_types.values(),
         ),
+        "variability.csv": (("source",), network.variability),
+        "weather.csv": (("source",), network.weather),
     }
     problems = []
     for name, (fields, rows) in records.items():
@@ -184,4 +187,15 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
             for field in fields:
                 if (why := source_problem(network, getattr(row, field))) is not None:
                     problems.append(Problem(name, line, field, why))
+    return problems
+
+
+def _check_uncertainty_places(network: Network, lines: dict[str, list[int]]) -> list[Problem]:
+    problems = []
+    for line, row in zip(lines["variability.csv"], network.variability, strict=True):
+        if row.place != "*" and row.place not in network.places:
+            problems.append(Problem("variability.csv", line, "place", f"unknown place '{row.place}'"))
+    for line, w in zip(lines["weather.csv"], network.weather, strict=True):
+        if w.port not in network.places:
+            problems.append(Problem("weather.csv", line, "port", f"unknown place '{w.port}'"))
     return problems

@@ -32,6 +32,8 @@ from corridor.network.model import (
     Rate,
     SeaLane,
     Source,
+    Variability,
+    Weather,
 )
 from corridor.network.resolve import resolve_links
 
@@ -85,6 +87,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         cargo_types={c.id: c for c in records("cargo.csv")},
         sources={s.id: s for s in records("sources.csv")},
         sea_lanes=lanes,
+        variability=tuple(records("variability.csv")),
+        weather=tuple(records("weather.csv")),
         data_dir=str(root),
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
@@ -105,6 +109,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "rates.csv": Rate,
     "emission_factors.csv": EmissionFactor,
     "cargo.csv": CargoType,
+    "variability.csv": Variability,
+    "weather.csv": Weather,
 }
 # What must be unique in each file: the field to blame and the key of a row.
 _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
@@ -115,6 +121,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "rates.csv": ("country", lambda r: (r.mode, r.country)),
     "emission_factors.csv": ("vehicle", lambda r: r.vehicle),
     "cargo.csv": ("id", lambda r: r.id),
+    "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
+    "weather.csv": ("month", lambda r: (r.port, r.month)),
 }
 
 

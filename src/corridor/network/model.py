@@ -192,6 +192,35 @@ class CargoType(_Record):
         return value
 
 
+class Variability(_Record):
+    """How much a time varies around the deterministic figure, for the Monte Carlo engine.
+
+    The deterministic figure is taken as the median; the time is that figure × a lognormal factor
+    whose 90th percentile is ``p90_factor``, plus, with ``late_probability``, an exponential delay
+    of mean ``late_mean_h`` (a late vessel, a congested yard). Rows match a component
+    (``run`` of a leg, ``wait`` for a departure, or a crossing kind), a mode and a place; ``*``
+    matches any, and the most specific row wins.
+    """
+
+    component: Literal["run", "wait", "border", "gauge-change", "port", "transshipment"]
+    mode: str = "*"
+    place: str = "*"
+    p90_factor: float = Field(ge=1.0)
+    late_probability: float = Field(default=0.0, ge=0.0, le=1.0)
+    late_mean_h: float = Field(default=0.0, ge=0.0)
+    source: str = Field(min_length=1)
+
+
+class Weather(_Record):
+    """Chance that a port is closed to sailings by weather in a month, and how long a spell lasts."""
+
+    port: str
+    month: int = Field(ge=1, le=12)
+    closure_probability: float = Field(ge=0.0, le=1.0)
+    spell_mean_h: float = Field(gt=0)
+    source: str = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class SeaLane:
     """A maritime path between two ports, computed once on the searoute network."""
@@ -216,6 +245,8 @@ class Network:
     cargo_types: dict[str, CargoType]
     sources: dict[str, Source]
     sea_lanes: dict[tuple[str, str, str], SeaLane] = field(default_factory=dict)
+    variability: tuple[Variability, ...] = ()
+    weather: tuple[Weather, ...] = ()
     data_dir: str = ""
 
     def place(self, place_id: str) -> Place:

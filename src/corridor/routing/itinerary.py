@@ -30,6 +30,10 @@ class Leg:
     co2e_ttw_kg: float
     corridor: str
     coordinates: tuple[tuple[float, float], ...]
+    from_id: str = ""
+    to_id: str = ""
+    departures_per_week: float | None = None
+    """Sailings or flights a week (``None`` for a train or truck that leaves when loaded)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see the README)."""
@@ -53,6 +57,7 @@ class Crossing:
     kind: str
     time_h: float
     cost_usd: float
+    place_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The crossing as in the JSON output."""
@@ -208,6 +213,9 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 co2e_ttw_kg=arc.co2e_ttw_kg,
                 corridor=CORRIDOR_TAGS.get(link.corridor, ""),
                 coordinates=coords,
+                from_id=link.from_id,
+                to_id=link.to_id,
+                departures_per_week=link.frequency_per_week,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
@@ -235,4 +243,4 @@ def _merge(events: list[Event], names: dict[str, str]) -> tuple[Crossing, ...]:
         acc = merged.setdefault((e.place, e.kind), [0.0, 0.0])
         acc[0] += e.time_h
         acc[1] += e.cost_usd
-    return tuple(Crossing(names[p], kind, t, c) for (p, kind), (t, c) in merged.items())
+    return tuple(Crossing(names[p], kind, t, c, place_id=p) for (p, kind), (t, c) in merged.items())
