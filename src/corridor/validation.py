@@ -434,3 +434,123 @@ def markdown_table(results: list[Result]) -> str:
 
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+
+@dataclass(frozen=True)
+class RangeCase:
+    """A published range of transit times that the model's P10–P90 must overlap."""
+
+    id: str
+    name: str
+    published: str
+    low_days: float
+    high_days: float
+    source: str
+    origin: str
+    destination: str
+    corridor: str
+
+
+@dataclass(frozen=True)
+class RangeResult:
+    """A range case's outcome: the model's P10, P50 and P90 in days."""
+
+    case: RangeCase
+    p10_days: float
+    p50_days: float
+    p90_days: float
+
+    @property
+    def ok(self) -> bool:
+        """The model's P10–P90 overlaps the published range."""
+        return self.p10_days <= self.case.high_days and self.p90_days >= self.case.low_days
+
+
+RANGE_CASES: tuple[RangeCase, ...] = (
+    RangeCase(
+        "R1",
+        "China → Europe via the Middle Corridor (Xi'an → Duisburg)",
+        "15–60 days (EBRD); 32–37 (TITR)",
+        15,
+        60,
+        "U23, U25",
+        "Xian",
+        "Duisburg",
+        "middle",
+    ),
+    RangeCase(
+        "R2",
+        "China → Europe, Northern route (Xi'an → Duisburg)",
+        "12–14 days standard; 18–24 T2T (DHL 2024)",
+        12,
+        24,
+        "S58, U22",
+        "Xian",
+        "Duisburg",
+        "northern",
+    ),
+    RangeCase(
+        "R3",
+        "Shanghai → Rotterdam by sea via Suez",
+        "28–49 days observed, 31–35 port to port",
+        28,
+        49,
+        "U24",
+        "Shanghai",
+        "Rotterdam",
+        "sea-suez",
+    ),
+    RangeCase(
+        "R4",
+        "Shanghai → Rotterdam by sea via the Cape",
+        "45–48 days port to port, 44–52 door to door",
+        44,
+        52,
+        "U24",
+        "Shanghai",
+        "Rotterdam",
+        "sea-cape",
+    ),
+    RangeCase(
+        "R5", "China (Xi'an) → Baku block train", "8–11 days (2024)", 8, 11, "U21, S49, S52", "Xian", "Baku", "middle"
+    ),
+    RangeCase(
+        "R6",
+        "China → Georgian ports (Xi'an → Poti)",
+        "12 days average (2024); 15–18 days (2025)",
+        12,
+        18,
+        "U21",
+        "Xian",
+        "Poti",
+        "middle",
+    ),
+)
+
+
+def run_range_validation(network: Network, samples: int = 50_000, seed: int = 0) -> list[RangeResult]:
+    """Monte Carlo P10–P90 of each range case's best route by median time."""
+    from corridor.uncertainty.api import reliability
+
+    results = []
+    for case in RANGE_CASES:
+        best = _best(network, case.origin, case.destination, case.corridor)
+        rel = reliability(best, samples, seed=seed, network=network)
+        results.append(RangeResult(case, rel.p10_h / 24, rel.p50_h / 24, rel.p90_h / 24))
+    return results
+
+
+def range_markdown(results: list[RangeResult]) -> str:
+    """The range validation as a Markdown table, for the README."""
+    lines = [
+        "| # | Case | Published | Model P10 – P50 – P90 (days) | Overlap | Source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        c = r.case
+        mark = "yes" if r.ok else "**no**"
+        lines.append(
+            f"| {c.id} | {c.name} | {c.published} | {r.p10_days:.1f} – {r.p50_days:.1f} – {r.p90_days:.1f} | {mark} | "
+            f"{c.source} |"
+        )
+    return "\n".join(lines)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from corridor.routing.api import default_network
-from corridor.validation import CASES, KNOWN_MISSES, Case, markdown_table, run_validation
+from corridor.validation import (
+    CASES,
+    KNOWN_MISSES,
+    Case,
+    markdown_table,
+    range_markdown,
+    run_range_validation,
+    run_validation,
+)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id not in KNOWN_MISSES], ids=lambda c: c.id)
@@ -21,9 +29,17 @@ def test_known_misses_still_miss(case: Case) -> None:
     assert not case.low <= value <= case.high
 
 
-def test_readme_table_matches_the_model() -> None:
+def test_model_spread_overlaps_published_ranges() -> None:
+    for result in run_range_validation(default_network()):
+        assert result.ok, f"{result.case.name}: model P10–P90 {result.p10_days:.1f}–{result.p90_days:.1f} d"
+        assert result.p10_days < result.p50_days < result.p90_days
+
+
+def test_readme_tables_match_the_model() -> None:
     from pathlib import Path
 
     readme = Path(__file__).resolve().parents[2] / "README.md"
-    table = markdown_table(run_validation(default_network()))
-    assert table in readme.read_text(encoding="utf-8"), "run `corridor validate --markdown` and update README.md"
+    text = readme.read_text(encoding="utf-8")
+    network = default_network()
+    assert markdown_table(run_validation(network)) in text, "run `corridor validate --markdown`, update README.md"
+    assert range_markdown(run_range_validation(network)) in text, "run `corridor validate --markdown`, update README.md"

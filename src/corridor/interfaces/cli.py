@@ -366,11 +366,21 @@ def validate(
     data: DataOption = None,
 ) -> None:
     """Compare model output with published transit times, distances and dwell times."""
-    from corridor.validation import KNOWN_MISSES, markdown_table, run_validation
+    from corridor.validation import (
+        KNOWN_MISSES,
+        markdown_table,
+        range_markdown,
+        run_range_validation,
+        run_validation,
+    )
 
-    results = run_validation(_network(data))
+    network = _network(data)
+    results = run_validation(network)
+    ranges = run_range_validation(network)
     if markdown:
         print(markdown_table(results))
+        print()
+        print(range_markdown(ranges))
         return
     table = Table(
         "#",
@@ -398,6 +408,25 @@ def validate(
             c.basis,
         )
     out.print(table)
+    spread = Table(
+        "#",
+        "case",
+        "published",
+        "model P10–P50–P90 d",
+        "overlap",
+        title="Transit-time ranges (Monte Carlo)",
+        title_justify="left",
+    )
+    for rr in ranges:
+        ok = "[green]yes[/green]" if rr.ok else "[red]no[/red]"
+        spread.add_row(
+            rr.case.id,
+            rr.case.name,
+            rr.case.published,
+            f"{rr.p10_days:.1f} – {rr.p50_days:.1f} – {rr.p90_days:.1f}",
+            ok,
+        )
+    out.print(spread)
     for case_id, why in KNOWN_MISSES.items():
         out.print(f"[dim]known miss {case_id}: {why}[/dim]")
 
