@@ -168,7 +168,7 @@ def main() -> int:
     storms = sum(bool(c.closure) for c in model.components)
     print("Corridor Monte Carlo benchmark (one core: OMP/OPENBLAS/MKL_NUM_THREADS=1)")
     print(f"  route: {origin} -> {destination}, corridor {corridor or 'any'}: {len(best.legs)} legs, ", end="")
-    print(f"{len(model.components)} components ({storms} with storms), median {best.total_time_h:.1f} h\n")
+    print(f"{len(model.components)} components ({storms} with storms), deterministic {best.total_time_h:.1f} h\n")
 
     vector, rates = bench_vectorised(model)
     rate = statistics.median(rates)

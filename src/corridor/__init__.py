@@ -16,18 +16,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["compare", "find_places", "load_network", "route"]
+__all__ = ["compare", "find_places", "load_network", "reliability", "route"]
 
 if TYPE_CHECKING:
     from corridor.network.io import load_network
     from corridor.network.places import find_places
     from corridor.routing.api import compare, route
+    from corridor.uncertainty.api import reliability
 
 _LAZY = {
     "route": "corridor.routing.api",
     "compare": "corridor.routing.api",
     "load_network": "corridor.network.io",
     "find_places": "corridor.network.places",
+    "reliability": "corridor.uncertainty.api",
 }
 
 

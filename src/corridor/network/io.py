@@ -137,6 +137,19 @@ def _check_unique(
         first.setdefault(k, line)
 
 
+def read_table(root: Path, name: str, model: type[R]) -> list[tuple[int, R]]:
+    """Validate one CSV file against a record model; raise :class:`DataFileError` on any problem.
+
+    For data files outside the network (trade statistics, scenarios) that want the same
+    file-line-field errors.
+    """
+    problems: list[Problem] = []
+    rows = _read(root, name, model, problems)
+    if problems:
+        raise DataFileError(problems)
+    return rows
+
+
 def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> list[tuple[int, R]]:
     """Validate every row of one CSV file; return ``(line, record)`` pairs."""
     path = root / name

@@ -2,8 +2,9 @@
 
 Each leg contributes a *wait* for its departure (trains and trucks leave when loaded; ferries,
 ships and flights wait for the next sailing) and a *run*; each crossing (border, gauge change,
-port call, transshipment) contributes a dwell. The deterministic figures of the route are the
-medians; ``variability.csv`` says how wide each time spreads and how often it runs late, and
+port call, transshipment) contributes a dwell. A deterministic figure of the route is the median
+of its component's normal spread; ``variability.csv`` says how wide that spread is and how often
+a rare late delay comes on top (so a journey's median lies above the deterministic total), and
 ``weather.csv`` how often a port is shut by storms in each month.
 
 The waits are where correlation enters: a storm closes every sailing from a port for the whole
@@ -39,7 +40,7 @@ class Component:
     late_probability: float
     late_mean_h: float
     headway_h: float = 0.0
-    """For a wait: hours between departures; the wait is uniform on [0, headway)."""
+    """For a wait: hours between departures; the wait is uniform on [0, headway) times the spread."""
     closure: tuple[float, ...] = ()
     """For a wait at a port with weather: closure probability in each month (Jan…Dec)."""
     spell_h: tuple[float, ...] = ()
