@@ -25,7 +25,10 @@ DATA_FILES = (
     "weather.csv",
     "sea_lanes.geojson",
 )
-"""The files a data directory must hold."""
+"""The files a data directory must hold for the network."""
+
+TRADE_FILES = ("trade.csv", "trade_targets.csv", "trade_conversion.csv")
+"""Trade statistics and conversion factors used by ``corridor forecast``."""
 
 DEFAULT_CARGO = "40ft"
 """Cargo unit assumed when none is given: a 40ft dry container (FEU)."""

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import run_cli
 from corridor import settings
 
-CORRIDOR = Path(sys.executable).with_name("corridor")
 ROUTE_KEYS = {
     "corridor",
     "total_time_h",
@@ -30,11 +28,7 @@ CROSSING_KINDS = {"border", "gauge-change", "transshipment", "port"}
 NO_ROUTE_WORDS = ("crosses", "uses", "passes")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the console script; a wide terminal so rich neither truncates nor wraps messages."""
-    base = {k: v for k, v in os.environ.items() if k not in (settings.DATA_ENV, "CORRIDOR_DEBUG")}
-    base.update({"COLUMNS": "250", "LINES": "100", "NO_COLOR": "1", **(env or {})})
-    return subprocess.run([str(CORRIDOR), *args], capture_output=True, text=True, env=base, timeout=60)
+run = run_cli
 
 
 def flat(text: str) -> str:

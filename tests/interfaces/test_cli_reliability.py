@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli import run
+
+from conftest import run_cli as run
 
 
 def test_route_with_samples_adds_percentiles_and_odds() -> None:

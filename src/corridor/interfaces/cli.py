@@ -359,6 +359,92 @@ def reliability(
         out.print(f"Plot written to {plot}")
 
 
+class Method(StrEnum):
+    ets = "ets"
+    arima = "arima"
+    target = "target"
+
+
+@app.command()
+@friendly
+def forecast(
+    country_a: Annotated[str, typer.Argument(help="ISO country code, e.g. KZ.")],
+    country_b: Annotated[str, typer.Argument(help="ISO country code, e.g. UZ.")],
+    to: Annotated[int, typer.Option("--to", help="Last year to forecast.")] = 2030,
+    method: Annotated[
+        Method, typer.Option(help="ets or arima (trend with intervals), target (path a target needs).")
+    ] = Method.ets,
+    level: Annotated[float, typer.Option(help="Coverage of the prediction interval.", min=0.5, max=0.99)] = 0.8,
+    plot: Annotated[Path | None, typer.Option(help="Write a fan chart to FILE.png or FILE.html.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
+    from corridor.forecasting.data import load_trade, normalise_pair
+    from corridor.forecasting.freight import freight_table
+    from corridor.forecasting.models import backtest, required_growth
+    from corridor.forecasting.models import forecast as run
+
+    trade = load_trade(data)
+    pair, _ = normalise_pair(country_a, country_b, trade)
+    history = trade.series(pair)
+    goal = trade.target(pair)
+    target = (goal.year, goal.value_usd_m) if goal else None
+    path = run(history, to, method.value, level, target)
+    table = freight_table(history, path, trade.conversion(pair))
+    if plot is not None:
+        from corridor.forecasting.plot import fan_chart
+
+        fan_chart(table, plot, f"{pair} trade, {method.value}", target)
+    if fmt is Format.json:
+        print(table.to_json(orient="records", indent=2))
+        return
+    shown = table[table["year"] >= max(history) - 4]
+    t = Table(
+        title=f"{pair} trade and freight, {method.value} forecast to {to} (interval {level:.0%})", title_justify="left"
+    )
+    for name in ("year", "", "million USD", "kt", "TEU", "trains/week"):
+        t.add_column(name, justify="left" if name in ("", "year") else "right")
+    for row in shown.itertuples():
+        ahead = row.kind != "observed" and method.value != "target"
+        t.add_row(
+            str(row.year),
+            str(row.kind),
+            *(
+                _band(getattr(row, col), getattr(row, f"{col}_low"), getattr(row, f"{col}_high"), scale, ahead)
+                for col, scale in (("value_usd_m", 1), ("tonnes", 1e3), ("teu", 1), ("trains_per_week", 1))
+            ),
+        )
+    out.print(t)
+    last_year, last = max(history), history[max(history)]
+    if goal is not None:
+        need = required_growth(last, last_year, (goal.year, goal.value_usd_m))
+        out.print(
+            f"Target {goal.value_usd_m:,.0f} M USD by {goal.year} ({goal.announced}, {goal.source}) needs "
+            f"{need:+.1%} a year from {last:,.0f} M USD in {last_year}; this forecast grows {path.growth:+.1%} a year."
+        )
+        if goal.year in path.years:
+            at = path.median[path.years.index(goal.year)]
+            out.print(
+                f"In {goal.year} the {method.value} median reaches {at:,.0f} M USD: "
+                f"{at / goal.value_usd_m:.0%} of the target."
+            )
+    scores = []
+    for name in ("ets", "arima"):
+        try:
+            scores.append(f"{name} {backtest(history, name):.1f} %")
+        except OptionError as exc:
+            scores.append(f"{name} n/a ({exc})")
+    out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(scores)}[/dim]")
+    if plot is not None:
+        out.print(f"Fan chart written to {plot}")
+
+
+def _band(mid: float, low: float, high: float, scale: float, interval: bool) -> str:
+    text = f"{mid / scale:,.0f}"
+    return f"{text} [{low / scale:,.0f}–{high / scale:,.0f}]" if interval else text
+
+
 @app.command()
 @friendly
 def validate(

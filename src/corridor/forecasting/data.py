@@ -1,0 +1,148 @@
+"""Trade statistics, targets and value-to-freight conversion factors, as shipped in ``data/``.
+
+* ``trade.csv`` — annual bilateral trade in million USD: ``pair`` (``KZ-UZ``), ``year``,
+  ``flow`` (``total``, ``a_to_b`` or ``b_to_a``), ``reporter`` (who published it) and ``source``.
+* ``trade_targets.csv`` — targets governments announced (``KZ-UZ``: 10,000 M USD by 2030).
+* ``trade_conversion.csv`` — value density (USD per tonne), containerisable share, tonnes per
+  loaded TEU and TEU per block train, per pair or ``*`` for the default; each sourced.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from corridor import settings
+from corridor.errors import OptionError
+from corridor.network.io import read_table
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class TradeFigure(_Record):
+    """One published annual trade value."""
+
+    pair: str = Field(pattern=r"^[A-Z]{2}-[A-Z]{2}$")
+    year: int = Field(ge=1990, le=2100)
+    flow: Literal["total", "a_to_b", "b_to_a"]
+    value_usd_m: float = Field(gt=0)
+    reporter: str = Field(min_length=2)
+    grade: Literal["A", "B", "C", "D"]
+    source: str = Field(min_length=3)
+
+
+class TradeTarget(_Record):
+    """A trade target announced by governments."""
+
+    pair: str = Field(pattern=r"^[A-Z]{2}-[A-Z]{2}$")
+    year: int = Field(ge=2000, le=2100)
+    value_usd_m: float = Field(gt=0)
+    announced: str = ""
+    source: str = Field(min_length=3)
+
+
+class Conversion(_Record):
+    """How a pair's trade value becomes containers and trains."""
+
+    pair: str = Field(pattern=r"^([A-Z]{2}-[A-Z]{2}|\*)$")
+    usd_per_tonne: float = Field(gt=0)
+    usd_per_tonne_source: str = Field(min_length=3)
+    container_share: float = Field(gt=0, le=1)
+    container_share_source: str = Field(min_length=3)
+    tonnes_per_teu: float = Field(gt=0)
+    tonnes_per_teu_source: str = Field(min_length=3)
+    teu_per_train: float = Field(gt=0)
+    teu_per_train_source: str = Field(min_length=3)
+
+
+@dataclass(frozen=True)
+class TradeData:
+    """All trade statistics, targets and conversion factors."""
+
+    figures: tuple[TradeFigure, ...]
+    targets: tuple[TradeTarget, ...]
+    conversions: tuple[Conversion, ...]
+
+    def pairs(self) -> list[str]:
+        """Country pairs with trade figures."""
+        return sorted({f.pair for f in self.figures})
+
+    def series(self, pair: str, flow: str = "total") -> dict[int, float]:
+        """Yearly values of one pair and flow.
+
+        Where several reporters give a year (mirror statistics differ), the median is used; a
+        single missing year between two known ones is filled geometrically (log-linear), so the
+        trend models get an unbroken annual series. Longer gaps are left for the models to skip.
+        """
+        by_year: dict[int, list[float]] = {}
+        for f in self.figures:
+            if f.pair == pair and f.flow == flow:
+                by_year.setdefault(f.year, []).append(f.value_usd_m)
+        values = {year: statistics.median(v) for year, v in sorted(by_year.items())}
+        for year in range(min(values, default=0) + 1, max(values, default=0)):
+            if year not in values and year - 1 in values and year + 1 in values:
+                values[year] = math.sqrt(values[year - 1] * values[year + 1])
+        return dict(sorted(values.items()))
+
+    def target(self, pair: str) -> TradeTarget | None:
+        """The latest announced target for a pair, if any."""
+        found = [t for t in self.targets if t.pair == pair]
+        return max(found, key=lambda t: (t.announced, t.year)) if found else None
+
+    def conversion(self, pair: str) -> Conversion:
+        """The pair's conversion factors, else the ``*`` default."""
+        for wanted in (pair, "*"):
+            for c in self.conversions:
+                if c.pair == wanted:
+                    return c
+        raise OptionError("trade_conversion.csv has no '*' default row")
+
+
+def load_trade(data_dir: str | Path | None = None) -> TradeData:
+    """Read and validate the trade files (errors name file, line and field)."""
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
+    return TradeData(
+        figures=tuple(r for _, r in read_table(root, "trade.csv", TradeFigure)),
+        targets=tuple(r for _, r in read_table(root, "trade_targets.csv", TradeTarget)),
+        conversions=tuple(r for _, r in read_table(root, "trade_conversion.csv", Conversion)),
+    )
+
+
+def normalise_pair(a: str, b: str, data: TradeData) -> tuple[str, bool]:
+    """The stored pair for countries ``a`` and ``b`` and whether it is reversed (``UZ KZ`` → ``KZ-UZ``).
+
+    Raises
+    ------
+    OptionError
+        For a code that is not two letters, or a pair with no data (listing those there are).
+    """
+    a, b = a.strip().upper(), b.strip().upper()
+    for code in (a, b):
+        _check_country(code)
+    if f"{a}-{b}" in data.pairs():
+        return f"{a}-{b}", False
+    if f"{b}-{a}" in data.pairs():
+        return f"{b}-{a}", True
+    known = ", ".join(p.replace("-", " ") for p in data.pairs())
+    raise OptionError(f"no trade data for {a}–{b}; pairs with data: {known}")
+
+
+def _check_country(code: str) -> None:
+    """Reject a code that is not ISO 3166 alpha-2, suggesting the codes of countries it resembles."""
+    import pycountry
+
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
+        return
+    try:
+        guesses = pycountry.countries.search_fuzzy(code)[:3]
+    except LookupError:
+        guesses = []
+    hint = f"; did you mean {', '.join(f'{c.alpha_2} ({c.name})' for c in guesses)}?" if guesses else ""
+    raise OptionError(f"'{code}' is not an ISO 3166 alpha-2 country code{hint}")
