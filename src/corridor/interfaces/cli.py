@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -31,7 +32,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Plan and compare container routes on the Eurasian land bridge (Middle Corridor and alternatives).",
 )
-out = Console(highlight=False)
+# Piped output (a log, CI) gets a readable width instead of rich's 80-column default.
+out = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err = Console(stderr=True, highlight=False)
 
 
@@ -634,7 +636,8 @@ def _via(route: Any) -> list[str]:
     for c in route.crossings:
         if c.place not in stops:
             stops.append(c.place)
-    return [*stops, route.places[-1]] if stops[-1] != route.places[-1] else stops
+    stops = [*stops, route.places[-1]] if stops[-1] != route.places[-1] else stops
+    return [name.split(" (")[0] for name in stops]
 
 
 def _itinerary(route: Any) -> Table:
