@@ -361,6 +361,88 @@ def reliability(
         out.print(f"Plot written to {plot}")
 
 
+@app.command()
+@friendly
+def simulate(
+    scenario: Annotated[
+        str, typer.Argument(help="A scenario YAML file, or the name of a shipped one (titr-2024-base).")
+    ],
+    years: Annotated[float, typer.Option(help="Simulated period in years.", min=0.05, max=5)] = 1.0,
+    replications: Annotated[int, typer.Option(help="Independent runs averaged (different seeds).", min=1, max=200)] = 1,
+    seed: SeedOption = 0,
+    against: Annotated[
+        str | None, typer.Option("--compare", help="A second scenario to compare with (e.g. a lever).")
+    ] = None,
+) -> None:
+    """Simulate a demand scenario: throughput per corridor, queues, and the bottlenecks."""
+    from corridor.simulation.scenario import load_scenario
+
+    runs = [(name, load_scenario(_scenario_path(name))) for name in (scenario, *([against] if against else []))]
+    for _, sc in runs:
+        results = _replicate(sc, years, replications, seed)
+        first = results[0]
+        delivered = sum(sum(r.sim.delivered_teu.values()) for r in results) / len(results)
+        demand = sum(first.sim.demand_teu.values())
+        out.print(
+            f"[bold]{sc.name}[/bold] ({sc.year}): {demand:,.0f} TEU demanded, {delivered:,.0f} delivered "
+            f"({delivered / demand:.0%}), mean of {replications} run(s) over {years:g} year(s)"
+        )
+        table = Table(
+            "resource",
+            "capacity",
+            "utilisation",
+            "mean wait h",
+            "P90 wait h",
+            "max queue",
+            title="Bottlenecks (longest queues first)",
+            title_justify="left",
+        )
+        frame = first.bottlenecks()
+        for row in frame.itertuples():
+            table.add_row(
+                str(row.resource),
+                str(row.capacity),
+                f"{row.utilisation:.0%}",
+                f"{row.mean_wait_h:,.0f}",
+                f"{row.p90_wait_h:,.0f}",
+                str(row.max_queue),
+            )
+        out.print(table if len(frame) else "[green]No queue longer than half an hour: the network carries it.[/green]")
+        leads = Table(
+            "origin → destination", "train loads", "P50 days", "P90 days", title="Lead times", title_justify="left"
+        )
+        for row in first.lead_times().itertuples():
+            leads.add_row(str(row.od), str(row.train_loads), f"{row.p50_days:.1f}", f"{row.p90_days:.1f}")
+        out.print(leads)
+
+
+def _scenario_path(name: str) -> Path:
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    shipped = settings.data_dir() / "scenarios" / f"{name}.yaml"
+    if shipped.exists():
+        return shipped
+    known = ", ".join(sorted(p.stem for p in (settings.data_dir() / "scenarios").glob("*.yaml")))
+    raise OptionError(f"no scenario '{name}'; give a YAML file or one of: {known}")
+
+
+def _replicate(sc: Any, years: float, replications: int, seed: int) -> list[Any]:
+    from corridor.simulation.scenarios import run_scenario
+
+    results = []
+    total = replications
+    with _progress(PROGRESS_FROM if replications * years >= 1 else 0) as tick:
+        for k in range(replications):
+            report = None if tick is None else functools.partial(_share, tick, k, total)
+            results.append(run_scenario(sc, years=years, seed=seed + k, progress=report))
+    return results
+
+
+def _share(tick: Callable[[int], None], k: int, total: int, done: float) -> None:
+    tick(int(PROGRESS_FROM * (k + done) / total))
+
+
 class Method(StrEnum):
     ets = "ets"
     arima = "arima"

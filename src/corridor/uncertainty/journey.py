@@ -47,6 +47,8 @@ class Component:
     """Mean length of a closure spell in each month, hours."""
     offset_h: float = 0.0
     """Median hours from departure to the start of this component (sets its month)."""
+    place: str = ""
+    """For a crossing: the place id."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def journey_model(route: Route, network: Network, depart: date | None = None) ->
 
 def _crossing(network: Network, c: Crossing, clock: float) -> Component:
     row = _row(network, c.kind, "*", c.place_id)
-    return _component(f"{c.place} {c.kind}", c.kind, c.time_h, row, clock)
+    base = _component(f"{c.place} {c.kind}", c.kind, c.time_h, row, clock)
+    return Component(**{**base.__dict__, "place": c.place_id})
 
 
 def _wait(network: Network, port: str, mode: str, per_week: float, name: str, clock: float) -> Component:

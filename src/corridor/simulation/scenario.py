@@ -1,0 +1,159 @@
+"""Scenario files: the demand to carry and the levers to pull, in YAML.
+
+A scenario names origin–destination demand in TEU a year and, optionally, levers: more or fewer
+ferries on a crossing, a faster or slower border or port, a tariff change, planned links opened,
+a sea passage closed. It is validated with pydantic; a mistake is reported with file, line and
+field, like the data files::
+
+    name: TITR 2024 base
+    year: 2024
+    demand:
+      - {origin: Xian, destination: Duisburg, teu_per_year: 30000}
+    levers:
+      - {kind: ferries, from: kuryk, to: alat, change: 2}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from corridor.errors import DataFileError, Problem
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Flow(_Strict):
+    """Demand between two places."""
+
+    origin: str = Field(min_length=1)
+    destination: str = Field(min_length=1)
+    teu_per_year: float = Field(gt=0, le=50_000_000)
+    cargo: str = "40ft"
+    avoid_countries: tuple[str, ...] = ()
+    """Countries these shippers will not route through (e.g. RU, BY under sanctions risk)."""
+    seasonality: tuple[float, ...] = ()
+    """Twelve monthly factors averaging 1 (January first); empty for an even year."""
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if value and (len(value) != 12 or any(v < 0 for v in value) or abs(sum(value) / 12 - 1) > 0.01):
+            raise ValueError("seasonality needs 12 non-negative monthly factors averaging 1")
+        return value
+
+
+class RouteChoice(_Strict):
+    """How shippers split demand between routes: a logit on generalised cost."""
+
+    value_of_time_usd_per_teu_day: float = Field(default=35.0, ge=0)
+    """What a day in transit costs the cargo owner (inventory, capital); an estimate by default."""
+    logit_scale: float = Field(default=6.0, gt=0)
+    """How sharply shippers prefer the cheapest route: share ∝ exp(-scale × cost / cheapest cost)."""
+    corridors: tuple[str, ...] = ()
+    """Corridors on offer (tags such as ``middle``); empty for all."""
+
+
+class FerriesLever(_Strict):
+    kind: Literal["ferries"]
+    from_id: str = Field(alias="from")
+    to_id: str = Field(alias="to")
+    change: int = Field(ge=-50, le=50)
+
+
+class CrossingLever(_Strict):
+    kind: Literal["crossing"]
+    place: str
+    crossing: Literal["border", "gauge-change", "port", "transshipment"]
+    capacity_factor: float = Field(default=1.0, gt=0, le=100)
+    dwell_factor: float = Field(default=1.0, gt=0, le=100)
+
+
+class TariffLever(_Strict):
+    kind: Literal["tariff"]
+    mode: str
+    country: str = "*"
+    factor: float = Field(gt=0, le=10)
+
+
+class OpenPlannedLever(_Strict):
+    kind: Literal["open_planned"]
+
+
+class ClosePassageLever(_Strict):
+    kind: Literal["close_passage"]
+    passage: str
+
+
+Lever = Annotated[
+    FerriesLever | CrossingLever | TariffLever | OpenPlannedLever | ClosePassageLever, Field(discriminator="kind")
+]
+
+
+class Scenario(_Strict):
+    """A demand scenario with its levers."""
+
+    name: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    network: str = "default"
+    """``default`` for the embedded data, or a path to a data directory."""
+    demand: tuple[Flow, ...] = Field(min_length=1)
+    route_choice: RouteChoice = RouteChoice()
+    levers: tuple[Lever, ...] = ()
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    DataFileError
+        With the file, line and field of each problem.
+    """
+    import yaml
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError([Problem(file.name, 0, "", f"cannot read: {exc.strerror or exc}")]) from exc
+    try:
+        raw = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise DataFileError([Problem(file.name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+    if not isinstance(raw, dict):
+        raise DataFileError([Problem(file.name, 1, "", "a scenario is a mapping with name, year and demand")])
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(file.name, _line(root, err["loc"]), ".".join(map(str, err["loc"])), err["msg"])
+            for err in exc.errors()
+        ]
+        raise DataFileError(problems) from None
+
+
+def _line(node: Any, loc: tuple[Any, ...]) -> int:
+    """1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
+    import yaml
+
+    line = node.start_mark.line + 1 if node is not None else 0
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                return line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,85 @@
+"""Capacity simulation: scenario files, base-year throughput, bottlenecks and levers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from corridor import settings
+from corridor.errors import CorridorError, DataFileError
+from corridor.simulation.scenario import load_scenario
+from corridor.simulation.scenarios import ScenarioResult, run_scenario
+
+SHIPPED = settings.data_dir() / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def base() -> ScenarioResult:
+    return run_scenario(load_scenario(SHIPPED / "titr-2024-base.yaml"), seed=3)
+
+
+@pytest.fixture(scope="module")
+def triple() -> ScenarioResult:
+    return run_scenario(load_scenario(SHIPPED / "titr-2030-triple.yaml"), seed=3)
+
+
+def test_base_year_carries_the_published_2024_volume(base: ScenarioResult) -> None:
+    # validation case 17: 56,500 TEU on TITR in 2024; band 45,000–65,000 TEU
+    delivered = sum(base.sim.delivered_teu.values())
+    assert 45_000 <= delivered <= 65_000
+    assert base.bottlenecks().empty or base.bottlenecks()["mean_wait_h"].max() < 24 * 7
+
+
+def test_tripled_volume_jams_at_the_caspian(triple: ScenarioResult, base: ScenarioResult) -> None:
+    delivered = sum(triple.sim.delivered_teu.values())
+    demand = sum(triple.sim.demand_teu.values())
+    assert delivered < 0.95 * demand
+    worst = triple.bottlenecks()["resource"].iloc[0]
+    assert "alat" in worst  # a Caspian crossing to Alat is the bottleneck
+    assert triple.lead_times()["p50_days"].mean() > 2 * base.lead_times()["p50_days"].mean()
+
+
+def test_more_ferries_relieve_the_jam(triple: ScenarioResult) -> None:
+    lever = run_scenario(load_scenario(SHIPPED / "titr-2030-two-more-ferries.yaml"), seed=3)
+    assert sum(lever.sim.delivered_teu.values()) > sum(triple.sim.delivered_teu.values())
+    kuryk = lambda r: r.resources().set_index("resource").loc["kuryk→alat ferry", "mean_wait_h"]  # noqa: E731
+    assert kuryk(lever) < kuryk(triple)
+
+
+def test_same_seed_same_result(base: ScenarioResult) -> None:
+    again = run_scenario(load_scenario(SHIPPED / "titr-2024-base.yaml"), seed=3)
+    assert again.sim.delivered_teu == base.sim.delivered_teu
+
+
+def test_scenario_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: broken\nyear: 2030\ndemand:\n  - {origin: Xian, destination: Baku, teu_per_year: -5}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as caught:
+        load_scenario(bad)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == ("bad.yaml", 4)
+    assert "teu_per_year" in problem.field
+
+
+def test_unknown_lever_target_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "lever.yaml"
+    path.write_text(
+        "name: l\nyear: 2030\ndemand:\n  - {origin: Xian, destination: Baku, teu_per_year: 1000}\n"
+        "levers:\n  - {kind: ferries, from: poti, to: baku, change: 1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CorridorError, match="no fleet"):
+        run_scenario(load_scenario(path))
+
+
+def test_simulate_command(tmp_path: Path) -> None:
+    result = run_cli("simulate", "titr-2024-base", "--years", "0.25")
+    assert result.returncode == 0, result.stderr
+    assert "TEU demanded" in result.stdout and "Lead times" in result.stdout
+    missing = run_cli("simulate", "no-such-scenario")
+    assert missing.returncode == 2 and "titr-2024-base" in missing.stderr
