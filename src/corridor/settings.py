@@ -27,7 +27,7 @@ DATA_FILES = (
 )
 """The files a data directory must hold for the network."""
 
-TRADE_FILES = ("trade.csv", "trade_targets.csv", "trade_conversion.csv")
+TRADE_FILES = ("trade.csv", "trade_targets.csv", "trade_conversion.csv", "trade_hubs.csv")
 """Trade statistics and conversion factors used by ``corridor forecast``."""
 
 DEFAULT_CARGO = "40ft"

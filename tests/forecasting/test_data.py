@@ -79,3 +79,17 @@ def test_bad_forecast_input_is_exit_2(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.returncode == 2, (args, result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_forecast_writes_a_scenario_the_simulator_runs(tmp_path: Path) -> None:
+    scenario = tmp_path / "kzuz.yaml"
+    result = run("forecast", "KZ", "UZ", "--to", "2030", "--method", "target", "--scenario-out", str(scenario))
+    assert result.returncode == 0, result.stderr
+    from corridor.simulation.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    assert loaded.year == 2030 and len(loaded.demand) == 2
+    assert {f.origin for f in loaded.demand} == {"almaty", "tashkent"}
+    simulated = run("simulate", str(scenario), "--years", "0.1")
+    assert simulated.returncode == 0, simulated.stderr
+    assert "No capacity figure" in simulated.stdout  # the KZ–UZ border has no published capacity

@@ -38,6 +38,14 @@ class TradeFigure(_Record):
     source: str = Field(min_length=3)
 
 
+class TradeHub(_Record):
+    """The place where a country's trade with its neighbours starts and ends, for simulation."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    place: str = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+
 class TradeTarget(_Record):
     """A trade target announced by governments."""
 
@@ -69,6 +77,24 @@ class TradeData:
     figures: tuple[TradeFigure, ...]
     targets: tuple[TradeTarget, ...]
     conversions: tuple[Conversion, ...]
+    hubs: tuple[TradeHub, ...] = ()
+
+    def hub(self, country: str) -> str:
+        """The place id standing for a country in a simulation scenario."""
+        for h in self.hubs:
+            if h.country == country:
+                return h.place
+        known = ", ".join(h.country for h in self.hubs)
+        raise OptionError(f"no hub place for {country} in trade_hubs.csv; countries with one: {known}")
+
+    def direction_share(self, pair: str) -> float:
+        """Share of the latest year's trade flowing from the pair's first country to its second."""
+        a_to_b, b_to_a = self.series(pair, "a_to_b"), self.series(pair, "b_to_a")
+        common = sorted(set(a_to_b) & set(b_to_a))
+        if not common:
+            return 0.5
+        year = common[-1]
+        return a_to_b[year] / (a_to_b[year] + b_to_a[year])
 
     def pairs(self) -> list[str]:
         """Country pairs with trade figures."""
@@ -112,6 +138,7 @@ def load_trade(data_dir: str | Path | None = None) -> TradeData:
         figures=tuple(r for _, r in read_table(root, "trade.csv", TradeFigure)),
         targets=tuple(r for _, r in read_table(root, "trade_targets.csv", TradeTarget)),
         conversions=tuple(r for _, r in read_table(root, "trade_conversion.csv", Conversion)),
+        hubs=tuple(r for _, r in read_table(root, "trade_hubs.csv", TradeHub)),
     )
 
 

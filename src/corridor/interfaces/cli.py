@@ -408,6 +408,9 @@ def simulate(
                 str(row.max_queue),
             )
         out.print(table if len(frame) else "[green]No queue longer than half an hour: the network carries it.[/green]")
+        free = [s.name for s in first.sim.stats if s.capacity == "unconstrained" and s.served]
+        if free:
+            out.print(f"[yellow]No capacity figure (treated as unlimited): {', '.join(free)}[/yellow]")
         leads = Table(
             "origin → destination", "train loads", "P50 days", "P90 days", title="Lead times", title_justify="left"
         )
@@ -460,6 +463,9 @@ def forecast(
     ] = Method.ets,
     level: Annotated[float, typer.Option(help="Coverage of the prediction interval.", min=0.5, max=0.99)] = 0.8,
     plot: Annotated[Path | None, typer.Option(help="Write a fan chart to FILE.png or FILE.html.")] = None,
+    scenario_out: Annotated[
+        Path | None, typer.Option(help="Write the final year's container demand as a scenario for `simulate`.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -480,6 +486,10 @@ def forecast(
         from corridor.forecasting.plot import fan_chart
 
         fan_chart(table, plot, f"{pair} trade, {method.value}", target)
+    if scenario_out is not None:
+        from corridor.forecasting.scenario import write_scenario
+
+        write_scenario(trade, pair, table, method.value, scenario_out)
     if fmt is Format.json:
         print(table.to_json(orient="records", indent=2))
         return
@@ -522,6 +532,8 @@ def forecast(
     out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(scores)}[/dim]")
     if plot is not None:
         out.print(f"Fan chart written to {plot}")
+    if scenario_out is not None:
+        out.print(f"Scenario written to {scenario_out}: run `corridor simulate {scenario_out}`")
 
 
 def _band(mid: float, low: float, high: float, scale: float, interval: bool) -> str:

@@ -22,7 +22,7 @@ from corridor.errors import CorridorError, NoRouteError
 from corridor.network.io import load_network, read_table
 from corridor.network.model import Network
 from corridor.routing.api import COMPARE_ORDER, default_network, route
-from corridor.routing.itinerary import Route
+from corridor.routing.itinerary import DIRECT, Route
 from corridor.simulation.engine import (
     Assignment,
     CrossingCapacity,
@@ -35,6 +35,7 @@ from corridor.simulation.scenario import (
     ClosePassageLever,
     CrossingLever,
     FerriesLever,
+    Flow,
     OpenPlannedLever,
     Scenario,
     TariffLever,
@@ -190,10 +191,30 @@ def _route_options(scenario: Scenario, net: Network) -> list[list[Route]]:
                 raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
             fastest = sorted(found.thinned(), key=lambda r: r.total_time_h)
             routes += [r for r in fastest if all(leg.mode != "air" for leg in r.legs)][:ROUTES_PER_CORRIDOR]
+        if not scenario.route_choice.corridors:
+            routes += _direct_routes(flow, net, planned, passages)
         if not routes:
             raise CorridorError(f"demand {flow.origin} → {flow.destination}: no container route on offer")
         options.append(routes)
     return options
+
+
+def _direct_routes(flow: Flow, net: Network, planned: bool, passages: list[str]) -> list[Route]:
+    """Routes on shared links only (e.g. Almaty–Tashkent by rail): no corridor tag finds them."""
+    try:
+        found = route(
+            flow.origin,
+            flow.destination,
+            network=net,
+            cargo=flow.cargo,
+            include_planned=planned,
+            avoid_passages=passages,
+            avoid_countries=list(flow.avoid_countries),
+        )
+    except NoRouteError:
+        return []
+    direct = sorted((r for r in found.thinned() if r.corridor == DIRECT), key=lambda r: r.total_time_h)
+    return direct[:ROUTES_PER_CORRIDOR]
 
 
 def _tag(route: Route) -> str:

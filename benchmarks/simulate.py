@@ -1,0 +1,288 @@
+"""Speed of the scenario simulation engine at 1,000,000 TEU a year, and what train loads save.
+
+What is measured, and why:
+
+* **Scenario** — ``titr-2024-base.yaml`` with every flow scaled so demand totals 1,000,000 TEU a
+  year (about 18× the 2024 Middle Corridor volume): the "what breaks when volume grows?" question
+  the engine exists for. Routes are split once with the logit of
+  :mod:`corridor.simulation.scenarios` on uncongested costs (``_route_options``, ``_logit``,
+  ``_assign``); that fixed assignment is what every run below simulates.
+* **Engine** — :func:`corridor.simulation.engine.simulate_flows` for one simulated year (plus its
+  60-day drain), seed 0, timed alone (no route search, no route-choice rounds), median of 3 runs.
+  :func:`~corridor.simulation.scenarios.run_scenario` calls it once per route-choice round.
+* **Naive baseline** — the same scenario with every TEU its own SimPy process, compactly
+  re-implemented here: same routes and journey components, same run times and dwells, crossings
+  as SimPy Resources of the engine's servers × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
+  container slots, water crossings as fleets sailing every round trip ÷ vessels with room for
+  their TEU a sailing, each container boarding on its own, sailings held by storms with the same
+  closure odds and spell lengths. It is slow, so it simulates 14 days of demand (plus the same
+  drain); both models are compared per simulated day of demand, drain included. Journey
+  components are built once per route (the engine rebuilds them per train load), so the
+  baseline is, if anything, flattered. The engine is run on the same 14 days too, and the TEU
+  each model delivers are printed side by side as a check that both simulate the same network.
+
+Targets (printed with PASS/FAIL; a miss does not fail the run, this is a measurement): at most
+5 s of wall time per simulated year for the engine, and at least 10× faster than the naive model.
+
+Run ``.venv/bin/python benchmarks/simulate.py``; importing the module runs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+import simpy
+
+from corridor import settings
+from corridor.network.model import Network
+from corridor.simulation import scenarios
+from corridor.simulation.engine import (
+    DRAIN_H,
+    HOURS_PER_YEAR,
+    TEU_PER_TRAIN,
+    Assignment,
+    CrossingCapacity,
+    Fleet,
+    SimResult,
+    simulate_flows,
+)
+from corridor.simulation.scenario import Scenario, load_scenario
+from corridor.uncertainty.journey import journey_model
+
+SCENARIO = "titr-2024-base.yaml"
+DEMAND_TEU = 1_000_000
+SEED = 0
+REPEATS = 3
+NAIVE_DAYS = 14
+START = date(2026, 1, 1)
+YEAR_TARGET_S = 5.0
+SPEEDUP_TARGET = 10.0
+
+T = TypeVar("T")
+Capacities = dict[tuple[str, str], CrossingCapacity]
+Fleets = dict[tuple[str, str, str], Fleet]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A scaled scenario with everything the engine needs to simulate its fixed assignment."""
+
+    scenario: Scenario
+    network: Network
+    assignments: list[Assignment]
+    capacities: Capacities
+    fleets: Fleets
+    dwell: dict[tuple[str, str], float]
+
+
+@dataclass(frozen=True)
+class NaiveResult:
+    containers: int
+    delivered_teu: float
+
+
+def timed(call: Callable[[], T]) -> tuple[T, float]:
+    """The call's result and its wall time in seconds."""
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def scaled(scenario: Scenario, total_teu: float) -> Scenario:
+    """The scenario with every flow scaled by one factor so demand totals ``total_teu`` a year."""
+    factor = total_teu / sum(f.teu_per_year for f in scenario.demand)
+    flows = tuple(f.model_copy(update={"teu_per_year": f.teu_per_year * factor}) for f in scenario.demand)
+    return scenario.model_copy(update={"demand": flows})
+
+
+def setup(total_teu: float) -> Setup:
+    """Scale the shipped scenario and split it over its routes once, as round 1 of ``run_scenario`` does."""
+    scenario = scaled(load_scenario(settings.data_dir() / "scenarios" / SCENARIO), total_teu)
+    network = scenarios._apply_tariffs(scenario, scenarios._network(scenario))
+    capacities, fleets, dwell = scenarios._apply_capacity_levers(scenario, network)
+    options = scenarios._route_options(scenario, network)
+    assignments = scenarios._assign(scenario, options, scenarios._logit(scenario, options, {}))
+    return Setup(scenario, network, assignments, capacities, fleets, dwell)
+
+
+def run_engine(s: Setup, years: float) -> SimResult:
+    return simulate_flows(
+        s.network, s.assignments, s.capacities, s.fleets, years=years, seed=SEED, start=START, dwell_factor=s.dwell
+    )
+
+
+# --- The naive baseline: one SimPy process per TEU ----------------------------------------------------------------
+
+
+def storms(env: simpy.Environment, network: Network, port: str, rng: random.Random) -> Callable[[], simpy.Event]:
+    """A port's storm spells; the returned call gives an event that fires once the port is open."""
+    months = sorted((w for w in network.weather if w.port == port), key=lambda w: w.month)
+    state: dict[str, simpy.Event | None] = {"reopened": None}
+
+    def weather() -> Generator[simpy.Event, None, None]:
+        while True:
+            w = months[(START.month - 1 + int(env.now // 730.5)) % 12]
+            p, spell = w.closure_probability, w.spell_mean_h
+            yield env.timeout(rng.expovariate(p / (spell * (1 - p))) if p > 0 else 24 * 30)
+            if p <= 0:
+                continue
+            state["reopened"] = env.event()
+            yield env.timeout(rng.expovariate(1 / spell))
+            reopened, state["reopened"] = state["reopened"], None
+            reopened.succeed()
+
+    if len(months) == 12:
+        env.process(weather())
+    return lambda: state["reopened"] or env.timeout(0)
+
+
+def sailings(env: simpy.Environment, headway_h: float, teu: float, port_open: Callable[[], simpy.Event]) -> deque:
+    """A fleet: every ``headway_h`` a vessel takes up to ``teu`` waiting containers, first come first served."""
+    queue: deque[simpy.Event] = deque()
+
+    def sail() -> Generator[simpy.Event, None, None]:
+        while True:
+            yield env.timeout(headway_h)
+            yield port_open()
+            room = teu
+            while queue and room >= 1:
+                queue.popleft().succeed()
+                room -= 1
+
+    env.process(sail())
+    return queue
+
+
+def simulate_naive(s: Setup, days: float) -> NaiveResult:
+    """Every TEU of ``days`` of demand walks its route alone; drained like the engine."""
+    rng = random.Random(SEED)
+    env = simpy.Environment()
+    horizon = days * 24
+    resources: dict[str, simpy.Resource | None] = {}
+    queues: dict[str, deque[simpy.Event]] = {}
+    ports: dict[str, Callable[[], simpy.Event]] = {}
+    counts = {"containers": 0, "delivered": 0}
+
+    def crossing(place: str, kind: str, dwell: float) -> simpy.Resource | None:
+        key = f"{place} {kind}"
+        if key not in resources:
+            cap = s.capacities.get((place, kind))
+            servers = 0.0 if cap is None else max(1.0, cap.trains_per_day * max(dwell, 0.1) / 24)
+            resources[key] = None if cap is None else simpy.Resource(env, max(1, round(servers)) * TEU_PER_TRAIN)
+        return resources[key]
+
+    def water(a: str, b: str, mode: str, per_week: float) -> deque[simpy.Event]:
+        key = f"{a}→{b} {mode}"
+        if key not in queues:
+            fleet = s.fleets.get((a, b, mode)) or s.fleets.get((b, a, mode))
+            if fleet is not None and fleet.vessels > 0:
+                headway, teu = fleet.round_trip_h / fleet.vessels, fleet.teu_per_sailing
+            else:
+                headway, teu = settings.HOURS_PER_WEEK / per_week, math.inf
+            if a not in ports:
+                ports[a] = storms(env, s.network, a, rng)
+            queues[key] = sailings(env, headway, teu, ports[a])
+        return queues[key]
+
+    Step = tuple[str, float, simpy.Resource | deque[simpy.Event] | None]
+
+    def plan(a: Assignment) -> list[Step]:
+        """The route's components, with the crossing or fleet each one uses."""
+        steps: list[Step] = []
+        legs = iter(a.route.legs)
+        leg = next(legs)
+        for c in journey_model(a.route, s.network).components:
+            if c.kind == "run":
+                steps.append(("run", c.base_h, None))
+                leg = next(legs, leg)
+            elif c.kind == "wait":
+                steps.append(("wait", 0.0, water(leg.from_id, leg.to_id, leg.mode, leg.departures_per_week or 1.0)))
+            else:
+                dwell = c.base_h * s.dwell.get((c.place, c.kind), 1.0)
+                steps.append(("cross", dwell, crossing(c.place, c.kind, dwell)))
+        return steps
+
+    def container(steps: list[Step]) -> Generator[simpy.Event, None, None]:
+        for kind, hours, where in steps:
+            if kind == "run":
+                yield env.timeout(hours)
+            elif isinstance(where, deque):
+                boarded = env.event()
+                where.append(boarded)
+                yield boarded
+            elif where is None:
+                yield env.timeout(hours)
+            else:
+                with where.request() as slot:
+                    yield slot
+                    yield env.timeout(hours)
+        if env.now <= horizon + DRAIN_H:
+            counts["delivered"] += 1
+
+    def source(a: Assignment, steps: list[Step]) -> Generator[simpy.Event, None, None]:
+        mean_gap = HOURS_PER_YEAR / a.teu_per_year
+        while env.now < horizon:
+            month = (START.month - 1 + int(env.now // 730.5)) % 12
+            factor = a.seasonality[month] if a.seasonality else 1.0
+            yield env.timeout(rng.expovariate(max(factor, 1e-6) / mean_gap))
+            if env.now < horizon:
+                counts["containers"] += 1
+                env.process(container(steps))
+
+    for a in s.assignments:
+        env.process(source(a, plan(a)))
+    env.run(until=horizon + DRAIN_H)
+    return NaiveResult(counts["containers"], float(counts["delivered"]))
+
+
+# --- Report -------------------------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    s, setup_s = timed(lambda: setup(DEMAND_TEU))
+    demand = sum(a.teu_per_year for a in s.assignments)
+    print("Corridor simulation benchmark")
+    print(f"  scenario: {s.scenario.name} scaled to {demand:,.0f} TEU/year over {len(s.scenario.demand)} flows")
+    print(f"  {len(s.assignments)} routes, assignment fixed once (uncongested logit) in {setup_s:.2f} s\n")
+
+    runs = [timed(lambda: run_engine(s, 1.0)) for _ in range(REPEATS)]
+    year_s = statistics.median(t for _, t in runs)
+    result = runs[0][0]
+    delivered = sum(result.delivered_teu.values())
+    loads = sum(len(v) for v in result.lead_times_h.values())
+    print(f"Engine, 1 simulated year (+{DRAIN_H / 24:.0f}-day drain), median of {REPEATS}:")
+    print(f"    {year_s:.2f} s per simulated year (runs {', '.join(f'{t:.2f}' for _, t in runs)} s)")
+    print(f"    train loads: ~{demand / TEU_PER_TRAIN:,.0f} dispatched (demand / {TEU_PER_TRAIN} TEU), {loads:,} delivered")
+    print(f"    delivered {delivered:,.0f} of {demand:,.0f} TEU ({delivered / demand:.1%}); the rest is still queued")
+    print(f"    target <= {YEAR_TARGET_S:g} s per simulated year: {verdict(year_s <= YEAR_TARGET_S)}\n")
+
+    short = run_engine(s, NAIVE_DAYS / 365)
+    naive, naive_s = timed(lambda: simulate_naive(s, NAIVE_DAYS))
+    naive_day, engine_day = naive_s / NAIVE_DAYS, year_s / 365
+    print(f"Naive baseline, one SimPy process per TEU, {NAIVE_DAYS} days of demand (+ same drain):")
+    print(f"    {naive.containers:,} containers in {naive_s:.1f} s")
+    print(
+        f"    delivered {naive.delivered_teu:,.0f} TEU; engine on the same {NAIVE_DAYS} days "
+        f"{sum(short.delivered_teu.values()):,.0f} TEU (same network, different batching)"
+    )
+    print(f"    per simulated day: naive {naive_day * 1000:.1f} ms, engine {engine_day * 1000:.2f} ms")
+    speedup = naive_day / engine_day
+    print(f"    naive / engine = {speedup:.0f}x; target >= {SPEEDUP_TARGET:g}x: {verdict(speedup >= SPEEDUP_TARGET)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Forecast → simulation: write a forecast year's container demand as a scenario file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corridor.errors import CorridorError
+from corridor.forecasting.data import TradeData
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def write_scenario(trade: TradeData, pair: str, table: pd.DataFrame, method: str, path: str | Path) -> Path:
+    """Write the last forecast year's TEU, split by direction between the two countries' hubs.
+
+    The direction split is the latest year's export/import split (``a_to_b`` / ``b_to_a``), or
+    half and half where the data do not give it.
+    """
+    import yaml
+
+    a, b = pair.split("-")
+    last = table.iloc[-1]
+    share = trade.direction_share(pair)
+    teu = float(last["teu"])
+    flows: list[dict[str, str | int]] = [
+        {"origin": trade.hub(a), "destination": trade.hub(b), "teu_per_year": round(teu * share)},
+        {"origin": trade.hub(b), "destination": trade.hub(a), "teu_per_year": round(teu * (1 - share))},
+    ]
+    scenario = {
+        "name": f"{pair} trade {int(last['year'])} ({method} forecast)",
+        "year": int(last["year"]),
+        "demand": [f for f in flows if int(f["teu_per_year"]) > 0],
+    }
+    out = Path(path)
+    header = (
+        f"# Written by `corridor forecast` ({method}): {last['value_usd_m']:,.0f} M USD of {pair} trade in "
+        f"{int(last['year'])} → {teu:,.0f} TEU a year, split {share:.0%} / {1 - share:.0%} by direction.\n"
+    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(header + yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    except OSError as exc:
+        raise CorridorError(f"cannot write the scenario to {out}: {exc.strerror or exc}") from exc
+    return out
