@@ -419,6 +419,64 @@ def simulate(
         out.print(leads)
 
 
+@app.command()
+@friendly
+def sweep(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or shipped scenario names.")],
+    replications: Annotated[int, typer.Option(help="Runs per scenario (different seeds).", min=1, max=1000)] = 4,
+    years: Annotated[float, typer.Option(help="Simulated years per run.", min=0.05, max=5)] = 1.0,
+    engine: Annotated[str, typer.Option(help="local, process or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local processes or Dask workers.", min=1, max=256)] = None,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL for the results (default sqlite:///corridor-results.db).")
+    ] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Run scenarios × replications on one process, local processes or Dask; store and summarise."""
+    from corridor.simulation.sweep import sweep as run
+    from corridor.store import save_runs
+
+    paths = [str(_scenario_path(s)) for s in scenarios]
+    with _progress(PROGRESS_FROM) as tick:
+        report = None if tick is None else (lambda done, total: tick(PROGRESS_FROM * done // total))
+        summaries = run(
+            paths,
+            replications=replications,
+            years=years,
+            seed=seed,
+            engine=engine,
+            scheduler=scheduler,
+            workers=workers,
+            progress=report,
+        )
+    ids = save_runs(summaries, db)
+    table = Table(
+        "scenario",
+        "runs",
+        "demand TEU",
+        "delivered TEU (mean)",
+        "delivered share (min–max)",
+        "main bottleneck",
+        title=f"Sweep: {len(summaries)} runs on {engine}",
+        title_justify="left",
+    )
+    for name in dict.fromkeys(s["scenario"] for s in summaries):
+        group = [s for s in summaries if s["scenario"] == name]
+        shares = [s["delivered_share"] for s in group]
+        worst = max(set(s["bottleneck"] for s in group), key=[s["bottleneck"] for s in group].count)
+        table.add_row(
+            name,
+            str(len(group)),
+            f"{group[0]['demand_teu']:,}",
+            f"{sum(s['delivered_teu'] for s in group) / len(group):,.0f}",
+            f"{min(shares):.0%}–{max(shares):.0%}",
+            worst or "none",
+        )
+    out.print(table)
+    out.print(f"[dim]Stored as runs {ids[0]}–{ids[-1]} in {db or 'sqlite:///corridor-results.db'}[/dim]")
+
+
 def _scenario_path(name: str) -> Path:
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.exists():
