@@ -29,7 +29,8 @@ def test_base_year_carries_the_published_2024_volume(base: ScenarioResult) -> No
     # validation case 17: 56,500 TEU on TITR in 2024; band 45,000–65,000 TEU
     delivered = sum(base.sim.delivered_teu.values())
     assert 45_000 <= delivered <= 65_000
-    assert base.bottlenecks().empty or base.bottlenecks()["mean_wait_h"].max() < 24 * 7
+    caspian = base.resources()[base.resources()["resource"].str.contains("alat")]
+    assert not caspian.empty and caspian["mean_wait_h"].max() < 24 * 7  # the Caspian copes with 2024 volumes
 
 
 def test_tripled_volume_jams_at_the_caspian(triple: ScenarioResult, base: ScenarioResult) -> None:

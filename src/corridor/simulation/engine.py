@@ -85,6 +85,7 @@ class Stat:
     max_queue: int = 0
     busy_h: float = 0.0
     servers: float = math.inf
+    """Servers in use (whole number) for a crossing; 1 for a fleet; infinite if unconstrained."""
     waits: list[float] = field(default_factory=list)
 
     def utilisation(self, horizon_h: float) -> float:
@@ -135,7 +136,7 @@ class _PortWeather:
     def _run(self) -> Generator[simpy.Event, None, None]:
         while True:
             month = (self.start.month - 1 + int(self.env.now // 730.5)) % 12
-            p, spell = self.closure[month], self.spell_h[month]
+            p, spell = min(self.closure[month], 0.99), self.spell_h[month]  # never shut for good
             open_mean = spell * (1 - p) / p if p > 0 else 24 * 30
             yield self.env.timeout(self.rng.expovariate(1 / open_mean))
             if p <= 0:
@@ -230,16 +231,21 @@ def simulate_flows(
     factors = dwell_factor or {}
 
     def crossing(c: Component, place: str, kind: str) -> tuple[simpy.Resource | None, Stat, float]:
+        """The place's servers and how long a train load holds one (paced to the capacity)."""
         key = f"{place} {kind}"
         dwell = c.base_h * factors.get((place, kind), 1.0)
+        cap = capacities.get((place, kind))
         if key not in stats:
-            cap = capacities.get((place, kind))
-            servers = math.inf if cap is None else max(1.0, cap.trains_per_day * max(dwell, 0.1) / 24)
             label = "unconstrained" if cap is None else f"{cap.trains_per_day:g} trains/day"
-            stats[key] = Stat(key, kind, label, servers=servers)
+            stats[key] = Stat(key, kind, label)
             if cap is not None:
-                resources[key] = simpy.Resource(env, capacity=max(1, round(servers)))
-        return resources.get(key), stats[key], dwell
+                # Little's law gives trains a day × dwell / 24 servers; whole servers, each train
+                # held long enough that the place handles exactly its capacity.
+                servers = max(1, math.ceil(cap.trains_per_day * max(dwell, 0.1) / 24))
+                stats[key].servers = servers
+                resources[key] = simpy.Resource(env, capacity=servers)
+        hold = dwell if cap is None else max(dwell, 24 * stats[key].servers / cap.trains_per_day)
+        return resources.get(key), stats[key], hold
 
     def water(leg_from: str, leg_to: str, mode: str, per_week: float) -> _Sailings:
         key = f"{leg_from}→{leg_to} {mode}"
@@ -261,8 +267,10 @@ def simulate_flows(
             sailings[key] = _Sailings(env, stats[key], headway, teu, storms[leg_from])
         return sailings[key]
 
+    models = {id(a): journey_model(a.route, network) for a in assignments}
+
     def train(a: Assignment, born: float) -> Generator[simpy.Event, None, None]:
-        model = journey_model(a.route, network)
+        model = models[id(a)]
         legs = iter(a.route.legs)
         leg = next(legs)
         for c in model.components:
@@ -287,17 +295,21 @@ def simulate_flows(
                     stat.waits.append(env.now - asked)
                     stat.busy_h += dwell
                     yield env.timeout(dwell)
+                stat.max_queue = max(stat.max_queue, len(res.queue))
         if env.now <= horizon + DRAIN_H:
             delivered[a.route.corridor] += TEU_PER_TRAIN
             lead[a.od].append(env.now - born)
 
     def source(a: Assignment) -> Generator[simpy.Event, None, None]:
+        # Poisson arrivals whose rate follows the monthly seasonality, by thinning: candidates at
+        # the peak rate, each kept with the month's share of the peak.
+        peak = max(a.seasonality) if a.seasonality else 1.0
         mean_gap = HOURS_PER_YEAR * TEU_PER_TRAIN / a.teu_per_year
         while env.now < horizon:
+            yield env.timeout(rng.expovariate(peak / mean_gap))
             month = (start.month - 1 + int(env.now // 730.5)) % 12
             factor = a.seasonality[month] if a.seasonality else 1.0
-            yield env.timeout(rng.expovariate(max(factor, 1e-6) / mean_gap))
-            if env.now < horizon:
+            if env.now < horizon and rng.random() < factor / peak:
                 env.process(train(a, env.now))
 
     for a in assignments:
