@@ -71,12 +71,14 @@ class RouteSet:
     def thinned(self, tolerance: float = settings.THIN_TOLERANCE) -> tuple[Route, ...]:
         """The routes minus near-duplicates: a route within ``tolerance`` (relative) of an
         already kept route on every criterion is dropped."""
+
+        def near(a: Route, b: Route) -> bool:
+            ca, cb = _criteria(a), _criteria(b)
+            return all(abs(ca[k] - cb[k]) <= tolerance * max(cb[k], 1e-9) for k in ca)
+
         kept: list[Route] = []
         for candidate in self.routes:
-            c = _criteria(candidate)
-            if not any(
-                all(abs(c[k] - _criteria(k_)[k]) <= tolerance * max(_criteria(k_)[k], 1e-9) for k in c) for k_ in kept
-            ):
+            if not any(near(candidate, k) for k in kept):
                 kept.append(candidate)
         return tuple(kept)
 

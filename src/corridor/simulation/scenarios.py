@@ -174,33 +174,17 @@ def _route_options(scenario: Scenario, net: Network) -> list[list[Route]]:
     for flow in scenario.demand:
         routes: list[Route] = []
         for tag in wanted:
-            try:
-                found = route(
-                    flow.origin,
-                    flow.destination,
-                    network=net,
-                    cargo=flow.cargo,
-                    include_planned=planned,
-                    avoid_passages=passages,
-                    avoid_countries=list(flow.avoid_countries),
-                    corridor=tag,
-                )
-            except NoRouteError:
-                continue
-            except CorridorError as exc:
-                raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
-            fastest = sorted(found.thinned(), key=lambda r: r.total_time_h)
-            routes += [r for r in fastest if all(leg.mode != "air" for leg in r.legs)][:ROUTES_PER_CORRIDOR]
-        if not scenario.route_choice.corridors:
-            routes += _direct_routes(flow, net, planned, passages)
+            routes += _fastest(_routes(flow, net, planned, passages, tag), lambda r: True)
+        if not scenario.route_choice.corridors:  # routes on shared links only: no corridor tag finds them
+            routes += _fastest(_routes(flow, net, planned, passages, None), lambda r: r.corridor == DIRECT)
         if not routes:
             raise CorridorError(f"demand {flow.origin} → {flow.destination}: no container route on offer")
         options.append(routes)
     return options
 
 
-def _direct_routes(flow: Flow, net: Network, planned: bool, passages: list[str]) -> list[Route]:
-    """Routes on shared links only (e.g. Almaty–Tashkent by rail): no corridor tag finds them."""
+def _routes(flow: Flow, net: Network, planned: bool, passages: list[str], corridor: str | None) -> list[Route]:
+    """The thinned Pareto routes of a flow within one corridor (or any), none if there is no route."""
     try:
         found = route(
             flow.origin,
@@ -210,11 +194,19 @@ def _direct_routes(flow: Flow, net: Network, planned: bool, passages: list[str])
             include_planned=planned,
             avoid_passages=passages,
             avoid_countries=list(flow.avoid_countries),
+            corridor=corridor,
         )
     except NoRouteError:
         return []
-    direct = sorted((r for r in found.thinned() if r.corridor == DIRECT), key=lambda r: r.total_time_h)
-    return direct[:ROUTES_PER_CORRIDOR]
+    except CorridorError as exc:
+        raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
+    return list(found.thinned())
+
+
+def _fastest(routes: list[Route], keep: Callable[[Route], bool]) -> list[Route]:
+    """Up to :data:`ROUTES_PER_CORRIDOR` container routes (no flights) that ``keep`` accepts, fastest first."""
+    chosen = [r for r in routes if keep(r) and all(leg.mode != "air" for leg in r.legs)]
+    return sorted(chosen, key=lambda r: r.total_time_h)[:ROUTES_PER_CORRIDOR]
 
 
 def _tag(route: Route) -> str:
