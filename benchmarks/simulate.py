@@ -292,7 +292,29 @@ def main() -> int:
         f"    like for like (engine on the same {NAIVE_DAYS} days + drain, median of {REPEATS}: {short_s:.3f} s): "
         f"naive / engine = {naive_s / short_s:.0f}x"
     )
+    sweep_speedup()
     return 0
+
+
+SWEEP_TARGET = 1.8
+"""Speed-up of a sweep on two worker processes over one process."""
+
+
+def sweep_speedup() -> None:
+    """Time the same sweep (2030 triple scenario, 4 runs of a year) on one process and on two."""
+    from corridor import settings
+    from corridor.simulation.sweep import sweep
+
+    scenario = [str(settings.data_dir() / "scenarios" / "titr-2030-triple.yaml")]
+    timings = {}
+    for engine in ("local", "process"):
+        start = time.perf_counter()
+        sweep(scenario, replications=4, years=1.0, engine=engine, workers=2)
+        timings[engine] = time.perf_counter() - start
+    ratio = timings["local"] / timings["process"]
+    print("\nSweep, 4 runs of the 2030 triple-volume scenario:")
+    print(f"    one process {timings['local']:.2f} s, two worker processes {timings['process']:.2f} s")
+    print(f"    speed-up {ratio:.2f}x; target >= {SWEEP_TARGET:g}x: {verdict(ratio >= SWEEP_TARGET)}")
 
 
 if __name__ == "__main__":

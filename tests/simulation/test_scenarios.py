@@ -78,9 +78,29 @@ def test_unknown_lever_target_is_a_clear_error(tmp_path: Path) -> None:
         run_scenario(load_scenario(path))
 
 
+def test_a_tariff_cut_moves_traffic_to_the_cheaper_corridor(tmp_path: Path) -> None:
+    def northern_share(lever: str) -> float:
+        path = tmp_path / "choice.yaml"
+        path.write_text(
+            "name: choice\nyear: 2026\ndemand:\n  - {origin: Xian, destination: Duisburg, teu_per_year: 20000}\n"
+            "route_choice: {corridors: [middle, northern]}\n" + lever,
+            encoding="utf-8",
+        )
+        result = run_scenario(load_scenario(path), years=0.2, seed=1)
+        northern = sum(a.teu_per_year for a in result.assignments if a.route.corridor == "Northern")
+        return northern / sum(a.teu_per_year for a in result.assignments)
+
+    base = northern_share("")
+    cheaper_russian_rail = northern_share("levers:\n  - {kind: tariff, mode: rail, country: RU, factor: 0.5}\n")
+    assert 0 < base < 1
+    assert cheaper_russian_rail > base
+
+
 def test_simulate_command(tmp_path: Path) -> None:
-    result = run_cli("simulate", "titr-2024-base", "--years", "0.25")
+    chart, tables = tmp_path / "sim.png", tmp_path / "tables"
+    result = run_cli("simulate", "titr-2024-base", "--years", "0.25", "--plot", str(chart), "--csv", str(tables))
     assert result.returncode == 0, result.stderr
     assert "TEU demanded" in result.stdout and "Lead times" in result.stdout
+    assert chart.stat().st_size > 10_000 and len(list(tables.glob("*.csv"))) == 3
     missing = run_cli("simulate", "no-such-scenario")
     assert missing.returncode == 2 and "titr-2024-base" in missing.stderr

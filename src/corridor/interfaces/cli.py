@@ -373,14 +373,22 @@ def simulate(
     against: Annotated[
         str | None, typer.Option("--compare", help="A second scenario to compare with (e.g. a lever).")
     ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Queues over time and bottleneck waits: FILE.png or .html.")] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Write corridors, resources, lead times as CSV.")
+    ] = None,
 ) -> None:
     """Simulate a demand scenario: throughput per corridor, queues, and the bottlenecks."""
     from corridor.simulation.scenario import load_scenario
 
     runs = [(name, load_scenario(_scenario_path(name))) for name in (scenario, *([against] if against else []))]
+    firsts = []
     for _, sc in runs:
         results = _replicate(sc, years, replications, seed)
         first = results[0]
+        firsts.append(first)
+        if csv_dir is not None:
+            _write_csv(first, csv_dir)
         delivered = sum(sum(r.sim.delivered_teu.values()) for r in results) / len(results)
         demand = sum(first.sim.demand_teu.values())
         out.print(
@@ -417,6 +425,25 @@ def simulate(
         for row in first.lead_times().itertuples():
             leads.add_row(str(row.od), str(row.train_loads), f"{row.p50_days:.1f}", f"{row.p90_days:.1f}")
         out.print(leads)
+    if plot is not None:
+        from corridor.simulation.plot import simulation_plot
+
+        simulation_plot(firsts, plot)
+        out.print(f"Plot written to {plot}")
+    if csv_dir is not None:
+        out.print(f"Tables written to {csv_dir}/")
+
+
+def _write_csv(result: Any, folder: Path) -> None:
+    import re
+
+    stem = re.sub(r"[^a-z0-9]+", "-", result.scenario.name.lower()).strip("-")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in ("corridors", "resources", "lead_times"):
+            getattr(result, table)().to_csv(folder / f"{stem}-{table}.csv", index=False)
+    except OSError as exc:
+        raise OptionError(f"cannot write tables to {folder}: {exc.strerror or exc}") from exc
 
 
 @app.command()

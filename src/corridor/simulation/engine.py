@@ -87,6 +87,8 @@ class Stat:
     servers: float = math.inf
     """Servers in use (whole number) for a crossing; 1 for a fleet; infinite if unconstrained."""
     waits: list[float] = field(default_factory=list)
+    queue_series: list[int] = field(default_factory=list)
+    """Train loads queueing, sampled once a simulated day."""
 
     def utilisation(self, horizon_h: float) -> float:
         """Share of the capacity used (busy server-hours over available server-hours)."""
@@ -312,8 +314,16 @@ def simulate_flows(
             if env.now < horizon and rng.random() < factor / peak:
                 env.process(train(a, env.now))
 
+    def monitor() -> Generator[simpy.Event, None, None]:
+        while True:
+            for key, stat in stats.items():
+                waiting = resources[key].queue if key in resources else sailings[key].queue if key in sailings else []
+                stat.queue_series.append(len(waiting))
+            yield env.timeout(24.0)
+
     for a in assignments:
         env.process(source(a))
+    env.process(monitor())
     steps = 20
     for k in range(1, steps + 1):
         env.run(until=(horizon + DRAIN_H) * k / steps)

@@ -1,0 +1,74 @@
+"""Pictures of a simulation: queues over the year and the bottleneck ranking (PNG or HTML)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from corridor.errors import CorridorError, OptionError
+from corridor.simulation.scenarios import ScenarioResult
+
+TOP = 5
+
+
+def simulation_plot(results: Sequence[ScenarioResult], path: str | Path) -> Path:
+    """Queue length over time of the worst resources, and their mean waits, per scenario."""
+    out = Path(path)
+    if out.suffix.lower() not in (".png", ".html"):
+        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        (_png if out.suffix.lower() == ".png" else _html)(results, out)
+    except ImportError as exc:
+        raise CorridorError("plots need the plot extra: pip install 'corridor[plot]'") from exc
+    except OSError as exc:
+        raise CorridorError(f"cannot write the plot to {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def _worst(result: ScenarioResult) -> list[str]:
+    frame = result.resources().sort_values("mean_wait_h", ascending=False)
+    return list(frame["resource"].head(TOP))
+
+
+def _png(results: Sequence[ScenarioResult], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(results), 2, figsize=(12, 4 * len(results)), squeeze=False)
+    for row, result in zip(axes, results, strict=True):
+        stats = {s.name: s for s in result.sim.stats}
+        worst = _worst(result)
+        for name in worst:
+            row[0].plot(range(len(stats[name].queue_series)), stats[name].queue_series, label=name)
+        name = result.scenario.name if len(result.scenario.name) <= 45 else result.scenario.name[:44] + "…"
+        row[0].set(title=f"{name}: train loads queueing", xlabel="day", ylabel="train loads")
+        row[0].legend(fontsize="small")
+        waits = [stats[n].mean_wait_h() for n in worst]
+        row[1].barh(worst[::-1], waits[::-1])
+        row[1].set(title="mean wait per train load", xlabel="hours")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def _html(results: Sequence[ScenarioResult], out: Path) -> None:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=len(results),
+        cols=2,
+        subplot_titles=[t for r in results for t in (f"{r.scenario.name}: queues", "mean wait, hours")],
+    )
+    for i, result in enumerate(results, 1):
+        stats = {s.name: s for s in result.sim.stats}
+        worst = _worst(result)
+        for name in worst:
+            fig.add_trace(go.Scatter(y=stats[name].queue_series, name=name, mode="lines"), row=i, col=1)
+        fig.add_trace(
+            go.Bar(x=[stats[n].mean_wait_h() for n in worst], y=worst, orientation="h", showlegend=False), row=i, col=2
+        )
+    fig.write_html(str(out), include_plotlyjs="cdn")
