@@ -102,5 +102,8 @@ def test_simulate_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "TEU demanded" in result.stdout and "Lead times" in result.stdout
     assert chart.stat().st_size > 10_000 and len(list(tables.glob("*.csv"))) == 3
+    both = run_cli("simulate", "titr-2024-base", "--compare", "titr-2030-triple", "--years", "0.1")
+    assert both.returncode == 0, both.stderr
+    assert "Scenario comparison" in both.stdout
     missing = run_cli("simulate", "no-such-scenario")
     assert missing.returncode == 2 and "titr-2024-base" in missing.stderr

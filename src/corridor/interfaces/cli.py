@@ -425,6 +425,8 @@ def simulate(
         for row in first.lead_times().itertuples():
             leads.add_row(str(row.od), str(row.train_loads), f"{row.p50_days:.1f}", f"{row.p90_days:.1f}")
         out.print(leads)
+    if len(firsts) == 2:
+        out.print(_scenario_diff(*firsts))
     if plot is not None:
         from corridor.simulation.plot import simulation_plot
 
@@ -432,6 +434,22 @@ def simulate(
         out.print(f"Plot written to {plot}")
     if csv_dir is not None:
         out.print(f"Tables written to {csv_dir}/")
+
+
+def _scenario_diff(a: Any, b: Any) -> Table:
+    """Two scenarios side by side: what the lever changed."""
+    table = Table(
+        "", a.scenario.name, b.scenario.name, title="Scenario comparison (first run of each)", title_justify="left"
+    )
+    delivered = [sum(x.sim.delivered_teu.values()) for x in (a, b)]
+    table.add_row("TEU delivered", *(f"{d:,.0f}" for d in delivered))
+    waits = [x.resources().set_index("resource")["mean_wait_h"].to_dict() for x in (a, b)]
+    worst = sorted(set(waits[0]) | set(waits[1]), key=lambda n: -max(waits[0].get(n, 0.0), waits[1].get(n, 0.0)))
+    for name in worst[:5]:
+        table.add_row(f"mean wait h, {name}", *(f"{w.get(name, 0.0):,.0f}" for w in waits))
+    leads = [x.lead_times()["p50_days"].mean() for x in (a, b)]
+    table.add_row("lead time P50, days (mean over flows)", *(f"{d:.1f}" for d in leads))
+    return table
 
 
 def _write_csv(result: Any, folder: Path) -> None:

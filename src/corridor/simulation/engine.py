@@ -270,6 +270,24 @@ def simulate_flows(
         return sailings[key]
 
     models = {id(a): journey_model(a.route, network) for a in assignments}
+    # Rail sections with a published line capacity (train pairs a day, each direction).
+    lines = {
+        (link.from_id, link.to_id): link.capacity
+        for link in network.links
+        if link.mode == "rail" and link.capacity and link.capacity_unit == "train_pairs_per_day"
+    }
+    lines |= {(b, a): cap for (a, b), cap in lines.items()}
+
+    def section(leg_from: str, leg_to: str, run_h: float) -> tuple[simpy.Resource | None, Stat | None, float]:
+        per_day = lines.get((leg_from, leg_to))
+        if per_day is None:
+            return None, None, run_h
+        key = f"{leg_from}→{leg_to} rail"
+        if key not in stats:
+            servers = max(1, math.ceil(per_day * run_h / 24))
+            stats[key] = Stat(key, "rail", f"{per_day:g} trains/day", servers=servers)
+            resources[key] = simpy.Resource(env, capacity=servers)
+        return resources[key], stats[key], max(run_h, 24 * stats[key].servers / per_day)
 
     def train(a: Assignment, born: float) -> Generator[simpy.Event, None, None]:
         model = models[id(a)]
@@ -277,7 +295,20 @@ def simulate_flows(
         leg = next(legs)
         for c in model.components:
             if c.kind == "run":
-                yield env.timeout(c.base_h)
+                line, stat_line, hold = (
+                    section(leg.from_id, leg.to_id, c.base_h) if leg.mode == "rail" else (None, None, c.base_h)
+                )
+                if line is None or stat_line is None:
+                    yield env.timeout(c.base_h)
+                else:
+                    asked = env.now
+                    with line.request() as slot:
+                        yield slot
+                        stat_line.served += 1
+                        stat_line.wait_h += env.now - asked
+                        stat_line.waits.append(env.now - asked)
+                        stat_line.busy_h += hold
+                        yield env.timeout(hold)
                 leg = next(legs, leg)
             elif c.kind == "wait":
                 boat = water(leg.from_id, leg.to_id, leg.mode, leg.departures_per_week or 1.0)

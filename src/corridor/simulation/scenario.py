@@ -52,6 +52,8 @@ class RouteChoice(_Strict):
 
     value_of_time_usd_per_teu_day: float = Field(default=35.0, ge=0)
     """What a day in transit costs the cargo owner (inventory, capital); an estimate by default."""
+    reliability_weight: float = Field(default=1.0, ge=0)
+    """What a day of spread (P90 − P50 transit time) costs, in days of transit: 1 means as much."""
     logit_scale: float = Field(default=6.0, gt=0)
     """How sharply shippers prefer the cheapest route: share ∝ exp(-scale × cost / cheapest cost)."""
     corridors: tuple[str, ...] = ()

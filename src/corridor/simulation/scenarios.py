@@ -135,12 +135,13 @@ def run_scenario(
     net = _apply_tariffs(scenario, network or _network(scenario))
     capacities, fleets, dwell = _apply_capacity_levers(scenario, net)
     options = _route_options(scenario, net)
+    spread = _spreads(options, net, seed)
     delays: dict[str, float] = {}
     shares: dict[tuple[int, int], float] = {}
     result: SimResult | None = None
     assignments: list[Assignment] = []
     for round_ in range(ITERATIONS):
-        fresh = _logit(scenario, options, delays)
+        fresh = _logit(scenario, options, delays, spread)
         shares = (
             fresh if not shares else {k: (shares.get(k, 0.0) * round_ + v) / (round_ + 1) for k, v in fresh.items()}
         )
@@ -222,13 +223,33 @@ def _route_delay(route: Route, delays: dict[str, float]) -> float:
     return hours
 
 
-def _logit(scenario: Scenario, options: list[list[Route]], delays: dict[str, float]) -> dict[tuple[int, int], float]:
+SPREAD_SAMPLES = 5_000
+"""Monte Carlo journeys per route option for its P90 − P50 spread (the reliability term)."""
+
+
+def _spreads(options: list[list[Route]], net: Network, seed: int) -> dict[int, float]:
+    """P90 − P50 transit days of every route option, from the uncertainty model."""
+    from corridor.uncertainty.api import reliability
+
+    spreads = {}
+    for routes in options:
+        for r in routes:
+            rel = reliability(r, SPREAD_SAMPLES, seed=seed, network=net)
+            spreads[id(r)] = (rel.p90_h - rel.p50_h) / 24
+    return spreads
+
+
+def _logit(
+    scenario: Scenario, options: list[list[Route]], delays: dict[str, float], spread: dict[int, float] | None = None
+) -> dict[tuple[int, int], float]:
+    """Shares of each flow's routes from generalised cost: tariff + value of time × (days + weighted spread)."""
     choice = scenario.route_choice
     shares: dict[tuple[int, int], float] = {}
     for i, routes in enumerate(options):
         costs = []
         for r in routes:
             days = (r.total_time_h + _route_delay(r, delays)) / 24
+            days += choice.reliability_weight * (spread or {}).get(id(r), 0.0)
             costs.append(r.total_cost_usd / r.teu + choice.value_of_time_usd_per_teu_day * days)
         cheapest = min(costs)
         weights = [math.exp(-choice.logit_scale * (c / cheapest - 1)) for c in costs]
