@@ -289,6 +289,18 @@ def simulate_flows(
             resources[key] = simpy.Resource(env, capacity=servers)
         return resources[key], stats[key], max(run_h, 24 * stats[key].servers / per_day)
 
+    def occupy(res: simpy.Resource, stat: Stat, hold: float) -> Generator[simpy.Event, None, None]:
+        """Queue for one of the resource's servers, then hold it; record the wait."""
+        asked = env.now
+        with res.request() as slot:
+            stat.max_queue = max(stat.max_queue, len(res.queue))
+            yield slot
+            stat.served += 1
+            stat.wait_h += env.now - asked
+            stat.waits.append(env.now - asked)
+            stat.busy_h += hold
+            yield env.timeout(hold)
+
     def train(a: Assignment, born: float) -> Generator[simpy.Event, None, None]:
         model = models[id(a)]
         legs = iter(a.route.legs)
@@ -301,34 +313,18 @@ def simulate_flows(
                 if line is None or stat_line is None:
                     yield env.timeout(c.base_h)
                 else:
-                    asked = env.now
-                    with line.request() as slot:
-                        yield slot
-                        stat_line.served += 1
-                        stat_line.wait_h += env.now - asked
-                        stat_line.waits.append(env.now - asked)
-                        stat_line.busy_h += hold
-                        yield env.timeout(hold)
+                    yield from occupy(line, stat_line, hold)
                 leg = next(legs, leg)
             elif c.kind == "wait":
                 boat = water(leg.from_id, leg.to_id, leg.mode, leg.departures_per_week or 1.0)
                 yield boat.board()
             else:
                 res, stat, dwell = crossing(c, c.place, c.kind)
-                asked = env.now
                 if res is None:
                     stat.served += 1
                     yield env.timeout(dwell)
-                    continue
-                with res.request() as slot:
-                    stat.max_queue = max(stat.max_queue, len(res.queue))
-                    yield slot
-                    stat.served += 1
-                    stat.wait_h += env.now - asked
-                    stat.waits.append(env.now - asked)
-                    stat.busy_h += dwell
-                    yield env.timeout(dwell)
-                stat.max_queue = max(stat.max_queue, len(res.queue))
+                else:
+                    yield from occupy(res, stat, dwell)
         if env.now <= horizon + DRAIN_H:
             delivered[a.route.corridor] += TEU_PER_TRAIN
             lead[a.od].append(env.now - born)
