@@ -549,6 +549,20 @@ def _share(tick: Callable[[int], None], k: int, total: int, done: float) -> None
     tick(int(PROGRESS_FROM * (k + done) / total))
 
 
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs)."""
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise OptionError("the REST API needs the web extra: pip install 'corridor[web]'") from exc
+    uvicorn.run("corridor.interfaces.api:app", host=host, port=port, log_level="info")
+
+
 class Method(StrEnum):
     ets = "ets"
     arima = "arima"

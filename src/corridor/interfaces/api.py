@@ -1,0 +1,250 @@
+"""REST API (FastAPI): the CLI's answers over HTTP, with OpenAPI docs at ``/docs``.
+
+Start it with ``corridor serve``. Every error a client can cause is a 4xx with a message:
+unknown places and bad options are 422 (or 404 for a missing scenario), a route that does not
+exist is 404 with the reason; the server never answers 500 with a traceback for bad input.
+Request sizes are bounded (samples, horizon, demand) so one call cannot take the server down.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
+
+MAX_SAMPLES = 200_000
+"""Monte Carlo journeys a request may ask for (per route)."""
+
+app = FastAPI(
+    title="Corridor",
+    version="0.1.0",
+    description="Container routes, reliability, forecasts and capacity on the Eurasian land bridge.",
+)
+
+
+@app.exception_handler(CorridorError)
+async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse:
+    status = 404 if isinstance(exc, NoRouteError) else 422
+    body: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, UnknownPlaceError):
+        body["suggestions"] = exc.suggestions
+    return JSONResponse(status_code=status, content=body)
+
+
+@app.exception_handler(RequestValidationError)
+async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": "; ".join(problems)})
+
+
+class PlaceOut(BaseModel):
+    """A place as the API returns it."""
+
+    id: str
+    name: str
+    name_ru: str
+    name_local: str
+    locode: str | None
+    country: str
+    kind: str
+    lat: float
+    lon: float
+
+
+@app.get("/places", response_model=list[PlaceOut], summary="Find places by any name or UN/LOCODE")
+def places(q: str = Query(min_length=1, max_length=100, description="Any part of a name, in any language")) -> Any:
+    from corridor.network.places import find_places
+    from corridor.routing.api import default_network
+
+    return [p.model_dump(include=set(PlaceOut.model_fields)) for p in find_places(default_network(), q)]
+
+
+Cargo = Literal["20ft", "40ft", "40ft-reefer"]
+
+
+@app.get("/route", summary="Pareto-optimal routes between two places (same JSON as the CLI)")
+def route(
+    origin: str = Query(min_length=1, max_length=100),
+    destination: str = Query(min_length=1, max_length=100),
+    cargo: Cargo = "40ft",
+    avoid: list[str] = Query(default=[], max_length=30, description="ISO country codes to avoid"),
+    avoid_mode: list[str] = Query(default=[], max_length=5),
+    avoid_passage: list[str] = Query(default=[], max_length=10),
+    max_transshipments: int | None = Query(default=None, ge=0, le=20),
+    include_planned: bool = False,
+    thin: bool = True,
+    samples: int | None = Query(default=None, ge=1, le=MAX_SAMPLES),
+    deadline_h: float | None = Query(default=None, gt=0, le=24 * 365),
+) -> Any:
+    from corridor.routing.api import route as find
+
+    found = find(
+        origin,
+        destination,
+        cargo=cargo,
+        avoid_countries=avoid,
+        avoid_modes=avoid_mode,
+        avoid_passages=avoid_passage,
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+    )
+    shown = found.thinned() if thin else found.routes
+    return {"origin": found.origin, "destination": found.destination, "routes": _rated(shown, samples, deadline_h)}
+
+
+@app.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection")
+def route_geojson(
+    origin: str = Query(min_length=1, max_length=100),
+    destination: str = Query(min_length=1, max_length=100),
+    cargo: Cargo = "40ft",
+) -> Any:
+    from corridor.routing.api import route as find
+
+    return find(origin, destination, cargo=cargo).to_geojson()
+
+
+@app.get("/compare", summary="The best route of every corridor, with P50/P90 times")
+def compare(
+    origin: str = Query(min_length=1, max_length=100),
+    destination: str = Query(min_length=1, max_length=100),
+    cargo: Cargo = "40ft",
+    samples: int = Query(default=20_000, ge=1, le=MAX_SAMPLES),
+    deadline_h: float | None = Query(default=None, gt=0, le=24 * 365),
+) -> Any:
+    from corridor.routing.api import compare as run
+
+    result = run(origin, destination, cargo=cargo)
+    return {
+        "origin": result.origin,
+        "destination": result.destination,
+        "routes": _rated(result.routes, samples, deadline_h),
+        "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
+    }
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame as plain JSON records (NumPy numbers become Python numbers)."""
+    import json
+
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return rows
+
+
+def _rated(routes: Any, samples: int | None, deadline_h: float | None) -> list[dict[str, Any]]:
+    rows = []
+    for r in routes:
+        row = r.to_dict()
+        if samples:
+            from corridor.uncertainty.api import reliability
+
+            row.update(reliability(r, samples, deadline_h=deadline_h).to_dict())
+        rows.append(row)
+    return rows
+
+
+class ForecastOut(BaseModel):
+    """A trade forecast: the yearly path and the target gap."""
+
+    pair: str
+    method: str
+    rows: list[dict[str, Any]]
+    target_usd_m: float | None
+    target_year: int | None
+    required_growth: float | None
+    forecast_growth: float
+
+
+@app.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
+def forecast(
+    a: str = Query(min_length=2, max_length=40, description="ISO code, e.g. KZ"),
+    b: str = Query(min_length=2, max_length=40, description="ISO code, e.g. UZ"),
+    to: int = Query(default=2030, ge=2000, le=2100),
+    method: Literal["ets", "arima", "target"] = "ets",
+) -> Any:
+    from corridor.forecasting.data import load_trade, normalise_pair
+    from corridor.forecasting.freight import freight_table
+    from corridor.forecasting.models import forecast as run
+    from corridor.forecasting.models import required_growth
+
+    trade = load_trade()
+    pair, _ = normalise_pair(a, b, trade)
+    history = trade.series(pair)
+    goal = trade.target(pair)
+    target = (goal.year, goal.value_usd_m) if goal else None
+    path = run(history, to, method, 0.8, target)
+    table = freight_table(history, path, trade.conversion(pair))
+    last_year = max(history)
+    return ForecastOut(
+        pair=pair,
+        method=method,
+        rows=_records(table),
+        target_usd_m=goal.value_usd_m if goal else None,
+        target_year=goal.year if goal else None,
+        required_growth=required_growth(history[last_year], last_year, target) if target else None,
+        forecast_growth=path.growth,
+    )
+
+
+class SimulateIn(BaseModel):
+    """A scenario to simulate: a shipped one by name, bounded in length."""
+
+    scenario: str = Field(min_length=1, max_length=100, description="Name of a shipped scenario")
+    years: float = Field(default=1.0, gt=0, le=2)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+@app.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks")
+def simulate(body: SimulateIn) -> Any:
+    from corridor import settings
+    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation.scenarios import run_scenario
+
+    path = settings.data_dir() / "scenarios" / f"{body.scenario}.yaml"
+    if "/" in body.scenario or not path.is_file():
+        known = sorted(p.stem for p in (settings.data_dir() / "scenarios").glob("*.yaml"))
+        return JSONResponse(status_code=404, content={"detail": f"no scenario '{body.scenario}'", "known": known})
+    result = run_scenario(load_scenario(path), years=body.years, seed=body.seed)
+    return {
+        "scenario": result.scenario.name,
+        "demand_teu": round(sum(result.sim.demand_teu.values())),
+        "delivered_teu": round(sum(result.sim.delivered_teu.values())),
+        "bottlenecks": _records(result.bottlenecks()),
+        "lead_times": _records(result.lead_times()),
+    }
+
+
+@app.get("/network.geojson", summary="Every place and link of the network as GeoJSON")
+def network_geojson() -> Any:
+    from corridor.network.resolve import find_lane
+    from corridor.routing.api import default_network
+
+    net = default_network()
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+            "properties": {"id": p.id, "name": p.name, "name_ru": p.name_ru, "kind": p.kind, "country": p.country},
+        }
+        for p in net.places.values()
+    ]
+    for link in net.links:
+        lane = find_lane(net, link) if link.sea_route else None
+        a, b = net.places[link.from_id], net.places[link.to_id]
+        coords = [list(c) for c in lane.coordinates] if lane else [[a.lon, a.lat], [b.lon, b.lat]]
+        props = {
+            "from": link.from_id,
+            "to": link.to_id,
+            "mode": link.mode,
+            "corridor": link.corridor,
+            "status": link.status,
+            "distance_km": link.distance_km,
+        }
+        features.append(
+            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords}, "properties": props}
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,71 @@
+"""REST API: the CLI's answers over HTTP, and 4xx (never 500) for bad requests."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from corridor.interfaces.api import app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_places_in_russian(client: TestClient) -> None:
+    found = client.get("/places", params={"q": "белград"}).json()
+    assert found[0]["id"] == "belgrade"
+
+
+def test_route_has_the_cli_json_shape(client: TestClient) -> None:
+    body = client.get("/route", params={"origin": "Shanghai", "destination": "Belgrade"}).json()
+    assert {"origin", "destination", "routes"} <= set(body)
+    route = body["routes"][0]
+    assert {"corridor", "total_time_h", "total_cost_usd", "co2e_kg", "distance_km", "legs", "crossings"} <= set(route)
+
+
+def test_route_with_samples_and_deadline(client: TestClient) -> None:
+    params = {"origin": "Xian", "destination": "Baku", "samples": 2000, "deadline_h": 400}
+    routes = client.get("/route", params=params).json()["routes"]
+    assert all("time_p90_h" in r and "on_time_probability" in r for r in routes)
+
+
+def test_compare_and_geojson(client: TestClient) -> None:
+    body = client.get("/compare", params={"origin": "Shanghai", "destination": "Belgrade", "samples": 1000}).json()
+    assert {"Middle", "Northern", "Sea-Suez", "Sea-Cape"} <= {r["corridor"] for r in body["routes"]}
+    geo = client.get("/route.geojson", params={"origin": "Shanghai", "destination": "Belgrade"}).json()
+    assert geo["type"] == "FeatureCollection" and geo["features"]
+    network = client.get("/network.geojson").json()
+    assert len(network["features"]) > 150
+
+
+def test_forecast_and_simulate(client: TestClient) -> None:
+    body = client.get("/forecast", params={"a": "KZ", "b": "UZ", "to": 2030}).json()
+    assert body["target_usd_m"] == 10_000 and body["rows"][-1]["year"] == 2030
+    sim = client.post("/simulate", json={"scenario": "titr-2024-base", "years": 0.1}).json()
+    assert sim["demand_teu"] > 0 and "bottlenecks" in sim
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "status"),
+    [
+        ("get", "/route", {"params": {"origin": "Atlantis", "destination": "Belgrade"}}, 422),
+        ("get", "/route", {"params": {"origin": "Tashkent", "destination": "Peshawar"}}, 404),
+        ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "samples": 10**9}}, 422),
+        ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "avoid_mode": "teleport"}}, 422),
+        ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "cargo": "45ft"}}, 422),
+        ("get", "/route", {"params": {"origin": "Shanghai"}}, 422),
+        ("get", "/forecast", {"params": {"a": "KZ", "b": "XX"}}, 422),
+        ("get", "/forecast", {"params": {"a": "KZ", "b": "UZ", "to": 2099}}, 422),
+        ("post", "/simulate", {"json": {"scenario": "../../etc/passwd"}}, 404),
+        ("post", "/simulate", {"json": {"scenario": "titr-2024-base", "years": 50}}, 422),
+    ],
+)
+def test_bad_requests_are_4xx_with_a_message(
+    client: TestClient, method: str, url: str, kwargs: dict[str, object], status: int
+) -> None:
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+    assert "Traceback" not in response.text
