@@ -9,7 +9,8 @@ order (see :mod:`corridor.uncertainty.journey`):
   The number of servers follows from the place's capacity in trains a day (Little's law:
   servers = trains a day × dwell / 24), from ``crossing_capacity.csv``; places without a figure
   are unconstrained;
-* a **wait** for a ferry or feeder joins the queue of that crossing: a fleet of vessels
+* a **wait** for a feeder first needs room in the port's container yard (``yards.csv``; a full
+  yard holds trains back), then joins the queue of that crossing: a fleet of vessels
   (``fleets.csv``) sails in rotation, each sailing takes up to its TEU capacity in whole train
   loads, and storms (``weather.csv``) cancel sailings while a port is closed. Water links without
   a fleet figure sail at their published frequency with unlimited room.
@@ -200,6 +201,7 @@ def simulate_flows(
     seed: int = 0,
     start: date = date(2026, 1, 1),
     dwell_factor: dict[tuple[str, str], float] | None = None,
+    yards: dict[str, float] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> SimResult:
     """Run train loads of every assignment through shared crossings and fleets for ``years``.
@@ -218,6 +220,9 @@ def simulate_flows(
         Seed of arrivals and storms.
     dwell_factor : dict, optional
         ``(place, kind)`` → multiplier of the dwell (a modernised checkpoint).
+    yards : dict, optional
+        Port id → container yard size in TEU; boxes stack there until their ship sails, and a
+        full yard holds arriving trains back.
     progress : callable, optional
         Called with the share of the period simulated.
     """
@@ -231,6 +236,7 @@ def simulate_flows(
     delivered: dict[str, float] = defaultdict(float)
     lead: dict[str, list[float]] = defaultdict(list)
     factors = dwell_factor or {}
+    yards = yards or {}
 
     def crossing(c: Component, place: str, kind: str) -> tuple[simpy.Resource | None, Stat, float]:
         """The place's servers and how long a train load holds one (paced to the capacity)."""
@@ -248,6 +254,18 @@ def simulate_flows(
                 resources[key] = simpy.Resource(env, capacity=servers)
         hold = dwell if cap is None else max(dwell, 24 * stats[key].servers / cap.trains_per_day)
         return resources.get(key), stats[key], hold
+
+    yard_stores: dict[str, simpy.Container] = {}
+
+    def yard(port: str) -> simpy.Container | None:
+        """The port's container yard, where boxes wait for their ship (None if not modelled)."""
+        if port not in yards:
+            return None
+        key = f"{port} yard"
+        if key not in yard_stores:
+            yard_stores[key] = simpy.Container(env, capacity=yards[port])
+            stats[key] = Stat(key, "yard", f"{yards[port]:g} TEU", servers=1.0)
+        return yard_stores[key]
 
     def water(leg_from: str, leg_to: str, mode: str, per_week: float) -> _Sailings:
         key = f"{leg_from}→{leg_to} {mode}"
@@ -301,6 +319,18 @@ def simulate_flows(
             stat.busy_h += hold
             yield env.timeout(hold)
 
+    def stack(store: simpy.Container, stat: Stat, boat: _Sailings) -> Generator[simpy.Event, None, None]:
+        """Unload into the yard (waiting for room if it is full), then wait there for the ship."""
+        asked = env.now
+        yield store.put(TEU_PER_TRAIN)
+        stat.served += 1
+        stat.wait_h += env.now - asked
+        stat.waits.append(env.now - asked)
+        arrived = env.now
+        yield boat.board()
+        stat.busy_h += (env.now - arrived) * TEU_PER_TRAIN / store.capacity  # TEU-hours over capacity
+        yield store.get(TEU_PER_TRAIN)
+
     def train(a: Assignment, born: float) -> Generator[simpy.Event, None, None]:
         model = models[id(a)]
         legs = iter(a.route.legs)
@@ -317,7 +347,11 @@ def simulate_flows(
                 leg = next(legs, leg)
             elif c.kind == "wait":
                 boat = water(leg.from_id, leg.to_id, leg.mode, leg.departures_per_week or 1.0)
-                yield boat.board()
+                store = yard(leg.from_id) if leg.mode == "sea" else None  # rail ferries take wagons, not boxes
+                if store is None:
+                    yield boat.board()
+                else:
+                    yield from stack(store, stats[f"{leg.from_id} yard"], boat)
             else:
                 res, stat, dwell = crossing(c, c.place, c.kind)
                 if res is None:
@@ -344,6 +378,10 @@ def simulate_flows(
     def monitor() -> Generator[simpy.Event, None, None]:
         while True:
             for key, stat in stats.items():
+                if key in yard_stores:
+                    stat.queue_series.append(len(yard_stores[key].put_queue))
+                    stat.max_queue = max(stat.max_queue, len(yard_stores[key].put_queue))
+                    continue
                 waiting = resources[key].queue if key in resources else sailings[key].queue if key in sailings else []
                 stat.queue_series.append(len(waiting))
             yield env.timeout(24.0)

@@ -134,6 +134,7 @@ def run_scenario(
     """
     net = _apply_tariffs(scenario, network or _network(scenario))
     capacities, fleets, dwell = _apply_capacity_levers(scenario, net)
+    yards = load_yards(net.data_dir)
     options = _route_options(scenario, net)
     spread = _spreads(options, net, seed)
     delays: dict[str, float] = {}
@@ -152,7 +153,15 @@ def run_scenario(
                 progress((round_ + done) / ITERATIONS)
 
         result = simulate_flows(
-            net, assignments, capacities, fleets, years=years, seed=seed, dwell_factor=dwell, progress=report
+            net,
+            assignments,
+            capacities,
+            fleets,
+            years=years,
+            seed=seed,
+            dwell_factor=dwell,
+            yards=yards,
+            progress=report,
         )
         delays = {s.name: s.mean_wait_h() for s in result.stats}
     assert result is not None
@@ -344,3 +353,16 @@ def load_capacities(
         for _, r in read_table(root, "fleets.csv", _FleetRow)
     }
     return capacities, fleets
+
+
+class _YardRow(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    port: str
+    teu: float = Field(gt=0)
+    source: str = Field(min_length=3)
+
+
+def load_yards(data_dir: str | Path | None = None) -> dict[str, float]:
+    """Container yard sizes (TEU) by port from ``yards.csv`` (validated)."""
+    root = Path(data_dir) if data_dir else settings.data_dir()
+    return {r.port: r.teu for _, r in read_table(root, "yards.csv", _YardRow)}
