@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corridor.errors import OptionError
-from corridor.uncertainty.journey import JourneyModel
+from corridor.uncertainty.journey import Component, JourneyModel
 
 MAX_SAMPLES = 10**9
 """Most journeys one simulation may sample (about 10 minutes on one core)."""
@@ -92,31 +92,56 @@ def _tables() -> tuple[Floats32, Floats32, Floats32]:
 
 
 class _Arrays:
-    """The journey model's components as NumPy vectors, ready to sample."""
+    """The journey model's components as NumPy vectors, ready to sample.
+
+    Rows are reordered so that the components with a late tail come first: their delays are then
+    added to one contiguous block of the matrix instead of a scattered selection. ``order`` maps
+    each row back to its component.
+    """
 
     def __init__(self, model: JourneyModel) -> None:
         comps = model.components
-        self.k = len(comps)
-        self.base32 = np.array([c.base_h for c in comps], dtype=np.float32)
-        self.sigma32 = np.array([c.sigma for c in comps], dtype=np.float32)
-        self.waits = np.flatnonzero([c.headway_h > 0 for c in comps])
-        self.late = np.flatnonzero([c.late_probability > 0 for c in comps])
-        self.late_cut = np.array([comps[i].late_probability * LEVELS for i in self.late], dtype=np.float32)
-        self.late_mean32 = np.array([comps[i].late_mean_h for i in self.late], dtype=np.float32)
-        self.storms = [i for i, c in enumerate(comps) if c.closure]
-        self.closure = np.array([comps[i].closure for i in self.storms], dtype=np.float32).reshape(len(self.storms), 12)
-        self.spell = np.array([comps[i].spell_h for i in self.storms], dtype=np.float32).reshape(len(self.storms), 12)
-        self.offset = np.array([comps[i].offset_h for i in self.storms])
+        late_first = [i for i, c in enumerate(comps) if c.late_probability > 0]
+        self.order = np.array(late_first + [i for i in range(len(comps)) if i not in set(late_first)], dtype=np.int64)
+        ordered = [comps[i] for i in self.order]
+        self.k = len(ordered)
+        self.base32 = np.array([c.base_h for c in ordered], dtype=np.float32)
+        self.sigma32 = np.array([c.sigma for c in ordered], dtype=np.float32)
+        self.waits = np.flatnonzero([c.headway_h > 0 for c in ordered])
+        self.late = len(late_first)
+        self.late_table = self._late_tables(ordered[: self.late])
+        self.late_offsets = (np.arange(self.late, dtype=np.int32) * LEVELS)[:, None]
+        self.storms = [i for i, c in enumerate(ordered) if c.closure]
+        self.closure = np.array([ordered[i].closure for i in self.storms], dtype=np.float32).reshape(
+            len(self.storms), 12
+        )
+        self.spell = np.array([ordered[i].spell_h for i in self.storms], dtype=np.float32).reshape(len(self.storms), 12)
+        self.offset = np.array([ordered[i].offset_h for i in self.storms])
         self.depart_month = None if model.depart is None else model.depart.month - 1 + (model.depart.day - 1) / 31
-        # rows of 16-bit draws a journey needs: spread, wait position, late yes/no, late size, storms
-        self.rows = self.k + self.waits.size + 2 * self.late.size + 3 * len(self.storms)
+        # rows of 16-bit draws a journey needs: spread, wait position, late delay, storms
+        self.rows = self.k + self.waits.size + self.late + 3 * len(self.storms)
+
+    @staticmethod
+    def _late_tables(comps: list[Component]) -> Floats32:
+        """Quantiles of each late tail (0 with probability 1 − p, else exponential), flattened.
+
+        One 16-bit draw then gives the whole late delay: the mixture's inverse CDF is
+        0 below 1 − p and −mean · ln((1 − q) / p) above.
+        """
+        q = (np.arange(LEVELS) + 0.5) / LEVELS
+        rows = []
+        for c in comps:
+            p = c.late_probability
+            tail = np.where(q > 1 - p, -c.late_mean_h * np.log(np.maximum(1 - q, 1e-12) / p), 0.0)
+            rows.append(tail.astype(np.float32))
+        return np.concatenate(rows) if rows else np.zeros(0, dtype=np.float32)
 
     def sample(self, rng: np.random.Generator, n: int) -> Floats32:
-        """A (components × n) matrix of sampled hours (float32: hours need no more precision)."""
-        normal, exponential, uniform = _tables()
+        """A (components × n) matrix of sampled hours, rows in :attr:`order` (float32 is precise enough)."""
+        normal, _, uniform = _tables()
         words = -(-self.rows * n // 4)  # four 16-bit draws per 64-bit word
         draws = rng.bit_generator.random_raw(words).view(np.uint16)[: self.rows * n].reshape(self.rows, n)
-        k, w, late = self.k, self.waits.size, self.late.size
+        k, w, late = self.k, self.waits.size, self.late
         x = normal[draws[:k]]
         x *= self.sigma32[:, None]
         np.exp(x, out=x)
@@ -125,11 +150,9 @@ class _Arrays:
             # A random arrival waits uniformly up to the headway: twice the mean wait × U(0, 1).
             x[self.waits] *= 2 * uniform[draws[k : k + w]]
         if late:
-            hit = draws[k + w : k + w + late] < self.late_cut[:, None]
-            delay = exponential[draws[k + w + late : k + w + 2 * late]] * self.late_mean32[:, None]
-            x[self.late] += np.where(hit, delay, np.float32(0))
+            x[:late] += self.late_table[draws[k + w : k + w + late] + self.late_offsets]
         if self.storms:
-            x[self.storms] += self._storm_delays(draws[k + w + 2 * late :], n)
+            x[self.storms] += self._storm_delays(draws[k + w + late :], n)
         return x
 
     def _storm_delays(self, draws: NDArray[np.uint16], n: int) -> Floats32:
@@ -200,7 +223,8 @@ def simulate(
         counts = _add_histogram(counts, total)
         if progress is not None:
             progress(i * BATCH + n)
-    return _summarise(model, samples, seed, deadline_h, on_time, counts, sum_x, sum_xt, sum_t, sum_tt)
+    names = [model.components[i].name for i in arrays.order]
+    return _summarise(names, samples, seed, deadline_h, on_time, counts, sum_x, sum_xt, sum_t, sum_tt)
 
 
 def _add_histogram(counts: NDArray[np.int64], total: Floats) -> NDArray[np.int64]:
@@ -212,7 +236,7 @@ def _add_histogram(counts: NDArray[np.int64], total: Floats) -> NDArray[np.int64
 
 
 def _summarise(
-    model: JourneyModel,
+    names: list[str],
     n: int,
     seed: int,
     deadline_h: float | None,
@@ -227,7 +251,6 @@ def _summarise(
     var = max(sum_tt / n - mean * mean, 0.0)
     cov = sum_xt / n - (sum_x / n) * mean
     shares = cov / var if var > 0 else np.zeros_like(cov)
-    names = [c.name for c in model.components]
     drivers = tuple(sorted(((names[i], float(s)) for i, s in enumerate(shares) if s > 0), key=lambda d: -d[1]))
     cum = np.cumsum(counts) / n
     step = max(1, -(-cum.size // 400))  # at most 400 points, plus the last
