@@ -45,8 +45,15 @@ def test_tripled_volume_jams_at_the_caspian(triple: ScenarioResult, base: Scenar
 def test_more_ferries_relieve_the_jam(triple: ScenarioResult) -> None:
     lever = run_scenario(load_scenario(SHIPPED / "titr-2030-two-more-ferries.yaml"), seed=3)
     assert sum(lever.sim.delivered_teu.values()) > sum(triple.sim.delivered_teu.values())
-    kuryk = lambda r: r.resources().set_index("resource").loc["kuryk→alat ferry", "mean_wait_h"]  # noqa: E731
-    assert kuryk(lever) < kuryk(triple)
+    assert lever.lead_times()["p50_days"].mean() < triple.lead_times()["p50_days"].mean()
+
+    def worst_caspian_wait(result: ScenarioResult) -> float:
+        frame = result.resources()
+        caspian = frame[frame["resource"].str.contains("aktau|kuryk|alat")]
+        return float(caspian["mean_wait_h"].max())
+
+    # route choice may move traffic onto the new ferries' line, but the worst Caspian queue shrinks
+    assert worst_caspian_wait(lever) < worst_caspian_wait(triple)
 
 
 def test_a_full_yard_holds_trains_back(triple: ScenarioResult) -> None:
