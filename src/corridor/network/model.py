@@ -174,7 +174,7 @@ class EmissionFactor(_Record):
 class CargoType(_Record):
     """A unit of cargo a shipper books: 20ft, 40ft or 40ft reefer container."""
 
-    id: str
+    id: str = Field(min_length=1)
     teu: int = Field(ge=1, le=2)
     cargo_tonnes: float = Field(gt=0)
     tonnes_source: str = Field(min_length=1)
@@ -183,13 +183,6 @@ class CargoType(_Record):
     tariff_multiplier_source: str = Field(min_length=1)
     emission_multiplier: float = Field(default=1.0, gt=0)
     emission_multiplier_source: str = Field(min_length=1)
-
-    @field_validator("id")
-    @classmethod
-    def _known_id(cls, value: str) -> str:
-        if not value:
-            raise ValueError("cargo id must not be empty")
-        return value
 
 
 class Variability(_Record):

@@ -219,12 +219,6 @@ def _fastest(routes: list[Route], keep: Callable[[Route], bool]) -> list[Route]:
     return sorted(chosen, key=lambda r: r.total_time_h)[:ROUTES_PER_CORRIDOR]
 
 
-def _tag(route: Route) -> str:
-    from corridor.network.model import CORRIDOR_TAGS
-
-    return next((tag for tag, name in CORRIDOR_TAGS.items() if name == route.corridor), route.corridor.lower())
-
-
 def _route_delay(route: Route, delays: dict[str, float]) -> float:
     hours = sum(delays.get(f"{c.place_id} {c.kind}", 0.0) for c in route.crossings)
     for leg in route.legs:
