@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -29,7 +29,9 @@ app = FastAPI(
 
 @app.exception_handler(CorridorError)
 async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse:
-    status = 404 if isinstance(exc, NoRouteError) else 422
+    from corridor.store import ScenarioStoreError
+
+    status = 404 if isinstance(exc, NoRouteError) else exc.status if isinstance(exc, ScenarioStoreError) else 422
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions
@@ -248,3 +250,96 @@ def network_geojson() -> Any:
             {"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords}, "properties": props}
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+MAX_SCENARIO_BYTES = 100_000
+"""Largest scenario YAML a client may store."""
+TOKEN_ENV = "CORRIDOR_TOKEN"
+
+
+def _require_token(request: Request) -> None:
+    """Writes need ``Authorization: Bearer <CORRIDOR_TOKEN>``; reads are open."""
+    import hmac
+    import os
+
+    expected = os.environ.get(TOKEN_ENV)
+    if not expected:
+        raise HTTPException(status_code=403, detail=f"writes are disabled: set {TOKEN_ENV} on the server")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="a valid bearer token is needed to write")
+
+
+class ScenarioIn(BaseModel):
+    """A scenario to store: its name and YAML text (see the README's scenario format)."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    yaml: str = Field(min_length=1, max_length=MAX_SCENARIO_BYTES)
+
+
+class ScenarioUpdate(BaseModel):
+    """A new version of a stored scenario."""
+
+    yaml: str = Field(min_length=1, max_length=MAX_SCENARIO_BYTES)
+
+
+class RunIn(BaseModel):
+    """How to simulate a stored scenario."""
+
+    years: float = Field(default=1.0, gt=0, le=2)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+@app.get("/scenarios", summary="Stored scenarios with their latest version")
+def scenarios() -> Any:
+    from corridor.store import list_scenarios
+
+    return list_scenarios()
+
+
+@app.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)")
+def scenario(name: str, version: int | None = Query(default=None, ge=1)) -> Any:
+    from corridor.store import get_scenario
+
+    return get_scenario(name, version)
+
+
+@app.post("/scenarios", status_code=201, summary="Store a new scenario (needs a token)")
+def create_scenario(body: ScenarioIn, request: Request) -> Any:
+    from corridor.store import save_scenario
+
+    _require_token(request)
+    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
+
+
+@app.put("/scenarios/{name}", summary="Store a new version of a scenario (needs a token)")
+def update_scenario(name: str, body: ScenarioUpdate, request: Request) -> Any:
+    from corridor.store import save_scenario
+
+    _require_token(request)
+    return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
+
+
+@app.delete("/scenarios/{name}", summary="Delete a scenario; its history stays (needs a token)")
+def remove_scenario(name: str, request: Request) -> Any:
+    from corridor.store import delete_scenario
+
+    _require_token(request)
+    return {"name": name, "version": delete_scenario(name), "deleted": True}
+
+
+@app.post("/scenarios/{name}/simulate", summary="Simulate the latest version of a stored scenario")
+def simulate_stored(name: str, body: RunIn) -> Any:
+    from corridor.simulation.scenario import parse_scenario
+    from corridor.simulation.scenarios import run_scenario
+    from corridor.store import get_scenario
+
+    stored = get_scenario(name)
+    result = run_scenario(parse_scenario(stored["yaml"], name), years=body.years, seed=body.seed)
+    return {
+        "scenario": name,
+        "version": stored["version"],
+        "demand_teu": round(sum(result.sim.demand_teu.values())),
+        "delivered_teu": round(sum(result.sim.delivered_teu.values())),
+        "bottlenecks": _records(result.bottlenecks()),
+    }

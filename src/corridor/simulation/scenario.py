@@ -116,28 +116,32 @@ def load_scenario(path: str | Path) -> Scenario:
     DataFileError
         With the file, line and field of each problem.
     """
-    import yaml
-
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise DataFileError([Problem(file.name, 0, "", f"cannot read: {exc.strerror or exc}")]) from exc
+    return parse_scenario(text, file.name)
+
+
+def parse_scenario(text: str, name: str = "scenario") -> Scenario:
+    """Validate scenario YAML given as text; problems are reported against ``name``."""
+    import yaml
+
     try:
         raw = yaml.safe_load(text)
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        raise DataFileError([Problem(file.name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+        raise DataFileError([Problem(name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
     if not isinstance(raw, dict):
-        raise DataFileError([Problem(file.name, 1, "", "a scenario is a mapping with name, year and demand")])
+        raise DataFileError([Problem(name, 1, "", "a scenario is a mapping with name, year and demand")])
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(file.name, _line(root, err["loc"]), ".".join(map(str, err["loc"])), err["msg"])
-            for err in exc.errors()
+            Problem(name, _line(root, err["loc"]), ".".join(map(str, err["loc"])), err["msg"]) for err in exc.errors()
         ]
         raise DataFileError(problems) from None
 

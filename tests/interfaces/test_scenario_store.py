@@ -1,0 +1,72 @@
+"""Scenario store over the API: versions never overwritten, writes need a token, errors are 4xx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from corridor import settings
+from corridor.interfaces.api import app
+
+BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
+AUTH = {"Authorization": "Bearer s3cret"}
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("CORRIDOR_DB", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("CORRIDOR_TOKEN", "s3cret")
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_versions_are_kept(client: TestClient) -> None:
+    assert client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH).json()["version"] == 1
+    tripled = BASE.replace("teu_per_year: 12000", "teu_per_year: 36000")
+    assert client.put("/scenarios/base", json={"yaml": tripled}, headers=AUTH).json()["version"] == 2
+    assert "36000" in client.get("/scenarios/base").json()["yaml"]
+    assert "12000" in client.get("/scenarios/base", params={"version": 1}).json()["yaml"]
+    assert [(s["name"], s["version"]) for s in client.get("/scenarios").json()] == [("base", 2)]
+    assert client.delete("/scenarios/base", headers=AUTH).json()["version"] == 3
+    assert client.get("/scenarios/base").status_code == 404
+    assert client.get("/scenarios/base", params={"version": 2}).status_code == 200  # history stays
+
+
+def test_stored_scenario_simulates(client: TestClient) -> None:
+    client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
+    result = client.post("/scenarios/base/simulate", json={"years": 0.1}).json()
+    assert result["version"] == 1 and result["demand_teu"] > 0
+
+
+@pytest.mark.parametrize(
+    ("call", "status"),
+    [
+        (lambda c: c.post("/scenarios", json={"name": "x", "yaml": BASE}), 401),
+        (lambda c: c.post("/scenarios", json={"name": "x", "yaml": BASE}, headers={"Authorization": "Bearer no"}), 401),
+        (lambda c: c.post("/scenarios", json={"name": "x", "yaml": "name: [broken"}, headers=AUTH), 422),
+        (lambda c: c.post("/scenarios", json={"name": "x", "yaml": "name: n\nyear: 1900\n"}, headers=AUTH), 422),
+        (lambda c: c.post("/scenarios", json={"name": "../x", "yaml": BASE}, headers=AUTH), 422),
+        (lambda c: c.post("/scenarios", json={"name": "x", "yaml": "a" * 200_000}, headers=AUTH), 422),
+        (lambda c: c.put("/scenarios/missing", json={"yaml": BASE}, headers=AUTH), 404),
+        (lambda c: c.delete("/scenarios/missing", headers=AUTH), 404),
+        (lambda c: c.get("/scenarios/missing"), 404),
+        (lambda c: c.post("/scenarios/missing/simulate", json={}), 404),
+    ],
+)
+def test_bad_writes_are_refused_with_a_message(client: TestClient, call: object, status: int) -> None:
+    response = call(client)  # type: ignore[operator]
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+
+
+def test_creating_twice_is_a_conflict(client: TestClient) -> None:
+    client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
+    again = client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
+    assert again.status_code == 409
+
+
+def test_writes_are_disabled_without_a_server_token(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CORRIDOR_TOKEN")
+    response = client.post("/scenarios", json={"name": "x", "yaml": BASE}, headers=AUTH)
+    assert response.status_code == 403 and "CORRIDOR_TOKEN" in response.json()["detail"]
