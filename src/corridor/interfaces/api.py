@@ -168,27 +168,20 @@ def forecast(
     to: int = Query(default=2030, ge=2000, le=2100),
     method: Literal["ets", "arima", "target"] = "ets",
 ) -> Any:
-    from corridor.forecasting.data import load_trade, normalise_pair
-    from corridor.forecasting.freight import freight_table
-    from corridor.forecasting.models import forecast as run
+    from corridor.forecasting.api import pair_forecast
     from corridor.forecasting.models import required_growth
 
-    trade = load_trade()
-    pair, _ = normalise_pair(a, b, trade)
-    history = trade.series(pair)
-    goal = trade.target(pair)
-    target = (goal.year, goal.value_usd_m) if goal else None
-    path = run(history, to, method, 0.8, target)
-    table = freight_table(history, path, trade.conversion(pair))
+    result = pair_forecast(a, b, to, method)
+    goal, history = result.goal, result.history
     last_year = max(history)
     return ForecastOut(
-        pair=pair,
+        pair=result.pair,
         method=method,
-        rows=_records(table),
+        rows=_records(result.table),
         target_usd_m=goal.value_usd_m if goal else None,
         target_year=goal.year if goal else None,
-        required_growth=required_growth(history[last_year], last_year, target) if target else None,
-        forecast_growth=path.growth,
+        required_growth=required_growth(history[last_year], last_year, (goal.year, goal.value_usd_m)) if goal else None,
+        forecast_growth=result.path.growth,
     )
 
 
@@ -213,8 +206,8 @@ def simulate(body: SimulateIn) -> Any:
     result = run_scenario(load_scenario(path), years=body.years, seed=body.seed)
     return {
         "scenario": result.scenario.name,
-        "demand_teu": round(sum(result.sim.demand_teu.values())),
-        "delivered_teu": round(sum(result.sim.delivered_teu.values())),
+        "demand_teu": round(result.demand_teu),
+        "delivered_teu": round(result.delivered_teu),
         "bottlenecks": _records(result.bottlenecks()),
         "lead_times": _records(result.lead_times()),
     }
@@ -339,7 +332,7 @@ def simulate_stored(name: str, body: RunIn) -> Any:
     return {
         "scenario": name,
         "version": stored["version"],
-        "demand_teu": round(sum(result.sim.demand_teu.values())),
-        "delivered_teu": round(sum(result.sim.delivered_teu.values())),
+        "demand_teu": round(result.demand_teu),
+        "delivered_teu": round(result.delivered_teu),
         "bottlenecks": _records(result.bottlenecks()),
     }

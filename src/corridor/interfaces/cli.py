@@ -389,8 +389,8 @@ def simulate(
         firsts.append(first)
         if csv_dir is not None:
             _write_csv(first, csv_dir)
-        delivered = sum(sum(r.sim.delivered_teu.values()) for r in results) / len(results)
-        demand = sum(first.sim.demand_teu.values())
+        delivered = sum(r.delivered_teu for r in results) / len(results)
+        demand = first.demand_teu
         out.print(
             f"[bold]{sc.name}[/bold] ({sc.year}): {demand:,.0f} TEU demanded, {delivered:,.0f} delivered "
             f"({delivered / demand:.0%}), mean of {replications} run(s) over {years:g} year(s)"
@@ -441,7 +441,7 @@ def _scenario_diff(a: Any, b: Any) -> Table:
     table = Table(
         "", a.scenario.name, b.scenario.name, title="Scenario comparison (first run of each)", title_justify="left"
     )
-    delivered = [sum(x.sim.delivered_teu.values()) for x in (a, b)]
+    delivered = [x.delivered_teu for x in (a, b)]
     table.add_row("TEU delivered", *(f"{d:,.0f}" for d in delivered))
     waits = [x.resources().set_index("resource")["mean_wait_h"].to_dict() for x in (a, b)]
     worst = sorted(set(waits[0]) | set(waits[1]), key=lambda n: -max(waits[0].get(n, 0.0), waits[1].get(n, 0.0)))
@@ -587,18 +587,19 @@ def forecast(
     data: DataOption = None,
 ) -> None:
     """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
-    from corridor.forecasting.data import load_trade, normalise_pair
-    from corridor.forecasting.freight import freight_table
+    from corridor.forecasting.api import pair_forecast
     from corridor.forecasting.models import backtest, required_growth
-    from corridor.forecasting.models import forecast as run
 
-    trade = load_trade(data)
-    pair, _ = normalise_pair(country_a, country_b, trade)
-    history = trade.series(pair)
-    goal = trade.target(pair)
+    result = pair_forecast(country_a, country_b, to, method.value, level, data)
+    trade, pair, history, goal, path, table = (
+        result.trade,
+        result.pair,
+        result.history,
+        result.goal,
+        result.path,
+        result.table,
+    )
     target = (goal.year, goal.value_usd_m) if goal else None
-    path = run(history, to, method.value, level, target)
-    table = freight_table(history, path, trade.conversion(pair))
     if plot is not None:
         from corridor.forecasting.plot import fan_chart
 

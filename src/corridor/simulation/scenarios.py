@@ -56,6 +56,16 @@ class ScenarioResult:
     assignments: tuple[Assignment, ...]
     sim: SimResult
 
+    @property
+    def demand_teu(self) -> float:
+        """TEU demanded over the simulated period, all corridors."""
+        return sum(self.sim.demand_teu.values())
+
+    @property
+    def delivered_teu(self) -> float:
+        """TEU delivered (within the period plus the drain), all corridors."""
+        return sum(self.sim.delivered_teu.values())
+
     def corridors(self) -> pd.DataFrame:
         """Demand and delivered TEU per corridor."""
         import pandas as pd

@@ -38,8 +38,7 @@ def run_job(job: Job) -> dict[str, Any]:
 
     scenario = load_scenario(job.scenario)
     result = run_scenario(scenario, years=job.years, seed=job.seed)
-    demand = sum(result.sim.demand_teu.values())
-    delivered = sum(result.sim.delivered_teu.values())
+    demand, delivered = result.demand_teu, result.delivered_teu
     worst = result.bottlenecks(1)
     return {
         "scenario": scenario.name,

@@ -1,0 +1,45 @@
+"""One call from two country codes to a freight forecast, shared by the CLI and the REST API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corridor.forecasting.data import TradeData, TradeTarget, load_trade, normalise_pair
+from corridor.forecasting.freight import freight_table
+from corridor.forecasting.models import Forecast, forecast
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class PairForecast:
+    """A pair's history, forecast path, target and the yearly freight table."""
+
+    trade: TradeData
+    pair: str
+    history: dict[int, float]
+    goal: TradeTarget | None
+    path: Forecast
+    table: pd.DataFrame
+
+
+def pair_forecast(
+    a: str, b: str, to_year: int, method: str = "ets", level: float = 0.8, data_dir: str | Path | None = None
+) -> PairForecast:
+    """Forecast trade between countries ``a`` and ``b`` and convert it to freight.
+
+    Raises
+    ------
+    OptionError
+        Bad country codes, a pair without data, or a horizon or method the data cannot support.
+    """
+    trade = load_trade(data_dir)
+    pair, _ = normalise_pair(a, b, trade)
+    history = trade.series(pair)
+    goal = trade.target(pair)
+    target = (goal.year, goal.value_usd_m) if goal else None
+    path = forecast(history, to_year, method, level, target)
+    return PairForecast(trade, pair, history, goal, path, freight_table(history, path, trade.conversion(pair)))
