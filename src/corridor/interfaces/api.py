@@ -1,21 +1,27 @@
 """REST API (FastAPI): the CLI's answers over HTTP, with OpenAPI docs at ``/docs``.
 
-Start it with ``corridor serve``. Every error a client can cause is a 4xx with a message:
-unknown places and bad options are 422 (or 404 for a missing scenario), a route that does not
-exist is 404 with the reason; the server never answers 500 with a traceback for bad input.
+Start it with ``corridor serve``; ``/`` is a web page over the same API. Every error a client
+can cause is a 4xx with a message: unknown places and bad options are 422 (or 404 for a missing
+scenario), a route that does not exist is 404 with the reason; the server never answers 500
+with a traceback for bad input.
 Request sizes are bounded (samples, horizon, demand) so one call cannot take the server down.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
+
+if TYPE_CHECKING:
+    from corridor.routing.api import RouteSet
 
 MAX_SAMPLES = 200_000
 """Monte Carlo journeys a request may ask for (per route)."""
@@ -25,6 +31,16 @@ app = FastAPI(
     version="0.1.0",
     description="Container routes, reliability, forecasts and capacity on the Eurasian land bridge.",
 )
+
+WEB_DIR = Path(__file__).with_name("web")
+"""The web page: plain HTML, ES modules and vendored Leaflet, served as they are (no build step)."""
+app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+
+@app.get("/", include_in_schema=False)
+def page() -> FileResponse:
+    """The web page (map, route planner, scenarios, forecasts) over this API."""
+    return FileResponse(WEB_DIR / "index.html")
 
 
 @app.exception_handler(CorridorError)
@@ -69,8 +85,7 @@ def places(q: str = Query(min_length=1, max_length=100, description="Any part of
 Cargo = Literal["20ft", "40ft", "40ft-reefer"]
 
 
-@app.get("/route", summary="Pareto-optimal routes between two places (same JSON as the CLI)")
-def route(
+def _found(
     origin: str = Query(min_length=1, max_length=100),
     destination: str = Query(min_length=1, max_length=100),
     cargo: Cargo = "40ft",
@@ -79,13 +94,11 @@ def route(
     avoid_passage: list[str] = Query(default=[], max_length=10),
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
-    thin: bool = True,
-    samples: int | None = Query(default=None, ge=1, le=MAX_SAMPLES),
-    deadline_h: float | None = Query(default=None, gt=0, le=24 * 365),
-) -> Any:
+) -> RouteSet:
+    """The Pareto set for the query parameters ``/route`` and ``/route.geojson`` share."""
     from corridor.routing.api import route as find
 
-    found = find(
+    return find(
         origin,
         destination,
         cargo=cargo,
@@ -95,19 +108,31 @@ def route(
         max_transshipments=max_transshipments,
         include_planned=include_planned,
     )
+
+
+Found = Annotated["RouteSet", Depends(_found)]
+"""The route search both ``/route`` and ``/route.geojson`` run, from the same query parameters."""
+
+
+@app.get("/route", summary="Pareto-optimal routes between two places (same JSON as the CLI)")
+def route(
+    found: Found,
+    thin: bool = True,
+    samples: int | None = Query(default=None, ge=1, le=MAX_SAMPLES),
+    deadline_h: float | None = Query(default=None, gt=0, le=24 * 365),
+) -> Any:
     shown = found.thinned() if thin else found.routes
     return {"origin": found.origin, "destination": found.destination, "routes": _rated(shown, samples, deadline_h)}
 
 
 @app.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection")
 def route_geojson(
-    origin: str = Query(min_length=1, max_length=100),
-    destination: str = Query(min_length=1, max_length=100),
-    cargo: Cargo = "40ft",
+    found: Found,
+    thin: bool = Query(default=False, description="Drop near-duplicates, numbering routes as /route does"),
 ) -> Any:
-    from corridor.routing.api import route as find
+    from corridor.routing.itinerary import routes_geojson
 
-    return find(origin, destination, cargo=cargo).to_geojson()
+    return routes_geojson(found.thinned() if thin else found.routes)
 
 
 @app.get("/compare", summary="The best route of every corridor, with P50/P90 times")

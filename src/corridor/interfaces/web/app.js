@@ -1,0 +1,644 @@
+// The Corridor web page: route planner, scenarios and forecasts over the REST API of the same app.
+
+import { fanChart, rangeBars, shareBars, stepChart } from "./charts.js";
+import { initialLang, lang, setLang, t, translatePage } from "./i18n.js";
+import { createMap, drawBasemap, drawNetwork, drawRoutes, highlightRoute, labelPlaces, modeLegend } from "./map.js";
+
+const ROUTE_COLORS = [
+  "#e6194b", "#1f6fd1", "#2a9d3c", "#f08a00", "#8e3fbf", "#00a3b4",
+  "#d6338a", "#8a5a2b", "#1b2f7a", "#6b7d00", "#ff6f61", "#3d3d3d",
+];
+const CORRIDOR_COLORS = {
+  Middle: "#d62728",
+  Northern: "#1f77b4",
+  "Sea-Suez": "#17a2b8",
+  "Sea-Cape": "#2ca02c",
+  "North–South": "#ff7f0e",
+  "Trans-Afghan": "#8c564b",
+  Air: "#9467bd",
+  Direct: "#7f7f7f",
+};
+const MODES = ["rail", "road", "ferry", "sea", "air"];
+const PASSAGES = ["suez", "bab-el-mandeb", "bosporus", "hormuz", "cape"];
+const TOKEN_KEY = "corridor-token";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const state = {
+  map: null,
+  markers: [],
+  legend: null,
+  placeNames: new Map(), // English name → place properties, to show legs in the page's language
+  routes: [],
+  routeLayers: null,
+  selected: null,
+  stepMode: "time",
+  compare: null,
+  scenario: null,
+  simulation: null,
+  forecast: null,
+};
+
+// ---------------------------------------------------------------- API and formatting
+
+/** Call the API; a 4xx/5xx answer becomes an Error carrying the API's own message. */
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new Error(t("unreachable"));
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail ?? response.statusText);
+    throw new Error(`${t("error")} ${response.status}: ${detail}`);
+  }
+  return body;
+}
+
+function showError(scope, error) {
+  const box = $(".error", scope);
+  box.textContent = error ? error.message : "";
+  box.hidden = !error;
+}
+
+function num(value, digits = 0) {
+  const locale = lang() === "ru" ? "ru-RU" : "en-GB";
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+const pct = (value, digits = 0) => `${num(value * 100, digits)} %`;
+const days = (hours) => num(hours / 24, 1);
+const corridorName = (c) => t(`corridor_${c}`);
+const localName = (p) => (lang() === "ru" ? p.name_ru || p.name : p.name);
+const placeLabel = (english) => {
+  const p = state.placeNames.get(english);
+  return p ? localName(p) : english;
+};
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+// ---------------------------------------------------------------- place autocomplete
+
+/** Suggest places as the user types (any language the API knows); remember the chosen one. */
+function autocomplete(input) {
+  const list = input.parentElement.querySelector(".suggestions");
+  let items = [];
+  let active = -1;
+  let timer;
+
+  const close = () => {
+    list.hidden = true;
+    active = -1;
+  };
+  const choose = (place) => {
+    input.place = place;
+    input.value = localName(place);
+    close();
+  };
+  const render = () => {
+    list.replaceChildren(
+      ...items.map((p, n) => {
+        const li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.dataset.id = p.id;
+        li.className = n === active ? "active" : "";
+        const other = [lang() === "ru" ? p.name : p.name_ru, p.name_local].filter((x) => x && x !== localName(p));
+        li.innerHTML = "<b></b> <small></small>";
+        li.querySelector("b").textContent = localName(p);
+        li.querySelector("small").textContent = [...new Set(other), p.country, p.locode].filter(Boolean).join(" · ");
+        li.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          choose(p);
+        });
+        return li;
+      }),
+    );
+    list.hidden = items.length === 0;
+  };
+  const lookup = async () => {
+    const q = input.value.trim();
+    if (!q) return close();
+    try {
+      const found = await api(`/places?q=${encodeURIComponent(q)}`);
+      if (input.value.trim() !== q) return; // the user typed on meanwhile
+      const seen = new Set();
+      items = found.filter((p) => !seen.has(p.id) && seen.add(p.id));
+      active = -1;
+      render();
+    } catch {
+      close();
+    }
+  };
+
+  input.addEventListener("input", () => {
+    input.place = null;
+    clearTimeout(timer);
+    timer = setTimeout(lookup, 120);
+  });
+  input.addEventListener("keydown", (e) => {
+    if (list.hidden) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+      render();
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      choose(items[active]);
+    } else if (e.key === "Escape") {
+      close();
+    }
+  });
+  input.addEventListener("blur", () => setTimeout(close, 150));
+}
+
+/** What to send for a place input: the chosen place's LOCODE or name, else the text as typed. */
+function placeQuery(input) {
+  return input.place ? input.place.locode || input.place.name : input.value.trim();
+}
+
+// ---------------------------------------------------------------- routes
+
+function routeParams() {
+  const params = new URLSearchParams({
+    origin: placeQuery($("#origin")),
+    destination: placeQuery($("#destination")),
+    cargo: $("#cargo").value,
+  });
+  for (const code of $("#avoid").value.split(/[\s,;]+/).filter(Boolean)) params.append("avoid", code.toUpperCase());
+  for (const box of document.querySelectorAll("#avoid-modes input:checked")) params.append("avoid_mode", box.value);
+  for (const box of document.querySelectorAll("#avoid-passages input:checked")) params.append("avoid_passage", box.value);
+  if ($("#max-tr").value !== "") params.set("max_transshipments", $("#max-tr").value);
+  if ($("#planned").checked) params.set("include_planned", "true");
+  return params;
+}
+
+function reliabilityParams() {
+  const params = new URLSearchParams();
+  if ($("#samples").value) params.set("samples", $("#samples").value);
+  if ($("#deadline").value) params.set("deadline_h", String(Number($("#deadline").value) * 24));
+  return params;
+}
+
+async function plan(event) {
+  event.preventDefault();
+  const page = $("#page-routes");
+  const button = $("#plan");
+  showError(page, null);
+  button.disabled = true;
+  button.textContent = t("planning");
+  try {
+    const query = routeParams();
+    const [found, geojson] = await Promise.all([
+      api(`/route?${query}&${reliabilityParams()}`),
+      api(`/route.geojson?${query}&thin=true`),
+    ]);
+    state.routes = found.routes.map((r, n) => ({ ...r, id: n, color: ROUTE_COLORS[n % ROUTE_COLORS.length] }));
+    state.selected = null;
+    state.compare = null;
+    state.routeLayers = drawRoutes(state.map, state.routeLayers, geojson, (id) => state.routes[id]?.color ?? "#000", onRoute);
+    $("#results").hidden = false;
+    renderRoutes();
+    loadComparison(query).catch((error) => showError(page, error));
+  } catch (error) {
+    showError(page, error);
+  } finally {
+    button.disabled = false;
+    button.textContent = t("plan");
+  }
+}
+
+async function loadComparison(query) {
+  const params = new URLSearchParams({ origin: query.get("origin"), destination: query.get("destination"), cargo: query.get("cargo") });
+  params.set("samples", $("#samples").value || "5000");
+  state.compare = await api(`/compare?${params}`);
+  renderComparison();
+}
+
+function onRoute(event, id) {
+  if (event === "select") state.selected = state.selected === id ? null : id;
+  highlight(event === "hover" && id !== null ? id : state.selected);
+  if (event === "select") renderItinerary();
+}
+
+/** Show one route (or all alike) on the map, in the table and in the step chart. */
+function highlight(id) {
+  if (state.routeLayers) highlightRoute(state.routeLayers, id);
+  for (const row of document.querySelectorAll("#routes-table tbody tr")) {
+    row.classList.toggle("hl", Number(row.dataset.route) === id);
+    row.classList.toggle("selected", Number(row.dataset.route) === state.selected);
+  }
+  for (const path of document.querySelectorAll("#step-chart [data-route]")) {
+    path.classList.toggle("hl", Number(path.dataset.route) === id);
+    path.classList.toggle("faded", id !== null && Number(path.dataset.route) !== id);
+  }
+}
+
+function renderRoutes() {
+  const body = $("#routes-table tbody");
+  const withOdds = state.routes.some((r) => r.on_time_probability !== undefined);
+  $("#routes-table").classList.toggle("no-odds", !withOdds);
+  body.replaceChildren(
+    ...state.routes.map((r) => {
+      const row = document.createElement("tr");
+      row.dataset.route = r.id;
+      const swatch = cell("", "swatch");
+      swatch.style.setProperty("--c", r.color);
+      row.append(
+        swatch,
+        cell(corridorName(r.corridor)),
+        cell(days(r.total_time_h), "n"),
+        cell(num(r.total_cost_usd), "n"),
+        cell(num(r.co2e_kg / 1000, 1), "n"),
+        cell(num(r.distance_km), "n"),
+        cell(String(r.transshipments), "n"),
+        cell(r.time_p50_h === undefined ? "–" : days(r.time_p50_h), "n"),
+        cell(r.time_p90_h === undefined ? "–" : days(r.time_p90_h), "n"),
+        cell(withOdds ? pct(r.on_time_probability) : "", "n ontime"),
+      );
+      row.addEventListener("mouseenter", () => onRoute("hover", r.id));
+      row.addEventListener("mouseleave", () => onRoute("hover", null));
+      row.addEventListener("click", () => onRoute("select", r.id));
+      return row;
+    }),
+  );
+  if (!state.routes.length) body.append(Object.assign(document.createElement("tr"), { textContent: t("no_routes") }));
+  renderStepChart();
+  renderItinerary();
+  highlight(state.selected);
+}
+
+/** Travel order of a route: the crossings at a place come before the leg that leaves it. */
+function journey(route) {
+  const pending = [...route.crossings];
+  const events = [];
+  const crossingsAt = (place) => {
+    for (let n = 0; n < pending.length; ) {
+      if (pending[n].place === place) events.push({ crossing: pending.splice(n, 1)[0] });
+      else n += 1;
+    }
+  };
+  for (const leg of route.legs) {
+    crossingsAt(leg.from);
+    events.push({ leg });
+  }
+  pending.forEach((crossing) => events.push({ crossing }));
+  return events;
+}
+
+/** Cumulative (distance, days or USD) points: legs slope, waits and crossings step up. */
+function stepPoints(route, mode) {
+  let km = 0;
+  let value = 0;
+  const points = [[0, 0]];
+  for (const { leg, crossing } of journey(route)) {
+    if (crossing) {
+      value += mode === "time" ? crossing.time_h / 24 : crossing.cost_usd;
+    } else {
+      if (mode === "time" && leg.wait_h > 0) {
+        value += leg.wait_h / 24;
+        points.push([km, value]);
+      }
+      km += leg.distance_km;
+      value += mode === "time" ? (leg.time_h - leg.wait_h) / 24 : leg.cost_usd;
+    }
+    points.push([km, value]);
+  }
+  return points;
+}
+
+function renderStepChart() {
+  const mode = state.stepMode;
+  for (const b of document.querySelectorAll("[data-step]")) b.classList.toggle("on", b.dataset.step === mode);
+  const series = state.routes.map((r) => ({
+    id: r.id,
+    color: r.color,
+    label: `${corridorName(r.corridor)}: ${days(r.total_time_h)} ${t("unit_d")}, ${num(r.total_cost_usd)} USD`,
+    points: stepPoints(r, mode),
+  }));
+  stepChart(
+    $("#step-chart"),
+    series,
+    { x: t("axis_distance"), y: t(mode === "time" ? "axis_time" : "axis_cost") },
+    { x: (v) => num(v), y: (v) => num(v) },
+  );
+}
+
+function renderComparison() {
+  const result = state.compare;
+  if (!result) return;
+  const rows = result.routes.map((r) => ({
+    label: corridorName(r.corridor),
+    p50: r.time_p50_h / 24,
+    p90: r.time_p90_h / 24,
+    det: r.total_time_h / 24,
+    color: CORRIDOR_COLORS[r.corridor] ?? "#666",
+  }));
+  rangeBars($("#p-chart"), rows, { x: t("axis_days") }, (v) => num(v));
+  const missing = result.unavailable.map((u) => corridorName(u.corridor));
+  $("#p-note").textContent =
+    t("p_note", { n: num(Number($("#samples").value || 5000)) }) +
+    (missing.length ? ` ${t("unavailable")}: ${missing.join(", ")}.` : "");
+}
+
+function renderItinerary() {
+  const box = $("#itinerary");
+  const route = state.routes[state.selected];
+  if (!route) {
+    box.innerHTML = state.routes.length ? `<p class="hint">${t("hover_hint")}</p>` : "";
+    return;
+  }
+  const list = document.createElement("ol");
+  for (const { leg, crossing } of journey(route)) {
+    const li = document.createElement("li");
+    if (leg) {
+      const wait = leg.wait_h > 0 ? `, ${t("wait")} ${num(leg.wait_h)} ${t("unit_h")}` : "";
+      li.textContent =
+        `${placeLabel(leg.from)} → ${placeLabel(leg.to)} · ${t(`mode_${leg.mode}`)} · ` +
+        `${num(leg.distance_km)} ${t("unit_km")} · ${days(leg.time_h)} ${t("unit_d")}${wait} · ${num(leg.cost_usd)} USD`;
+    } else {
+      li.className = "crossing";
+      li.textContent =
+        `${placeLabel(crossing.place)}: ${t(`kind_${crossing.kind}`)} · ` +
+        `${num(crossing.time_h)} ${t("unit_h")} · ${num(crossing.cost_usd)} USD`;
+    }
+    list.append(li);
+  }
+  const title = document.createElement("h3");
+  title.textContent = `${t("itinerary")}: ${corridorName(route.corridor)}`;
+  title.style.borderColor = route.color;
+  box.replaceChildren(title, list);
+}
+
+// ---------------------------------------------------------------- scenarios
+
+async function loadScenarios() {
+  const page = $("#page-scenarios");
+  try {
+    const stored = await api("/scenarios");
+    const list = $("#scenario-list");
+    list.replaceChildren(
+      ...stored.map((s) => {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "link";
+        button.textContent = s.name;
+        button.addEventListener("click", () => showScenario(s.name));
+        li.append(button, ` · ${t("version")} ${s.version}`);
+        return li;
+      }),
+    );
+    if (!stored.length) list.innerHTML = `<li class="hint">${t("none_stored")}</li>`;
+  } catch (error) {
+    showError(page, error);
+  }
+}
+
+async function showScenario(name) {
+  const page = $("#page-scenarios");
+  showError(page, null);
+  try {
+    state.scenario = await api(`/scenarios/${encodeURIComponent(name)}`);
+    state.simulation = null;
+    $("#simulation").hidden = true;
+    $("#scenario-hint").hidden = true;
+    $("#scenario-view").hidden = false;
+    $("#scenario-title").textContent = `${state.scenario.name} · ${t("version")} ${state.scenario.version}`;
+    $("#scenario-text").textContent = state.scenario.yaml;
+  } catch (error) {
+    showError(page, error);
+  }
+}
+
+/** A starting YAML from the route form: the user edits the volume before saving. */
+function scenarioTemplate() {
+  const origin = placeQuery($("#origin")) || "Shanghai";
+  const destination = placeQuery($("#destination")) || "Belgrade";
+  const avoid = $("#avoid").value.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase());
+  const name = $("#scenario-name").value || `${origin} ${destination}`.replace(/[^A-Za-z0-9 ._-]/g, "");
+  $("#scenario-name").value = name;
+  const avoidYaml = avoid.length ? `, avoid_countries: [${avoid.join(", ")}]` : "";
+  $("#scenario-yaml").value =
+    `name: ${name}\nyear: ${new Date().getFullYear()}\ndemand:\n` +
+    `  - {origin: ${origin}, destination: ${destination}, teu_per_year: 1000${avoidYaml}}  # ${t("example_volume")}\n`;
+}
+
+async function saveScenario(event) {
+  event.preventDefault();
+  const page = $("#page-scenarios");
+  showError(page, null);
+  $(".ok", page).hidden = true;
+  const token = $("#token").value.trim();
+  if (!token) return showError(page, new Error(t("token_missing")));
+  try {
+    const name = $("#scenario-name").value.trim();
+    const saved = await api("/scenarios", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name, yaml: $("#scenario-yaml").value }),
+    });
+    $(".ok", page).textContent = t("saved", saved);
+    $(".ok", page).hidden = false;
+    await loadScenarios();
+    await showScenario(saved.name);
+  } catch (error) {
+    showError(page, error);
+  }
+}
+
+async function simulate(event) {
+  event.preventDefault();
+  const page = $("#page-scenarios");
+  const button = $("#simulate");
+  showError(page, null);
+  button.disabled = true;
+  button.textContent = t("simulating");
+  try {
+    const body = { years: Number($("#sim-years").value), seed: Number($("#sim-seed").value) };
+    state.simulation = await api(`/scenarios/${encodeURIComponent(state.scenario.name)}/simulate`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    renderSimulation();
+  } catch (error) {
+    showError(page, error);
+  } finally {
+    button.disabled = false;
+    button.textContent = t("simulate");
+  }
+}
+
+function renderSimulation() {
+  const sim = state.simulation;
+  if (!sim) return;
+  $("#simulation").hidden = false;
+  $("#sim-summary").textContent = t("sim_summary", {
+    name: sim.scenario,
+    version: sim.version,
+    demand: num(sim.demand_teu),
+    delivered: num(sim.delivered_teu),
+  });
+  const rows = sim.bottlenecks;
+  shareBars(
+    $("#sim-chart"),
+    rows.map((b) => ({ label: b.resource, value: b.utilisation, note: `P90 ${num(b.p90_wait_h)} ${t("unit_h")}` })),
+    (v) => pct(v),
+  );
+  $("#bottlenecks tbody").replaceChildren(
+    ...rows.map((b) => {
+      const row = document.createElement("tr");
+      row.append(
+        cell(b.resource),
+        cell(b.kind),
+        cell(b.capacity),
+        cell(num(b.train_loads), "n"),
+        cell(pct(b.utilisation, 1), "n"),
+        cell(num(b.mean_wait_h, 1), "n"),
+        cell(num(b.p90_wait_h, 1), "n"),
+        cell(num(b.max_queue), "n"),
+      );
+      return row;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- forecast
+
+async function runForecast(event) {
+  event.preventDefault();
+  const page = $("#page-forecast");
+  showError(page, null);
+  try {
+    const params = new URLSearchParams({
+      a: $("#fc-a").value.trim().toUpperCase(),
+      b: $("#fc-b").value.trim().toUpperCase(),
+      to: $("#fc-to").value,
+      method: $("#fc-method").value,
+    });
+    state.forecast = await api(`/forecast?${params}`);
+    renderForecast();
+  } catch (error) {
+    showError(page, error);
+  }
+}
+
+function renderForecast() {
+  const fc = state.forecast;
+  if (!fc) return;
+  $("#forecast-result").hidden = false;
+  const measure = $("#fc-measure").value;
+  const observed = fc.rows.filter((r) => r.kind === "observed");
+  // The forecast starts at the last observation so the fan joins the history.
+  const ahead = [...observed.slice(-1), ...fc.rows.filter((r) => r.kind !== "observed")];
+  const pick = (rows, suffix) => rows.map((r) => [r.year, r[measure + suffix]]);
+  const target = measure === "value_usd_m" && fc.target_usd_m !== null ? [fc.target_year, fc.target_usd_m] : null;
+  const measureLabel = $("#fc-measure").selectedOptions[0].textContent;
+  fanChart(
+    $("#fc-chart"),
+    { observed: pick(observed, ""), median: pick(ahead, ""), low: pick(ahead, "_low"), high: pick(ahead, "_high"), target },
+    { x: "", y: measureLabel, observed: t("observed"), forecast: t("forecast_line"), band: t("band"), target: t("target") },
+    { x: (v) => String(v), y: (v) => num(v) },
+  );
+  $("#fc-caption").textContent = `${fc.pair} · ${$("#fc-method").selectedOptions[0].textContent} · ${measureLabel}`;
+  let summary = t("fc_summary", { pair: fc.pair, growth: pct(fc.forecast_growth, 1) });
+  if (fc.required_growth !== null) {
+    summary += t("fc_needed", { target: num(fc.target_usd_m), year: fc.target_year, needed: pct(fc.required_growth, 1) });
+  }
+  $("#fc-summary").textContent = summary;
+}
+
+// ---------------------------------------------------------------- page shell
+
+function showTab() {
+  const tab = (location.hash || "#routes").slice(1);
+  const known = ["routes", "scenarios", "forecast"].includes(tab) ? tab : "routes";
+  for (const page of document.querySelectorAll(".page")) page.hidden = page.id !== `page-${known}`;
+  for (const link of document.querySelectorAll("#tabs [data-tab]")) link.classList.toggle("on", link.dataset.tab === known);
+  if (known === "routes") state.map?.invalidateSize();
+  if (known === "scenarios") loadScenarios();
+}
+
+function switchLanguage(code) {
+  setLang(code);
+  localStorage.setItem("corridor-lang", code);
+  translatePage();
+  document.title = t("title");
+  for (const b of document.querySelectorAll("#lang button")) b.classList.toggle("on", b.dataset.lang === code);
+  for (const input of [$("#origin"), $("#destination")]) if (input.place) input.value = localName(input.place);
+  labelPlaces(state.markers, localName);
+  state.legend?.update();
+  if (state.routes.length) renderRoutes();
+  renderComparison();
+  renderSimulation();
+  renderForecast();
+  if (!$("#page-scenarios").hidden) loadScenarios();
+}
+
+function checkboxes(container, values, prefix) {
+  container.replaceChildren(
+    ...values.map((value) => {
+      const label = document.createElement("label");
+      label.className = "check";
+      label.innerHTML = `<input type="checkbox" value="${value}"> <span data-i18n="${prefix}${value}"></span>`;
+      return label;
+    }),
+  );
+}
+
+async function drawMap() {
+  state.map = createMap($("#map"));
+  const [countries, network] = await Promise.all([
+    fetch("/static/countries.geojson").then((r) => r.json()),
+    api("/network.geojson"),
+  ]);
+  drawBasemap(state.map, countries);
+  for (const f of network.features) if (f.geometry.type === "Point") state.placeNames.set(f.properties.name, f.properties);
+  state.markers = drawNetwork(state.map, network, localName);
+  state.legend = modeLegend(state.map, (mode) => t(`mode_${mode}`));
+}
+
+async function main() {
+  checkboxes($("#avoid-modes"), MODES, "mode_");
+  checkboxes($("#avoid-passages"), PASSAGES, "passage_");
+  $("#origin").place = { name: "Shanghai (Yangshan)", name_ru: "Шанхай", locode: "CNSHA" };
+  switchLanguage(initialLang());
+  autocomplete($("#origin"));
+  autocomplete($("#destination"));
+  $("#route-form").addEventListener("submit", plan);
+  for (const b of document.querySelectorAll("[data-step]")) {
+    b.addEventListener("click", () => {
+      state.stepMode = b.dataset.step;
+      renderStepChart();
+      highlight(state.selected);
+    });
+  }
+  for (const b of document.querySelectorAll("#lang button")) b.addEventListener("click", () => switchLanguage(b.dataset.lang));
+  $("#token").value = sessionStorage.getItem(TOKEN_KEY) ?? "";
+  $("#token").addEventListener("input", () => sessionStorage.setItem(TOKEN_KEY, $("#token").value));
+  $("#scenario-template").addEventListener("click", scenarioTemplate);
+  $("#scenario-form").addEventListener("submit", saveScenario);
+  $("#simulate-form").addEventListener("submit", simulate);
+  $("#forecast-form").addEventListener("submit", runForecast);
+  $("#fc-measure").addEventListener("change", renderForecast);
+  window.addEventListener("hashchange", showTab);
+  window.addEventListener("resize", () => {
+    if (state.routes.length) renderStepChart();
+    renderComparison();
+  });
+  showTab();
+  try {
+    await drawMap();
+    document.body.dataset.ready = "map";
+  } catch (error) {
+    showError($("#page-routes"), error);
+  }
+}
+
+main();

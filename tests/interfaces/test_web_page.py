@@ -1,0 +1,255 @@
+"""The web page in a real browser: headless Debian chromium driven by Playwright.
+
+The app runs in a uvicorn subprocess on a free local port with a throw-away SQLite store and a
+write token. Screenshots are kept in ``out/screenshots/`` as test artefacts. With ``CI=true``
+the browser tests must run; elsewhere they skip when chromium is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import corridor
+from corridor.interfaces.api import WEB_DIR, app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOW_TO_ENABLE = "install Debian's chromium (apt-get install chromium) to run the browser tests"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+TOKEN = "web-test-token"
+
+
+# ---------------------------------------------------------------- without a browser
+
+
+def test_page_and_assets_are_served() -> None:
+    client = TestClient(app)
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    for asset in ("/static/app.js", "/static/style.css", "/static/vendor/leaflet/leaflet.js"):
+        assert asset in page.text
+        assert client.get(asset).status_code == 200
+    assert "javascript" in client.get("/static/app.js").headers["content-type"]
+    assert "/" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_basemap_is_small_natural_earth_geojson() -> None:
+    path = WEB_DIR / "countries.geojson"
+    countries = json.loads(path.read_text(encoding="utf-8"))
+    names = {f["properties"]["name"] for f in countries["features"]}
+    assert {"China", "Kazakhstan", "Azerbaijan", "Georgia", "Turkey", "Serbia"} <= names
+    assert path.stat().st_size < 1_000_000
+
+
+def test_route_geojson_numbers_routes_as_route_does() -> None:
+    client = TestClient(app)
+    params: dict[str, Any] = {"origin": "Shanghai", "destination": "Belgrade", "avoid": ["RU", "BY"]}
+    routes = client.get("/route", params=params).json()["routes"]
+    features = client.get("/route.geojson", params={**params, "thin": True}).json()["features"]
+    assert sorted({f["properties"]["route"] for f in features}) == list(range(len(routes)))
+    assert next(f["properties"]["corridor"] for f in features if f["properties"]["route"] == 1) == routes[1]["corridor"]
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+def _chromium_or_skip() -> Any:
+    """Playwright's sync API, or a skip (a failure under CI=true) saying how to enable the tests."""
+    problem = None
+    if not CHROMIUM.exists():
+        problem = HOW_TO_ENABLE
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            problem = "install Playwright (pip install playwright) to run the browser tests"
+    if problem is None:
+        return sync_playwright
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {problem}")
+    pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app in a uvicorn subprocess; yields its base URL."""
+    _chromium_or_skip()
+    port = _free_port()
+    source = str(Path(corridor.__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "CORRIDOR_DB": f"sqlite:///{tmp_path_factory.mktemp('web') / 'store.db'}",
+        "CORRIDOR_TOKEN": TOKEN,
+        "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
+    }
+    env.pop("CORRIDOR_DATA", None)
+    command = [sys.executable, "-m", "uvicorn", "corridor.interfaces.api:app", "--host", "127.0.0.1"]
+    process = subprocess.Popen([*command, "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                pytest.fail(f"the server did not start: {process.stderr.read() if process.stderr else ''}")
+            try:
+                # Also creates the store's tables before the page sends concurrent requests.
+                _get(f"{url}/scenarios")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    sync_playwright = _chromium_or_skip()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh English page at the app's root with the map drawn; fails on any script error."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server)
+    tab.wait_for_selector("body[data-ready]")
+    yield tab
+    context.close()
+    assert not errors, errors
+
+
+def _screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _choose_place(page: Any, field: str, typed: str, shown: str) -> None:
+    page.locator(field).press_sequentially(typed, delay=30)
+    page.locator(f"{field} + .suggestions li", has_text=shown).first.click()
+
+
+def _plan(page: Any, destination: str = "Белград", shown: str = "Belgrade") -> None:
+    _choose_place(page, "#destination", destination, shown)
+    page.click("#plan")
+    page.wait_for_selector("#routes-table tbody tr[data-route]")
+    page.wait_for_selector("#p-chart svg .range")
+
+
+def test_map_has_basemap_and_network(page: Any, server: str) -> None:
+    links = [f for f in _get(f"{server}/network.geojson")["features"] if f["geometry"]["type"] == "LineString"]
+    assert page.locator("path.basemap").count() > 100
+    assert page.locator("path.net-link").count() == len(links)
+    assert page.locator("path.place").count() == len(_get(f"{server}/network.geojson")["features"]) - len(links)
+    _screenshot(page, "map")
+
+
+def test_autocomplete_finds_belgrade_by_its_russian_name(page: Any) -> None:
+    page.locator("#destination").press_sequentially("Белград", delay=30)
+    suggestions = page.locator("#destination + .suggestions li")
+    suggestions.first.wait_for()
+    assert "Belgrade" in suggestions.first.inner_text()
+    assert suggestions.count() == len({suggestions.nth(n).get_attribute("data-id") for n in range(suggestions.count())})
+    _screenshot(page, "autocomplete")
+
+
+def test_plan_shanghai_belgrade(page: Any, server: str) -> None:
+    _plan(page)
+    rows = page.locator("#routes-table tbody tr[data-route]")
+    expected = _get(f"{server}/route?origin=Shanghai&destination=Belgrade")["routes"]
+    assert rows.count() == len(expected) >= 2
+    shown_days = [rows.nth(n).locator("td").nth(2).inner_text() for n in range(rows.count())]
+    assert shown_days == [f"{r['total_time_h'] / 24:.1f}" for r in expected]
+    strokes = page.eval_on_selector_all("path.route-line", "paths => paths.map(p => p.getAttribute('stroke'))")
+    assert len(set(strokes)) == rows.count()
+    assert page.locator("#step-chart path.series").count() == rows.count()
+    rows.nth(1).click()
+    assert "selected" in (rows.nth(1).get_attribute("class") or "")
+    assert page.locator("#itinerary li").count() >= len(expected[1]["legs"])
+    _screenshot(page, "plan-shanghai-belgrade")
+
+
+def test_language_switch_to_russian(page: Any) -> None:
+    page.click("#lang-ru")
+    assert page.inner_text("#plan") == "Построить маршрут"
+    assert page.inner_text("label[for=origin]") == "Откуда"
+    assert page.get_attribute("html", "lang") == "ru"
+    _choose_place(page, "#destination", "Belgrade", "Белград")
+    assert page.input_value("#destination") == "Белград"
+    _screenshot(page, "russian")
+    page.click("#lang-en")
+    assert page.inner_text("#plan") == "Plan route"
+    assert page.input_value("#destination") == "Belgrade"
+
+
+def test_api_error_is_shown(page: Any) -> None:
+    page.fill("#destination", "Atlantis")
+    page.click("#plan")
+    error = page.locator("#page-routes .error")
+    error.wait_for()
+    assert "422" in error.inner_text() and "unknown place 'Atlantis'" in error.inner_text()
+
+
+def test_save_and_simulate_a_scenario(page: Any, server: str) -> None:
+    _choose_place(page, "#destination", "Бак", "Baku")
+    page.click("#tabs [data-tab=scenarios]")
+    page.fill("#token", TOKEN)
+    page.fill("#scenario-name", "web page test")
+    page.click("#scenario-template")
+    assert "destination: AZBAK" in page.input_value("#scenario-yaml")
+    page.click("#scenario-save")
+    page.wait_for_selector("#page-scenarios .ok")
+    assert {"name": "web page test", "version": 1} in [
+        {k: s[k] for k in ("name", "version")} for s in _get(f"{server}/scenarios")
+    ]
+    page.click("#simulate")
+    page.wait_for_selector("#bottlenecks tbody tr")
+    assert page.locator("#sim-chart .share").count() == page.locator("#bottlenecks tbody tr").count()
+    _screenshot(page, "scenario")
+
+
+def test_forecast_fan_chart(page: Any) -> None:
+    page.click("#tabs [data-tab=forecast]")
+    page.click("#forecast")
+    page.wait_for_selector("#fc-chart path.band")
+    assert "KZ-UZ" in page.inner_text("#fc-summary")
+    assert page.locator("#fc-chart circle.target").count() == 1
+    _screenshot(page, "forecast")
