@@ -114,23 +114,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
     }
     env.pop("CORRIDOR_DATA", None)
-    command = [sys.executable, "-m", "uvicorn", "corridor.interfaces.api:app", "--host", "127.0.0.1"]
-    process = subprocess.Popen([*command, "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "uvicorn", "corridor.interfaces.api:app", "--log-level", "warning"]
+    log_path = tmp_path_factory.mktemp("web-log") / "server.log"
+    log = log_path.open("w")
+    # The server's output goes to a file, so a full pipe can never block it.
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
             if process.poll() is not None:
-                pytest.fail(f"the server did not start: {process.stderr.read() if process.stderr else ''}")
+                pytest.fail(f"the server did not start: {log_path.read_text()}")
             try:
                 # Also creates the store's tables before the page sends concurrent requests.
                 _get(f"{url}/scenarios")
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            pytest.fail(f"the server did not answer within 30 s: {log_path.read_text()}")
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
+    assert "Traceback" not in log_path.read_text(), log_path.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,12 @@ def test_find_places_ranks_exact_matches_first() -> None:
     assert any(p.id == "alat" for p in found)
 
 
+@pytest.mark.parametrize("query", ["sh", "Бак", "a"])
+def test_find_places_lists_each_place_once(query: str) -> None:
+    found = [p.id for p in find_places(default_network(), query)]
+    assert found and len(found) == len(set(found))
+
+
 def test_normalize_folds_case_and_accents() -> None:
     assert normalize("Kapıkule") == normalize("KAPIKULE") == "kapikule"
     assert normalize("Niš") == "nis"

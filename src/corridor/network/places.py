@@ -62,7 +62,9 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
         [index[n] for n in difflib.get_close_matches(q, index, n=limit, cutoff=0.75)],
     )
     for tier in tiers:
-        ranked += [p for p in tier if p not in ranked]
+        for p in tier:  # one place matches by several names: list it once
+            if p not in ranked:
+                ranked.append(p)
     return ranked[:limit]
 
 
