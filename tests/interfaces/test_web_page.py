@@ -213,6 +213,10 @@ def test_plan_shanghai_belgrade(page: Any, server: str) -> None:
     rows.nth(1).click()
     assert "selected" in (rows.nth(1).get_attribute("class") or "")
     assert page.locator("#itinerary li").count() >= len(expected[1]["legs"])
+    # A click on a line of the map selects its route in the table (the first line drawn is route 0's:
+    # only the selected route, 1, was brought to the front).
+    page.locator("path.route-line").first.dispatch_event("click")
+    assert page.get_attribute("#routes-table tr.selected", "data-route") == "0"
     _screenshot(page, "plan-shanghai-belgrade")
 
 

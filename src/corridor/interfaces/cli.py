@@ -555,7 +555,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs)."""
+    """Serve the web page (at /) and the REST API (OpenAPI docs at /docs)."""
     try:
         import uvicorn
     except ImportError as exc:
