@@ -266,3 +266,13 @@ def test_forecast_fan_chart(page: Any) -> None:
     assert "KZ-UZ" in page.inner_text("#fc-summary")
     assert page.locator("#fc-chart circle.target").count() == 1
     _screenshot(page, "forecast")
+
+
+def test_browser_language_sets_the_default(browser: Any, server: str) -> None:
+    context = browser.new_context(locale="ru-RU")
+    tab = context.new_page()
+    tab.goto(server)
+    tab.wait_for_selector("body[data-ready]")
+    assert tab.inner_text("#plan") == "Построить маршрут"
+    assert tab.inner_text("#tabs [data-tab=scenarios]") == "Сценарии"
+    context.close()
