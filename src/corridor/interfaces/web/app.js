@@ -4,10 +4,6 @@ import { fanChart, rangeBars, shareBars, stepChart } from "./charts.js";
 import { initialLang, lang, setLang, t, translatePage } from "./i18n.js";
 import { createMap, drawBasemap, drawNetwork, drawRoutes, highlightRoute, labelPlaces, modeLegend } from "./map.js";
 
-const ROUTE_COLORS = [
-  "#e6194b", "#1f6fd1", "#2a9d3c", "#f08a00", "#8e3fbf", "#00a3b4",
-  "#d6338a", "#8a5a2b", "#1b2f7a", "#6b7d00", "#ff6f61", "#3d3d3d",
-];
 const CORRIDOR_COLORS = {
   Middle: "#d62728",
   Northern: "#1f77b4",
@@ -18,6 +14,26 @@ const CORRIDOR_COLORS = {
   Air: "#9467bd",
   Direct: "#7f7f7f",
 };
+// A route takes its corridor's colour, as in the P50/P90 bars; a corridor's second and later
+// routes get darker and lighter shades of it, so map, table and chart still tell them apart.
+const SHADES = [0, -0.35, 0.4, -0.6, 0.6];
+
+function shade(hex, amount) {
+  const target = amount < 0 ? 0 : 255;
+  const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const mixed = channels.map((c) => Math.round(c + (target - c) * Math.abs(amount)));
+  return `#${mixed.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function colourByCorridor(routes) {
+  const seen = {};
+  return routes.map((r, n) => {
+    const k = seen[r.corridor] ?? 0;
+    seen[r.corridor] = k + 1;
+    return { ...r, id: n, color: shade(CORRIDOR_COLORS[r.corridor] ?? "#666666", SHADES[k % SHADES.length]) };
+  });
+}
+
 const MODES = ["rail", "road", "ferry", "sea", "air"];
 const PASSAGES = ["suez", "bab-el-mandeb", "bosporus", "hormuz", "cape"];
 const TOKEN_KEY = "corridor-token";
@@ -198,7 +214,7 @@ async function plan(event) {
       api(`/route?${query}&${reliabilityParams()}`),
       api(`/route.geojson?${query}&thin=true`),
     ]);
-    state.routes = found.routes.map((r, n) => ({ ...r, id: n, color: ROUTE_COLORS[n % ROUTE_COLORS.length] }));
+    state.routes = colourByCorridor(found.routes);
     state.selected = null;
     state.compare = null;
     state.routeLayers = drawRoutes(state.map, state.routeLayers, geojson, (id) => state.routes[id]?.color ?? "#000", onRoute);
