@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from corridor import settings, store
@@ -67,17 +69,16 @@ def test_results_name_the_version_they_came_from(db_url: str) -> None:
 
 
 def test_runs_are_appended_and_filtered_by_scenario(db_url: str) -> None:
-    runs = [
-        {"scenario": s, "file": f"{s}.yaml", "seed": k, "years": 1.0, "delivered_teu": k} for k, s in enumerate("abа")
-    ]
+    names = ["a", "b", "Актау"]  # non-ASCII survives the JSON summary
+    runs = [{"scenario": s, "file": f"{s}.yaml", "seed": k, "years": 1.0} for k, s in enumerate(names)]
     ids = store.save_runs(runs, db_url)
     ids += store.save_runs(runs[:1], db_url)
     assert len(set(ids)) == 4 and ids == sorted(ids)
     assert [r["seed"] for r in store.load_runs(db_url, scenario="a")] == [0, 0]
-    assert [r["scenario"] for r in store.load_runs(db_url)] == ["a", "b", "а", "a"]  # the third is Cyrillic
+    assert [r["scenario"] for r in store.load_runs(db_url)] == ["a", "b", "Актау", "a"]
 
 
-def test_an_unreachable_database_is_a_clear_error(tmp_path: object) -> None:
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(store.StoreError, match="unavailable") as failed:
         store.list_scenarios(f"sqlite:///{tmp_path}/no/such/dir/x.db")
     assert failed.value.status == 503
