@@ -76,15 +76,13 @@ def _guarded(function: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         from alembic.util import CommandError
-        from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+        from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 
         try:
             return function(*args, **kwargs)
-        except IntegrityError:
-            raise
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(f"not a database URL Corridor can use: {exc}", 422) from None
-        except DBAPIError as exc:
+        except (OperationalError, InterfaceError) as exc:
             first = str(exc.orig or exc).strip().splitlines()[0]
             raise StoreError(f"the database is unavailable: {first}") from None
         except CommandError as exc:
@@ -181,7 +179,9 @@ def revisions(url: str | None = None) -> tuple[str | None, str]:
 
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None  # the package ships at least the baseline revision
-    with _connect(database_url(url)).connect() as conn:
+    with _lock:
+        engine = _connect(database_url(url))
+    with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision(), head
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -114,3 +115,8 @@ def test_db_commands_show_and_apply_the_revision(cli: Runner, db_url: str) -> No
 def test_db_commands_refuse_a_bad_url_with_exit_2(cli: Runner) -> None:
     result = cli("db", "current", "--db", "nosuchdialect://x")
     assert result.returncode == 2 and "not a database URL" in result.stderr
+
+
+def test_serve_refuses_an_unusable_database_before_listening(cli: Runner, tmp_path: Path) -> None:
+    result = cli("serve", "--port", "1", "--db", f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    assert result.returncode == 2 and "the database is unavailable" in result.stderr
