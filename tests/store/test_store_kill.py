@@ -9,6 +9,7 @@ must run 1, 2, 3… without gaps or doubles, and nothing may be stored that no w
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing
 import os
@@ -16,11 +17,12 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-import httpx
 from sqlalchemy import create_engine, text
 
 from conftest import CORRIDOR
@@ -52,54 +54,65 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     while time.monotonic() < give_up:
         assert server.poll() is None, log.read_text()
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/scenarios", timeout=5).status_code == 200:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/scenarios", timeout=5):
                 return server
-        except httpx.TransportError:
+        except OSError:
             time.sleep(0.1)
     server.kill()
     raise AssertionError(f"the server did not start:\n{log.read_text()}")
 
 
-def _send(client: httpx.Client, method: str, path: str, body: dict[str, str]) -> httpx.Response | None:
-    """One write; retried while the server is down (refused: never sent), None if the outcome is unknown."""
+def _send(port: int, method: str, path: str, body: dict[str, str]) -> tuple[int, Any] | None:
+    """One write on a fresh connection: (status, JSON answer), or None if its outcome is unknown.
+
+    A refused connection means the server is down and nothing was sent, so the write is tried
+    again; a connection that breaks after the request went out may or may not have stored it.
+    """
     give_up = time.monotonic() + DEADLINE_S
     while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            return client.request(method, path, json=body)
-        except httpx.ConnectError:
-            if time.monotonic() > give_up:
-                raise
+            conn.connect()
+        except OSError:
+            conn.close()
+            assert time.monotonic() < give_up, "the server stayed down"
             time.sleep(0.05)
-        except httpx.TransportError:  # sent, but the server died before answering
+            continue
+        try:
+            headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+            conn.request(method, path, json.dumps(body), headers)
+            response = conn.getresponse()
+            return response.status, json.loads(response.read())
+        except (OSError, http.client.HTTPException):
             return None
+        finally:
+            conn.close()
 
 
-def _writer(base: str, writer: int, acked: Any, out: Path) -> None:
+def _writer(port: int, writer: int, acked: Any, out: Path) -> None:
     """Create scenarios and add versions to them; record every attempt and every acknowledgement."""
     record: dict[str, Any] = {"acked": [], "sent": defaultdict(list), "unknown": 0, "unexpected": []}
-    headers = {"Authorization": f"Bearer {TOKEN}"}
     current = None
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        for k in range(WRITES_PER_WRITER):
-            body = SCENARIO.format(teu=1000 * writer + k + 1)
-            create = current is None or k % 5 == 0
-            name = f"w{writer}-{k}" if create else current
-            assert name is not None
-            record["sent"][name].append(body)
-            if create:
-                response = _send(client, "POST", "/scenarios", {"name": name, "yaml": body})
-            else:
-                response = _send(client, "PUT", f"/scenarios/{name}", {"yaml": body})
-            if response is None:
-                record["unknown"] += 1
-                current = None if create else current  # the name may not exist: start a new one
-            elif response.is_success:
-                record["acked"].append((name, response.json()["version"], body))
-                current = name
-                with acked.get_lock():
-                    acked.value += 1
-            else:
-                record["unexpected"].append((response.status_code, response.text))
+    for k in range(WRITES_PER_WRITER):
+        body = SCENARIO.format(teu=1000 * writer + k + 1)
+        create = current is None or k % 5 == 0
+        name = f"w{writer}-{k}" if create else current
+        assert name is not None
+        record["sent"][name].append(body)
+        if create:
+            answer = _send(port, "POST", "/scenarios", {"name": name, "yaml": body})
+        else:
+            answer = _send(port, "PUT", f"/scenarios/{quote(name)}", {"yaml": body})
+        if answer is None:
+            record["unknown"] += 1
+            current = None if create else current  # the name may not exist: start a new one
+        elif 200 <= answer[0] < 300:
+            record["acked"].append((name, answer[1]["version"], body))
+            current = name
+            with acked.get_lock():
+                acked.value += 1
+        else:
+            record["unexpected"].append(answer)
     out.write_text(json.dumps(record))
 
 
@@ -123,8 +136,7 @@ def test_acknowledged_writes_survive_sigkill_of_the_server(db_url: str, tmp_path
     total = WRITERS * WRITES_PER_WRITER
     ctx = multiprocessing.get_context("fork")
     writers = [
-        ctx.Process(target=_writer, args=(f"http://127.0.0.1:{port}", w, acked, tmp_path / f"writer-{w}.json"))
-        for w in range(WRITERS)
+        ctx.Process(target=_writer, args=(port, w, acked, tmp_path / f"writer-{w}.json")) for w in range(WRITERS)
     ]
     try:
         for w in writers:
