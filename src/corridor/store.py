@@ -3,39 +3,242 @@
 SQLite by default (a file, in write-ahead-log mode so readers never block the writer), any
 database SQLAlchemy speaks — PostgreSQL included — by URL (``--db`` or ``CORRIDOR_DB``). Nothing
 is overwritten: a run is a new row; saving a scenario again adds a version; deleting one adds a
-tombstone version, so its history stays readable.
+tombstone version, so its history stays readable; a stored scenario's results name the version
+they were computed from.
+
+The schema is managed by the Alembic migrations in ``corridor/migrations``: the first use of a
+database in a process upgrades it to the newest revision (``corridor db upgrade`` does it
+explicitly). A database made before migrations existed (same tables, no ``alembic_version``) is
+adopted by the baseline revision with its rows.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from corridor.errors import CorridorError
 
 DB_ENV = "CORRIDOR_DB"
 DEFAULT_URL = "sqlite:///corridor-results.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long an SQLite writer waits for another process's write to finish before giving up."""
+WRITE_ATTEMPTS = 20
+"""Tries of a scenario write that collides with a concurrent one (same name, same new version)."""
+_MIGRATION_LOCK = 0x636F72726964
+"""PostgreSQL advisory-lock key ("corrid") that serialises concurrent upgrades of one database."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def _engine(url: str | None) -> Any:
+class StoreError(CorridorError):
+    """The store cannot do what was asked; ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, message: str, status: int = 503) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ScenarioStoreError(StoreError):
+    """A scenario operation that the store refuses: ``status`` is 404 (not found) or 409 (exists)."""
+
+    def __init__(self, message: str, status: int = 404) -> None:
+        super().__init__(message, status)
+
+
+def database_url(url: str | None = None) -> str:
+    """The database to use: ``url``, else ``$CORRIDOR_DB``, else the SQLite file in the working directory."""
+    return url or os.environ.get(DB_ENV) or DEFAULT_URL
+
+
+def display_url(url: str | None = None) -> str:
+    """The database URL with its password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return str(make_url(database_url(url)).render_as_string(hide_password=True))
+    except ArgumentError:
+        return "a malformed URL"
+
+
+def _guarded(function: Callable[P, T]) -> Callable[P, T]:
+    """Turn database failures (unreachable server, bad URL, unknown revision) into a StoreError."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        from alembic.util import CommandError
+        from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+
+        try:
+            return function(*args, **kwargs)
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise StoreError(f"not a database URL Corridor can use: {exc}", 422) from None
+        except (OperationalError, InterfaceError) as exc:
+            first = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError(f"the database is unavailable: {first}") from None
+        except CommandError as exc:
+            raise StoreError(f"cannot migrate the database: {exc}; is this Corridor older than the database?") from None
+
+    return run
+
+
+_engines: dict[str, Any] = {}
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+def _forget_pools() -> None:
+    """In a forked child, drop the parent's pooled connections (sharing them corrupts both)."""
+    global _lock
+    _lock = threading.Lock()
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_pools)
+
+
+def _connect(url: str) -> Any:
+    """The process's engine for ``url`` (created once), schema not checked."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _create_engine(url)
+        _engines[url] = engine
+    return engine
+
+
+def _create_engine(url: str) -> Any:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(url or os.environ.get(DB_ENV) or DEFAULT_URL)
-    if engine.dialect.name == "sqlite":
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
-        @event.listens_for(engine, "connect")
-        def _wal(connection: Any, _record: Any) -> None:
-            connection.execute("PRAGMA journal_mode=WAL")
+    @event.listens_for(engine, "connect")
+    def _setup(connection: Any, _record: Any) -> None:
+        # Transactions are begun below, not by the sqlite3 module, so a writer can take the
+        # write lock up front: a deferred transaction that read first and then writes fails at
+        # once with "database is locked" when another process wrote meanwhile, whatever the timeout.
+        connection.isolation_level = None
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("corridor_write") else "BEGIN")
 
     return engine
 
 
-def _runs_table(metadata: Any) -> Any:
-    from sqlalchemy import Column, DateTime, Float, Integer, String, Table, Text
+def _engine(url: str | None) -> Any:
+    """The engine for ``url``, its database upgraded to the newest revision on first use in this process."""
+    key = database_url(url)
+    with _lock:
+        engine = _connect(key)
+        if key not in _migrated:
+            _migrate(engine, "upgrade", "head")
+            _migrated.add(key)
+    return engine
 
-    return Table(
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _migrate(engine: Any, direction: str, revision: str) -> None:
+    """Upgrade or downgrade in one transaction that first takes the database's write lock."""
+    from alembic import command
+
+    with engine.connect() as conn:
+        conn.execution_options(corridor_write=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            getattr(command, direction)(_alembic_config(conn), revision)
+
+
+@_guarded
+def revisions(url: str | None = None) -> tuple[str | None, str]:
+    """The database's current migration revision (None if it has none) and the newest one shipped."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None  # the package ships at least the baseline revision
+    with _lock:
+        engine = _connect(database_url(url))
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision(), head
+
+
+@_guarded
+def upgrade(url: str | None = None, revision: str = "head") -> str | None:
+    """Upgrade the database to ``revision`` (the newest by default); return the revision it is at."""
+    key = database_url(url)
+    with _lock:
+        _migrate(_connect(key), "upgrade", revision)
+        if revision == "head":
+            _migrated.add(key)
+    return revisions(url)[0]
+
+
+@_guarded
+def downgrade(revision: str, url: str | None = None) -> str | None:
+    """Downgrade the database to ``revision`` (``base``: no tables); return the revision it is at.
+
+    Downgrading drops the tables and columns later revisions added, with their rows.
+    """
+    key = database_url(url)
+    with _lock:
+        _migrate(_connect(key), "downgrade", revision)
+        _migrated.discard(key)
+    return revisions(url)[0]
+
+
+def close(url: str | None = None) -> None:
+    """Close this process's pooled connections to a database; the next call reconnects."""
+    key = database_url(url)
+    with _lock:
+        engine = _engines.pop(key, None)
+        _migrated.discard(key)
+    if engine is not None:
+        engine.dispose()
+
+
+@functools.cache
+def schema() -> Any:
+    """The tables the store queries, as SQLAlchemy ``MetaData`` (the newest revision builds exactly these)."""
+    from sqlalchemy import (
+        Boolean,
+        Column,
+        DateTime,
+        Float,
+        ForeignKeyConstraint,
+        Index,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+        UniqueConstraint,
+    )
+
+    metadata = MetaData()
+    Table(
         "runs",
         metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
@@ -46,21 +249,75 @@ def _runs_table(metadata: Any) -> Any:
         Column("years", Float, nullable=False),
         Column("summary", Text, nullable=False),
     )
+    Table(
+        "scenarios",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(200), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        Column("yaml", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        UniqueConstraint("name", "version", name="one_row_per_version"),
+    )
+    Table(
+        "results",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("scenario", String(200), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("years", Float, nullable=False),
+        Column("seed", Integer, nullable=False),
+        Column("summary", Text, nullable=False),
+        ForeignKeyConstraint(
+            ["scenario", "version"], ["scenarios.name", "scenarios.version"], name="result_of_scenario_version"
+        ),
+        Index("results_by_scenario", "scenario", "version"),
+    )
+    return metadata
 
 
-def save_runs(summaries: list[dict[str, Any]], url: str | None = None) -> list[int]:
-    """Append run summaries; return their ids."""
-    from sqlalchemy import MetaData
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _write(url: str | None, action: Callable[[Any, Any], T]) -> T:
+    """Run ``action(connection, tables)`` in a write transaction, again if a concurrent write collided.
+
+    Two writers adding the next version of one scenario both pick the same number; the
+    database's unique constraint refuses the second, which then re-reads and takes the next.
+    """
+    from sqlalchemy.exc import IntegrityError
 
     engine = _engine(url)
-    metadata = MetaData()
-    runs = _runs_table(metadata)
-    metadata.create_all(engine)
-    ids = []
-    with engine.begin() as conn:
+    for _ in range(WRITE_ATTEMPTS):
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(corridor_write=True)
+                with conn.begin():
+                    return action(conn, schema().tables)
+        except IntegrityError:
+            continue
+    raise StoreError("the write kept colliding with concurrent writes of the same scenario; try again", 409)
+
+
+def _read(url: str | None, action: Callable[[Any, Any], T]) -> T:
+    """Run ``action(connection, tables)`` in a read transaction (one consistent snapshot)."""
+    with _engine(url).connect() as conn, conn.begin():
+        return action(conn, schema().tables)
+
+
+@_guarded
+def save_runs(summaries: list[dict[str, Any]], url: str | None = None) -> list[int]:
+    """Append run summaries; return their ids."""
+
+    def insert(conn: Any, tables: Any) -> list[int]:
+        runs = tables["runs"]
+        ids = []
         for s in summaries:
             row = {
-                "created_at": datetime.now(UTC).replace(tzinfo=None),
+                "created_at": _now(),
                 "scenario": s["scenario"],
                 "file": s["file"],
                 "seed": s["seed"],
@@ -68,59 +325,24 @@ def save_runs(summaries: list[dict[str, Any]], url: str | None = None) -> list[i
                 "summary": json.dumps(s, ensure_ascii=False),
             }
             ids.append(int(conn.execute(runs.insert().values(**row)).inserted_primary_key[0]))
-    engine.dispose()
-    return ids
+        return ids
+
+    return _write(url, insert)
 
 
+@_guarded
 def load_runs(url: str | None = None, scenario: str | None = None) -> list[dict[str, Any]]:
     """Stored run summaries, oldest first (optionally of one scenario), each with its ``id``."""
-    from sqlalchemy import MetaData, select
+    from sqlalchemy import select
 
-    engine = _engine(url)
-    metadata = MetaData()
-    runs = _runs_table(metadata)
-    metadata.create_all(engine)
-    query = select(runs).order_by(runs.c.id)
-    if scenario is not None:
-        query = query.where(runs.c.scenario == scenario)
-    with engine.connect() as conn:
-        rows = [{"id": r.id, **json.loads(r.summary)} for r in conn.execute(query)]
-    engine.dispose()
-    return rows
+    def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
+        runs = tables["runs"]
+        chosen = select(runs).order_by(runs.c.id)
+        if scenario is not None:
+            chosen = chosen.where(runs.c.scenario == scenario)
+        return [{"id": r.id, **json.loads(r.summary)} for r in conn.execute(chosen)]
 
-
-class ScenarioStoreError(CorridorError):
-    """A scenario operation that the store refuses: ``status`` is 404 (not found) or 409 (exists)."""
-
-    def __init__(self, message: str, status: int = 404) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _scenarios_table(metadata: Any) -> Any:
-    from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, UniqueConstraint
-
-    return Table(
-        "scenarios",
-        metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("name", String(200), nullable=False),
-        Column("version", Integer, nullable=False),
-        Column("deleted", Boolean, nullable=False, default=False),
-        Column("yaml", Text, nullable=False),
-        Column("created_at", DateTime, nullable=False),
-        UniqueConstraint("name", "version", name="one_row_per_version"),
-    )
-
-
-def _scenario_tables(url: str | None) -> tuple[Any, Any]:
-    from sqlalchemy import MetaData
-
-    engine = _engine(url)
-    metadata = MetaData()
-    table = _scenarios_table(metadata)
-    metadata.create_all(engine)
-    return engine, table
+    return _read(url, query)
 
 
 def _latest(conn: Any, table: Any, name: str) -> Any:
@@ -130,6 +352,7 @@ def _latest(conn: Any, table: Any, name: str) -> Any:
     return conn.execute(query).first()
 
 
+@_guarded
 def save_scenario(name: str, text: str, *, create: bool, url: str | None = None) -> int:
     """Store a validated scenario as a new version; return the version number.
 
@@ -138,64 +361,53 @@ def save_scenario(name: str, text: str, *, create: bool, url: str | None = None)
     from corridor.simulation.scenario import parse_scenario
 
     parse_scenario(text, name)  # reject what the simulator would reject, with line and field
-    engine, table = _scenario_tables(url)
-    try:
-        with engine.begin() as conn:
-            latest = _latest(conn, table, name)
-            alive = latest is not None and not latest.deleted
-            if create and alive:
-                raise ScenarioStoreError(f"scenario '{name}' exists; update it to add a version", 409)
-            if not create and not alive:
-                raise ScenarioStoreError(f"no scenario '{name}'")
-            version = 1 if latest is None else latest.version + 1
-            row = {
-                "name": name,
-                "version": version,
-                "deleted": False,
-                "yaml": text,
-                "created_at": datetime.now(UTC).replace(tzinfo=None),
-            }
-            conn.execute(table.insert().values(**row))
-    finally:
-        engine.dispose()
-    return version
+
+    def insert(conn: Any, tables: Any) -> int:
+        table = tables["scenarios"]
+        latest = _latest(conn, table, name)
+        alive = latest is not None and not latest.deleted
+        if create and alive:
+            raise ScenarioStoreError(f"scenario '{name}' exists; update it to add a version", 409)
+        if not create and not alive:
+            raise ScenarioStoreError(f"no scenario '{name}'")
+        version = 1 if latest is None else int(latest.version) + 1
+        row = {"name": name, "version": version, "deleted": False, "yaml": text, "created_at": _now()}
+        conn.execute(table.insert().values(**row))
+        return version
+
+    return _write(url, insert)
 
 
+@_guarded
 def delete_scenario(name: str, url: str | None = None) -> int:
     """Mark a scenario deleted with a tombstone version; its earlier versions stay readable."""
-    engine, table = _scenario_tables(url)
-    try:
-        with engine.begin() as conn:
-            latest = _latest(conn, table, name)
-            if latest is None or latest.deleted:
-                raise ScenarioStoreError(f"no scenario '{name}'")
-            row = {
-                "name": name,
-                "version": latest.version + 1,
-                "deleted": True,
-                "yaml": "",
-                "created_at": datetime.now(UTC).replace(tzinfo=None),
-            }
-            conn.execute(table.insert().values(**row))
-            return int(latest.version + 1)
-    finally:
-        engine.dispose()
+
+    def insert(conn: Any, tables: Any) -> int:
+        table = tables["scenarios"]
+        latest = _latest(conn, table, name)
+        if latest is None or latest.deleted:
+            raise ScenarioStoreError(f"no scenario '{name}'")
+        version = int(latest.version) + 1
+        conn.execute(
+            table.insert().values(name=name, version=version, deleted=True, yaml="", created_at=_now()),
+        )
+        return version
+
+    return _write(url, insert)
 
 
+@_guarded
 def get_scenario(name: str, version: int | None = None, url: str | None = None) -> dict[str, Any]:
-    """A scenario's latest (or given) version: name, version, yaml, created_at."""
+    """A scenario's latest (or given) version: name, version, deleted, yaml, created_at."""
     from sqlalchemy import select
 
-    engine, table = _scenario_tables(url)
-    try:
-        with engine.connect() as conn:
-            if version is None:
-                row = _latest(conn, table, name)
-            else:
-                query = select(table).where(table.c.name == name, table.c.version == version)
-                row = conn.execute(query).first()
-    finally:
-        engine.dispose()
+    def query(conn: Any, tables: Any) -> Any:
+        table = tables["scenarios"]
+        if version is None:
+            return _latest(conn, table, name)
+        return conn.execute(select(table).where(table.c.name == name, table.c.version == version)).first()
+
+    row = _read(url, query)
     if row is None or (row.deleted and version is None):
         raise ScenarioStoreError(f"no scenario '{name}'" + (f" version {version}" if version else ""))
     return {
@@ -207,20 +419,71 @@ def get_scenario(name: str, version: int | None = None, url: str | None = None) 
     }
 
 
+@_guarded
 def list_scenarios(url: str | None = None) -> list[dict[str, Any]]:
-    """Every live scenario with its latest version number."""
-    from sqlalchemy import func, select
+    """Every live scenario with its latest version number, by name."""
+    from sqlalchemy import and_, func, select
 
-    engine, table = _scenario_tables(url)
-    try:
-        with engine.connect() as conn:
-            latest = select(table.c.name, func.max(table.c.version).label("version")).group_by(table.c.name)
-            rows = conn.execute(latest).all()
-            out = []
-            for name, version in rows:
-                row = conn.execute(select(table).where(table.c.name == name, table.c.version == version)).first()
-                if row is not None and not row.deleted:
-                    out.append({"name": name, "version": version, "created_at": row.created_at.isoformat()})
-    finally:
-        engine.dispose()
-    return sorted(out, key=lambda r: r["name"])
+    def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
+        table = tables["scenarios"]
+        latest = select(table.c.name, func.max(table.c.version).label("version")).group_by(table.c.name).subquery()
+        rows = conn.execute(
+            select(table.c.name, table.c.version, table.c.created_at)
+            .join(latest, and_(table.c.name == latest.c.name, table.c.version == latest.c.version))
+            .where(table.c.deleted.is_(False))
+            .order_by(table.c.name)
+        )
+        return [{"name": r.name, "version": r.version, "created_at": r.created_at.isoformat()} for r in rows]
+
+    return _read(url, query)
+
+
+@_guarded
+def save_result(
+    name: str, version: int, summary: dict[str, Any], *, years: float, seed: int, url: str | None = None
+) -> int:
+    """Store the result of simulating version ``version`` of a stored scenario; return its id."""
+
+    def insert(conn: Any, tables: Any) -> int:
+        from sqlalchemy import select
+
+        scenarios = tables["scenarios"]
+        found = select(scenarios.c.id).where(scenarios.c.name == name, scenarios.c.version == version)
+        if conn.execute(found).first() is None:
+            raise ScenarioStoreError(f"no scenario '{name}' version {version}")
+        row = {
+            "scenario": name,
+            "version": version,
+            "created_at": _now(),
+            "years": years,
+            "seed": seed,
+            "summary": json.dumps(summary, ensure_ascii=False),
+        }
+        return int(conn.execute(tables["results"].insert().values(**row)).inserted_primary_key[0])
+
+    return _write(url, insert)
+
+
+@_guarded
+def load_results(name: str, version: int | None = None, url: str | None = None) -> list[dict[str, Any]]:
+    """Stored results of a scenario (of every version, or one), oldest first."""
+    from sqlalchemy import select
+
+    def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
+        results = tables["results"]
+        chosen = select(results).where(results.c.scenario == name).order_by(results.c.id)
+        if version is not None:
+            chosen = chosen.where(results.c.version == version)
+        return [
+            {
+                "id": r.id,
+                "version": r.version,
+                "created_at": r.created_at.isoformat(),
+                "years": r.years,
+                "seed": r.seed,
+                "summary": json.loads(r.summary),
+            }
+            for r in conn.execute(chosen)
+        ]
+
+    return _read(url, query)

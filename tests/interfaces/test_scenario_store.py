@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,8 +13,8 @@ AUTH = {"Authorization": "Bearer s3cret"}
 
 
 @pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("CORRIDOR_DB", f"sqlite:///{tmp_path / 'store.db'}")
+def client(db_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("CORRIDOR_DB", db_url)
     monkeypatch.setenv("CORRIDOR_TOKEN", "s3cret")
     return TestClient(app, raise_server_exceptions=False)
 
@@ -33,10 +31,16 @@ def test_versions_are_kept(client: TestClient) -> None:
     assert client.get("/scenarios/base", params={"version": 2}).status_code == 200  # history stays
 
 
-def test_stored_scenario_simulates(client: TestClient) -> None:
+def test_stored_scenario_simulates_and_its_result_is_kept(client: TestClient) -> None:
     client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
     result = client.post("/scenarios/base/simulate", json={"years": 0.1}).json()
     assert result["version"] == 1 and result["demand_teu"] > 0
+    client.put("/scenarios/base", json={"yaml": BASE}, headers=AUTH)
+    [kept] = client.get("/scenarios/base/results").json()
+    assert (kept["id"], kept["version"], kept["years"]) == (result["result_id"], 1, 0.1)
+    assert kept["summary"]["delivered_teu"] == result["delivered_teu"]
+    assert client.get("/scenarios/base/results", params={"version": 2}).json() == []
+    assert client.get("/scenarios/missing/results").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -45,9 +45,9 @@ def page() -> FileResponse:
 
 @app.exception_handler(CorridorError)
 async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse:
-    from corridor.store import ScenarioStoreError
+    from corridor.store import StoreError
 
-    status = 404 if isinstance(exc, NoRouteError) else exc.status if isinstance(exc, ScenarioStoreError) else 422
+    status = 404 if isinstance(exc, NoRouteError) else exc.status if isinstance(exc, StoreError) else 422
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions
@@ -350,14 +350,27 @@ def remove_scenario(name: str, request: Request) -> Any:
 def simulate_stored(name: str, body: RunIn) -> Any:
     from corridor.simulation.scenario import parse_scenario
     from corridor.simulation.scenarios import run_scenario
-    from corridor.store import get_scenario
+    from corridor.store import get_scenario, save_result
 
     stored = get_scenario(name)
     result = run_scenario(parse_scenario(stored["yaml"], name), years=body.years, seed=body.seed)
-    return {
+    summary = {
         "scenario": name,
         "version": stored["version"],
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
         "bottlenecks": _records(result.bottlenecks()),
     }
+    # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
+    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed)
+    return {**summary, "result_id": result_id}
+
+
+@app.get("/scenarios/{name}/results", summary="Stored results of a scenario (of every version, or ?version=N)")
+def scenario_results(name: str, version: int | None = Query(default=None, ge=1)) -> Any:
+    from corridor.store import get_scenario, load_results
+
+    # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
+    # deleted one keeps its history, results included.
+    get_scenario(name, version or 1)
+    return load_results(name, version)

@@ -81,6 +81,9 @@ DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or
 DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
 MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
 SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
+DbOption = Annotated[
+    str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")
+]
 
 
 def friendly(command: Callable[P, None]) -> Callable[P, None]:
@@ -473,14 +476,12 @@ def sweep(
     engine: Annotated[str, typer.Option(help="local, process or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster.")] = None,
     workers: Annotated[int | None, typer.Option(help="Local processes or Dask workers.", min=1, max=256)] = None,
-    db: Annotated[
-        str | None, typer.Option(help="Database URL for the results (default sqlite:///corridor-results.db).")
-    ] = None,
+    db: DbOption = None,
     seed: SeedOption = 0,
 ) -> None:
     """Run scenarios × replications on one process, local processes or Dask; store and summarise."""
     from corridor.simulation.sweep import sweep as run
-    from corridor.store import save_runs
+    from corridor.store import display_url, save_runs
 
     paths = [str(_scenario_path(s)) for s in scenarios]
     with _progress(PROGRESS_FROM) as tick:
@@ -519,7 +520,7 @@ def sweep(
             worst or "none",
         )
     out.print(table)
-    out.print(f"[dim]Stored as runs {ids[0]}–{ids[-1]} in {db or 'sqlite:///corridor-results.db'}[/dim]")
+    out.print(f"[dim]Stored as runs {ids[0]}–{ids[-1]} in {display_url(db)}[/dim]")
 
 
 def _scenario_path(name: str) -> Path:
@@ -554,13 +555,64 @@ def _share(tick: Callable[[int], None], k: int, total: int, done: float) -> None
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    db: DbOption = None,
 ) -> None:
-    """Serve the web page (at /) and the REST API (OpenAPI docs at /docs)."""
+    """Serve the web page (at /) and the REST API (docs at /docs); stored scenarios live in the --db database."""
     try:
         import uvicorn
     except ImportError as exc:
         raise OptionError("the REST API needs the web extra: pip install 'corridor[web]'") from exc
+    from corridor import store
+
+    if db:
+        os.environ[store.DB_ENV] = db  # the API's store calls read it, in this process only
+    # Upgrading before listening makes a bad URL or an unreachable database fail here, not per request.
+    revision = store.upgrade()
+    out.print(f"[dim]Scenario store: {store.display_url()} at revision {revision}[/dim]")
     uvicorn.run("corridor.interfaces.api:app", host=host, port=port, log_level="info")
+
+
+db_app = typer.Typer(no_args_is_help=True, help="The results and scenario database: its schema migrations.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Revision to reach; the newest by default.")] = "head",
+    db: DbOption = None,
+) -> None:
+    """Apply the schema migrations a database lacks (each store command also does it on first use)."""
+    from corridor import store
+
+    before = store.revisions(db)[0]
+    after = store.upgrade(db, revision)
+    change = "already" if before == after else f"upgraded from {before or 'an empty database'} and now"
+    out.print(f"{store.display_url(db)}: {change} at revision {after}")
+
+
+@db_app.command("current")
+@friendly
+def db_current(db: DbOption = None) -> None:
+    """Show the database's schema revision and the newest one this Corridor ships (changes nothing)."""
+    from corridor import store
+
+    current, head = store.revisions(db)
+    state = "up to date" if current == head else f"behind: run `corridor db upgrade` to reach {head}"
+    out.print(f"{store.display_url(db)}: revision {current or 'none (empty database)'}, {state}")
+
+
+@db_app.command("downgrade")
+@friendly
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Revision to return to; base removes every table.")],
+    db: DbOption = None,
+) -> None:
+    """Undo migrations down to REVISION, dropping the tables later ones added (with their rows)."""
+    from corridor import store
+
+    after = store.downgrade(revision, db)
+    out.print(f"{store.display_url(db)}: now at revision {after or 'base (no tables)'}")
 
 
 class Method(StrEnum):
