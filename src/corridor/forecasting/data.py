@@ -100,19 +100,20 @@ class TradeData:
         """Country pairs with trade figures."""
         return sorted({f.pair for f in self.figures})
 
-    def series(self, pair: str, flow: str = "total") -> dict[int, float]:
+    def series(self, pair: str, flow: str = "total", fill: bool = True) -> dict[int, float]:
         """Yearly values of one pair and flow.
 
-        Where several reporters give a year (mirror statistics differ), the median is used; a
-        single missing year between two known ones is filled geometrically (log-linear), so the
-        trend models get an unbroken annual series. Longer gaps are left for the models to skip.
+        Where several reporters give a year (mirror statistics differ), the median is used; with
+        ``fill``, a single missing year between two known ones is filled geometrically (log-linear),
+        so the trend models get an unbroken annual series. Longer gaps are left for the models to skip.
         """
         by_year: dict[int, list[float]] = {}
         for f in self.figures:
             if f.pair == pair and f.flow == flow:
                 by_year.setdefault(f.year, []).append(f.value_usd_m)
         values = {year: statistics.median(v) for year, v in sorted(by_year.items())}
-        for year in range(min(values, default=0) + 1, max(values, default=0)):
+        gaps = range(min(values, default=0) + 1, max(values, default=0)) if fill else range(0)
+        for year in gaps:
             if year not in values and year - 1 in values and year + 1 in values:
                 values[year] = math.sqrt(values[year - 1] * values[year + 1])
         return dict(sorted(values.items()))

@@ -166,7 +166,7 @@ def forecast(
     a: str = Query(min_length=2, max_length=40, description="ISO code, e.g. KZ"),
     b: str = Query(min_length=2, max_length=40, description="ISO code, e.g. UZ"),
     to: int = Query(default=2030, ge=2000, le=2100),
-    method: Literal["ets", "arima", "target"] = "ets",
+    method: Literal["ets", "arima", "target", "gravity"] = "ets",
 ) -> Any:
     from corridor.forecasting.api import pair_forecast
     from corridor.forecasting.models import required_growth
