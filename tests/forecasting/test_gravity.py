@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,8 @@ def test_gdp_is_interpolated_and_extrapolated_on_a_log_scale() -> None:
     assert gdp_at(series, 2021) == pytest.approx(110.0)
     assert gdp_at(series, 2024) is None
     assert gdp_at(series, 2024, extrapolate=True) == pytest.approx(146.41)
+    bumpy = {2018: 100.0, 2019: 90.0, 2020: 120.0}  # the trend continues from the last figure
+    assert gdp_at(bumpy, 2021, extrapolate=True) == pytest.approx(120.0 * math.sqrt(1.2))
 
 
 def test_gravity_forecast_for_kz_uz_from_shipped_data() -> None:
@@ -99,27 +102,37 @@ def test_gravity_forecast_for_kz_uz_from_shipped_data() -> None:
     assert path.years == (2026, 2027, 2028, 2029, 2030)
     assert all(lo < m < hi for lo, m, hi in zip(path.low, path.median, path.high, strict=True))
     assert "UZ GDP sourced to" in path.note and "then trend" in path.note
-    panel = build_panel(trade, load_gravity(trade))
-    assert "KZ-RS" not in panel.pairs  # no Serbian GDP figures are shipped
+    assert "CN-EU" not in build_panel(trade, load_gravity(trade)).pairs  # no EU GDP is shipped
     assert 0 <= gravity_backtest(trade, "KZ-UZ") < 500
 
 
-def test_gravity_names_the_country_without_gdp() -> None:
+def data_copy(tmp_path: Path, keep: Callable[[str, str], bool]) -> Path:
+    """The shipped data with only the lines of each CSV file that ``keep(file, line)`` accepts."""
+    copy = tmp_path / "data"
+    shutil.copytree(settings.data_dir(), copy)
+    for name in ("gdp.csv", "trade.csv"):
+        header, *lines = (copy / name).read_text(encoding="utf-8").splitlines()
+        (copy / name).write_text("\n".join([header, *(x for x in lines if keep(name, x))]) + "\n", encoding="utf-8")
+    return copy
+
+
+def test_gravity_names_the_country_without_gdp(tmp_path: Path) -> None:
     trade = load_trade()
-    with pytest.raises(OptionError, match="no GDP figures for RS"):
-        gravity_forecast(trade, "KZ-RS", 2030)
+    with pytest.raises(OptionError, match="no GDP figures for EU"):
+        gravity_forecast(trade, "CN-EU", 2030)
+    one_figure = data_copy(tmp_path, lambda name, line: not line.startswith("AZ,") or line.startswith("AZ,2023"))
+    with pytest.raises(OptionError, match="one GDP figure for AZ"):
+        gravity_forecast(trade, "KZ-AZ", 2030, data=load_gravity(trade, one_figure))
 
 
 def test_gravity_cli_runs_and_bad_input_is_exit_2(tmp_path: Path) -> None:
     ok = run("forecast", "KZ", "UZ", "--to", "2030", "--method", "gravity")
     assert ok.returncode == 0, ok.stderr
     assert "PPML on" in ok.stdout and "gravity" in ok.stdout.split("Backtest MAPE")[1]
-    no_gdp = run("forecast", "KZ", "RS", "--method", "gravity")
-    assert no_gdp.returncode == 2 and "no GDP figures for RS" in no_gdp.stderr
-    copy = tmp_path / "data"
-    shutil.copytree(settings.data_dir(), copy)
-    lines = (copy / "trade.csv").read_text(encoding="utf-8").splitlines()
-    (copy / "trade.csv").write_text("\n".join(lines[:1] + [x for x in lines if x.startswith("KZ-UZ")]) + "\n")
-    thin = run("forecast", "KZ", "UZ", "--method", "gravity", "--data", str(copy))
+    no_serbia = data_copy(tmp_path / "a", lambda name, line: not line.startswith("RS,"))
+    no_gdp = run("forecast", "KZ", "RS", "--method", "gravity", "--data", str(no_serbia))
+    assert no_gdp.returncode == 2 and "no GDP figures for RS" in no_gdp.stderr, no_gdp.stderr
+    only_kz_uz = data_copy(tmp_path / "b", lambda name, line: name != "trade.csv" or line.startswith("KZ-UZ"))
+    thin = run("forecast", "KZ", "UZ", "--method", "gravity", "--data", str(only_kz_uz))
     assert thin.returncode == 2 and "needs at least" in thin.stderr, thin.stderr
     assert "Traceback" not in thin.stdout + thin.stderr

@@ -46,6 +46,8 @@ TERMS = ("const", "ln_gdp_a", "ln_gdp_b", "ln_distance", "border")
 MIN_ROWS = len(TERMS) + 3
 """Panel rows the fit needs: a few degrees of freedom beyond the coefficients."""
 DRAWS = 4000
+TREND_YEARS = 10
+"""Years of sourced GDP whose trend carries a country's GDP beyond its last figure."""
 
 
 class GdpFigure(_Record):
@@ -111,8 +113,9 @@ def _hub_distance(trade: TradeData, places: dict[str, Place], pair: str) -> floa
 def gdp_at(series: dict[int, float], year: int, extrapolate: bool = False) -> float | None:
     """GDP in ``year``: sourced, else log-linear between the sourced years around it.
 
-    With ``extrapolate``, years outside the sourced range follow the log-linear trend of all the
-    sourced figures (at least two are needed); without it they give ``None``.
+    With ``extrapolate``, a year outside the sourced range continues from the nearest sourced
+    figure at the trend growth rate (log-linear fit) of the sourced figures of the
+    :data:`TREND_YEARS` years up to it; without it, such a year gives ``None``.
     """
     if year in series:
         return series[year]
@@ -122,11 +125,12 @@ def gdp_at(series: dict[int, float], year: int, extrapolate: bool = False) -> fl
         y0, y1 = max(before), min(after)
         w = (year - y0) / (y1 - y0)
         return math.exp((1 - w) * math.log(series[y0]) + w * math.log(series[y1]))
-    if not extrapolate or len(series) < 2:
+    edge = max(before) if before else min(after)
+    window = [y for y in series if abs(y - edge) <= TREND_YEARS]
+    if not extrapolate or len(window) < 2:
         return None
-    years = np.array(sorted(series), dtype=float)
-    slope, intercept = np.polyfit(years, np.log([series[int(y)] for y in years]), 1)
-    return float(math.exp(intercept + slope * year))
+    slope = float(np.polyfit(window, np.log([series[y] for y in window]), 1)[0])
+    return series[edge] * math.exp(slope * (year - edge))
 
 
 @dataclass(frozen=True)
