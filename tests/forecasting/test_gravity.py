@@ -132,7 +132,7 @@ def test_gravity_cli_runs_and_bad_input_is_exit_2(tmp_path: Path) -> None:
     no_serbia = data_copy(tmp_path / "a", lambda name, line: not line.startswith("RS,"))
     no_gdp = run("forecast", "KZ", "RS", "--method", "gravity", "--data", str(no_serbia))
     assert no_gdp.returncode == 2 and "no GDP figures for RS" in no_gdp.stderr, no_gdp.stderr
-    only_kz_uz = data_copy(tmp_path / "b", lambda name, line: name != "trade.csv" or line.startswith("KZ-UZ"))
+    only_kz_uz = data_copy(tmp_path / "b", lambda name, line: name != "trade.csv" or line.startswith("KZ-UZ,202"))
     thin = run("forecast", "KZ", "UZ", "--method", "gravity", "--data", str(only_kz_uz))
     assert thin.returncode == 2 and "needs at least" in thin.stderr, thin.stderr
     assert "Traceback" not in thin.stdout + thin.stderr

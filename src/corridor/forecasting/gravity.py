@@ -16,9 +16,9 @@ elasticities (Santos Silva and Tenreyro, 2006).
 
 A forecast anchors on the pair's last observed year and lets the model move it with GDP: the pair's
 own residual carries forward, as a pair effect would. Intervals come from a parametric bootstrap:
-coefficients drawn from their robust covariance, plus lognormal noise with the spread of the
-within-pair residuals (drawn for the anchor year and for each forecast year). GDP projections are
-taken as given, so the intervals leave out their uncertainty.
+coefficients drawn from their robust covariance, plus a random walk of the residual whose yearly
+step has the spread of consecutive-year residual changes within pairs (trade shocks persist).
+GDP projections are taken as given, so the intervals leave out their uncertainty.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class PpmlFit:
     params: np.ndarray
     cov: np.ndarray
     sigma: float
-    """Standard deviation of the within-pair log residuals."""
+    """Standard deviation of the yearly change of a pair's log residual."""
     rows: int
     pairs: int
 
@@ -201,7 +201,7 @@ def fit_ppml(panel: Panel) -> PpmlFit:
         fit = sm.GLM(panel.y, panel.x, family=sm.families.Poisson()).fit(cov_type="HC1")
     params = np.asarray(fit.params, dtype=float)
     return PpmlFit(
-        params, np.asarray(fit.cov_params(), dtype=float), _within_sigma(panel, params), n, len(set(panel.pairs))
+        params, np.asarray(fit.cov_params(), dtype=float), _step_sigma(panel, params), n, len(set(panel.pairs))
     )
 
 
@@ -210,15 +210,24 @@ def _rows_by_pair(panel: Panel) -> str:
     return ", ".join(f"{p} {c}" for p, c in counts.items()) or "none"
 
 
-def _within_sigma(panel: Panel, params: np.ndarray) -> float:
-    """Spread of the log residuals around each pair's own mean (pair effects taken out)."""
+def _step_sigma(panel: Panel, params: np.ndarray) -> float:
+    """Spread of the yearly change of a pair's log residual, from consecutive rows of each pair.
+
+    A change over a gap of ``g`` years counts as ``g`` yearly steps (divided by sqrt ``g``): the
+    residual is treated as a random walk, since trade shocks persist. The scale is robust (1.4826 ×
+    the median absolute step, the normal-equivalent), so one break between mirror statistics (as
+    KZ–RS 2015–2016, Serbian then Kazakh figures) does not widen every pair's interval.
+    """
     resid = np.log(panel.y) - panel.x @ params
-    squares, dof = 0.0, 0
-    for pair in set(panel.pairs):
-        r = resid[[p == pair for p in panel.pairs]]
-        squares += float(np.sum((r - r.mean()) ** 2))
-        dof += len(r) - 1
-    return math.sqrt(squares / dof) if dof > 0 else 0.0
+    rows: dict[str, list[tuple[int, float]]] = {}
+    for pair, year, r in zip(panel.pairs, panel.years, resid, strict=True):
+        rows.setdefault(pair, []).append((year, float(r)))
+    steps = [
+        abs(r1 - r0) / math.sqrt(y1 - y0)
+        for series in rows.values()
+        for (y0, r0), (y1, r1) in zip(sorted(series), sorted(series)[1:], strict=False)
+    ]
+    return 1.4826 * statistics.median(steps) if steps else 0.0
 
 
 def gravity_forecast(
@@ -288,13 +297,13 @@ def _rows(data: GravityData, pair: str, years: tuple[int, ...]) -> tuple[np.ndar
 def _draw_log_changes(fit: PpmlFit, dx: np.ndarray, seed: int) -> np.ndarray:
     """Log change from the anchor year, one row per bootstrap draw and one column per year ahead.
 
-    Coefficients come from their robust covariance; the residual of each forecast year and of the
-    anchor year are drawn independently, so the noise of a change has twice the residual variance.
+    Coefficients come from their robust covariance; the pair's residual moves as a random walk
+    with :attr:`PpmlFit.sigma` a year.
     """
     rng = np.random.default_rng(seed)
     betas = rng.multivariate_normal(fit.params, fit.cov, size=DRAWS, method="eigh")
-    noise = rng.normal(0, fit.sigma, (DRAWS, len(dx))) - rng.normal(0, fit.sigma, (DRAWS, 1))
-    return np.asarray(betas @ dx.T + noise)
+    walk = np.cumsum(rng.normal(0, fit.sigma, (DRAWS, len(dx))), axis=1)
+    return np.asarray(betas @ dx.T + walk)
 
 
 def _gdp_note(data: GravityData, pair: str, to_year: int, fit: PpmlFit) -> str:
