@@ -49,7 +49,7 @@ def test_forecast_and_simulate(client: TestClient) -> None:
 
 def test_forecast_by_gravity(client: TestClient) -> None:
     body = client.get("/forecast", params={"a": "UZ", "b": "KZ", "to": 2030, "method": "gravity"}).json()
-    assert body["method"] == "gravity" and body["pair"] == "KZ-UZ"
+    assert body["method"] == "gravity" and body["pair"] == "KZ-UZ" and "PPML" in body["note"]
     last = body["rows"][-1]
     assert last["kind"] == "gravity" and last["value_usd_m_low"] < last["value_usd_m"] < last["value_usd_m_high"]
 

@@ -7,8 +7,9 @@ so large flows are not distorted by the log transform and heteroskedastic errors
 elasticities (Santos Silva and Tenreyro, 2006).
 
 * GDP comes from ``gdp.csv`` (current USD, each figure sourced; IMF projections where published).
-  Between two sourced years it is interpolated log-linearly; beyond the last sourced year it follows
-  the log-linear trend of the country's sourced figures — stated in the forecast's note.
+  Between two sourced years it is interpolated log-linearly (the fit uses no other GDP); a forecast
+  beyond the last sourced year continues from it at the country's recent trend rate — stated in
+  the forecast's note.
 * Distance is the great-circle distance between the two countries' hub places (``trade_hubs.csv``,
   coordinates from ``places.csv``), computed, not typed in.
 * ``border`` is 1 for the pairs in ``trade_borders.csv``. Other dummies (landlocked, EAEU) are left
@@ -17,7 +18,7 @@ elasticities (Santos Silva and Tenreyro, 2006).
 A forecast anchors on the pair's last observed year and lets the model move it with GDP: the pair's
 own residual carries forward, as a pair effect would. Intervals come from a parametric bootstrap:
 coefficients drawn from their robust covariance, plus a random walk of the residual whose yearly
-step has the spread of consecutive-year residual changes within pairs (trade shocks persist).
+step has the (robust) spread of consecutive-year residual changes within pairs: trade shocks persist.
 GDP projections are taken as given, so the intervals leave out their uncertainty.
 """
 
@@ -290,7 +291,10 @@ def _check_countries(data: GravityData, pair: str) -> None:
 
 def _rows(data: GravityData, pair: str, years: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     rows = [regressors(data, pair, year, extrapolate=True) for year in years]
-    x = np.vstack([r for r in rows if r is not None])
+    found = [r for r in rows if r is not None]
+    if len(found) < len(rows):
+        raise OptionError(f"no GDP for both countries of {pair} in every year {years[0]}–{years[-1]}")
+    x = np.vstack(found)
     return x[0], x[1:]
 
 
@@ -322,10 +326,11 @@ def _gdp_note(data: GravityData, pair: str, to_year: int, fit: PpmlFit) -> str:
 def gravity_backtest(trade: TradeData, pair: str, holdout: int = 3, data: GravityData | None = None) -> float:
     """MAPE of the gravity forecast of the last ``holdout`` years, fitted on the years before them.
 
-    GDP for the held-out years is the sourced figure, known only afterwards: the score shows the
-    model's error given GDP, not the error of forecasting GDP as well.
+    Only published years count (no gap fills), both as held-out truth and as the anchor. GDP for
+    the held-out years is the sourced figure, known only afterwards: the score shows the model's
+    error given GDP, not the error of forecasting GDP as well.
     """
-    history = trade.series(pair)
+    history = trade.series(pair, fill=False)
     years = sorted(history)
     if len(years) <= holdout:
         raise OptionError(f"{pair} has {len(years)} years of trade; a backtest holding out {holdout} needs more")

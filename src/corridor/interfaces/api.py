@@ -159,6 +159,8 @@ class ForecastOut(BaseModel):
     target_year: int | None
     required_growth: float | None
     forecast_growth: float
+    note: str = ""
+    """What the method assumed (the gravity model's fit and where its GDP comes from)."""
 
 
 @app.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
@@ -182,6 +184,7 @@ def forecast(
         target_year=goal.year if goal else None,
         required_growth=required_growth(history[last_year], last_year, (goal.year, goal.value_usd_m)) if goal else None,
         forecast_growth=result.path.growth,
+        note=result.path.note,
     )
 
 
