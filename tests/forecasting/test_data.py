@@ -11,7 +11,7 @@ import pytest
 from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError, OptionError
-from corridor.forecasting.data import load_trade, normalise_pair
+from corridor.forecasting.data import load_trade, normalise_pair, suggest_countries
 
 
 def test_shipped_trade_data_loads_with_sources() -> None:
@@ -31,6 +31,23 @@ def test_pairs_are_found_either_way_round_and_codes_are_checked() -> None:
         normalise_pair("Kazakhstan", "UZ", trade)
     with pytest.raises(OptionError, match="no trade data"):
         normalise_pair("KZ", "FR", trade)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("KAZ", ["KZ"]), ("UZB", ["UZ"]), ("ZK", ["KZ"]), ("Kazakstan", ["KZ"]), ("uzbek", ["UZ"]), ("Turkiye", ["TR"])],
+)
+def test_country_suggestions_start_with_the_likely_country(typed: str, expected: list[str]) -> None:
+    assert [c.alpha_2 for c in suggest_countries(typed)][: len(expected)] == expected
+
+
+def test_an_unknown_code_suggests_codes_one_letter_away_not_fuzzy_names() -> None:
+    suggested = [c.alpha_2 for c in suggest_countries("XX")]
+    assert suggested and "MT" not in suggested
+    assert all(sum(a != b for a, b in zip("XX", code, strict=True)) == 1 for code in suggested)
+    with pytest.raises(OptionError, match=r"did you mean .*MX \(Mexico\)") as caught:
+        normalise_pair("KZ", "XX", load_trade())
+    assert "Malta" not in str(caught.value)
 
 
 def test_broken_trade_file_names_line_and_field(tmp_path: Path) -> None:

@@ -47,6 +47,13 @@ def test_forecast_and_simulate(client: TestClient) -> None:
     assert sim["demand_teu"] > 0 and "bottlenecks" in sim
 
 
+def test_forecast_by_gravity(client: TestClient) -> None:
+    body = client.get("/forecast", params={"a": "UZ", "b": "KZ", "to": 2030, "method": "gravity"}).json()
+    assert body["method"] == "gravity" and body["pair"] == "KZ-UZ" and "PPML" in body["note"]
+    last = body["rows"][-1]
+    assert last["kind"] == "gravity" and last["value_usd_m_low"] < last["value_usd_m"] < last["value_usd_m_high"]
+
+
 @pytest.mark.parametrize(
     ("method", "url", "kwargs", "status"),
     [
@@ -58,6 +65,7 @@ def test_forecast_and_simulate(client: TestClient) -> None:
         ("get", "/route", {"params": {"origin": "Shanghai"}}, 422),
         ("get", "/forecast", {"params": {"a": "KZ", "b": "XX"}}, 422),
         ("get", "/forecast", {"params": {"a": "KZ", "b": "UZ", "to": 2099}}, 422),
+        ("get", "/forecast", {"params": {"a": "KZ", "b": "UZ", "to": 2099, "method": "gravity"}}, 422),
         ("post", "/simulate", {"json": {"scenario": "../../etc/passwd"}}, 404),
         ("post", "/simulate", {"json": {"scenario": "titr-2024-base", "years": 50}}, 422),
     ],

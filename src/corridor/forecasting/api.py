@@ -41,5 +41,10 @@ def pair_forecast(
     history = trade.series(pair)
     goal = trade.target(pair)
     target = (goal.year, goal.value_usd_m) if goal else None
-    path = forecast(history, to_year, method, level, target)
+    if method == "gravity":
+        from corridor.forecasting.gravity import gravity_forecast, load_gravity
+
+        path = gravity_forecast(trade, pair, to_year, level, load_gravity(trade, data_dir))
+    else:
+        path = forecast(history, to_year, method, level, target)
     return PairForecast(trade, pair, history, goal, path, freight_table(history, path, trade.conversion(pair)))

@@ -13,7 +13,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,19 +100,20 @@ class TradeData:
         """Country pairs with trade figures."""
         return sorted({f.pair for f in self.figures})
 
-    def series(self, pair: str, flow: str = "total") -> dict[int, float]:
+    def series(self, pair: str, flow: str = "total", fill: bool = True) -> dict[int, float]:
         """Yearly values of one pair and flow.
 
-        Where several reporters give a year (mirror statistics differ), the median is used; a
-        single missing year between two known ones is filled geometrically (log-linear), so the
-        trend models get an unbroken annual series. Longer gaps are left for the models to skip.
+        Where several reporters give a year (mirror statistics differ), the median is used; with
+        ``fill``, a single missing year between two known ones is filled geometrically (log-linear),
+        so the trend models get an unbroken annual series. Longer gaps are left for the models to skip.
         """
         by_year: dict[int, list[float]] = {}
         for f in self.figures:
             if f.pair == pair and f.flow == flow:
                 by_year.setdefault(f.year, []).append(f.value_usd_m)
         values = {year: statistics.median(v) for year, v in sorted(by_year.items())}
-        for year in range(min(values, default=0) + 1, max(values, default=0)):
+        gaps = range(min(values, default=0) + 1, max(values, default=0)) if fill else range(0)
+        for year in gaps:
             if year not in values and year - 1 in values and year + 1 in values:
                 values[year] = math.sqrt(values[year - 1] * values[year + 1])
         return dict(sorted(values.items()))
@@ -167,9 +168,56 @@ def _check_country(code: str) -> None:
 
     if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
         return
-    try:
-        guesses = pycountry.countries.search_fuzzy(code)[:3]
-    except LookupError:
-        guesses = []
+    guesses = suggest_countries(code)
     hint = f"; did you mean {', '.join(f'{c.alpha_2} ({c.name})' for c in guesses)}?" if guesses else ""
     raise OptionError(f"'{code}' is not an ISO 3166 alpha-2 country code{hint}")
+
+
+def suggest_countries(text: str, limit: int = 3) -> list[Any]:
+    """Countries ``text`` was probably meant to name (pycountry records, best first).
+
+    An alpha-3 code gives its country; a two- or three-letter code gives the codes one typo away
+    (two letters swapped first, then one letter changed, the last letter before the others); a
+    longer text gives the countries whose name starts with it, else the names closest to it
+    (difflib). Unlike pycountry's fuzzy search, a code like ``XX`` is never matched to a country
+    whose name merely contains the letters.
+    """
+    import pycountry
+
+    upper = text.strip().upper()
+    if len(upper) == 3 and (exact := pycountry.countries.get(alpha_3=upper)) is not None:
+        return [exact]
+    if len(upper) in (2, 3):
+        field = "alpha_2" if len(upper) == 2 else "alpha_3"
+        ranked = [
+            (rank, getattr(c, field), c) for c in pycountry.countries if (rank := _typo(upper, getattr(c, field)))
+        ]
+        return [c for _, _, c in sorted(ranked, key=lambda r: (r[0], r[1]))[:limit]]
+    return _by_name(text.strip().lower(), limit)
+
+
+def _typo(typed: str, code: str) -> int:
+    """Rank of ``code`` as a typo of ``typed``: 1 two letters swapped, 2 the last letter wrong,
+    3 another letter wrong; 0 when it is further away."""
+    differ = [i for i, (a, b) in enumerate(zip(typed, code, strict=True)) if a != b]
+    if len(differ) == 2 and differ[1] == differ[0] + 1 and sorted(typed) == sorted(code):
+        return 1
+    if len(differ) == 1:
+        return 2 if differ[0] == len(code) - 1 else 3
+    return 0
+
+
+def _by_name(typed: str, limit: int) -> list[Any]:
+    import difflib
+
+    import pycountry
+
+    names: dict[str, Any] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if hasattr(country, attr):
+                names.setdefault(getattr(country, attr).lower(), country)
+    found = [c for n, c in names.items() if n.startswith(typed)]
+    found += [names[n] for n in difflib.get_close_matches(typed, list(names), n=limit, cutoff=0.7)]
+    unique = list({c.alpha_2: c for c in found}.values())
+    return unique[:limit]

@@ -41,6 +41,8 @@ class Forecast:
     """Coverage of the interval, e.g. 0.8 for P10–P90."""
     growth: float
     """Average yearly growth of the median path from the last observed year."""
+    note: str = ""
+    """What the method assumed, for the user (e.g. where the gravity model's GDP comes from)."""
 
 
 def forecast(
@@ -63,10 +65,7 @@ def forecast(
     if not years:
         raise OptionError("no annual totals to forecast from")
     last = years[-1]
-    if to_year <= last:
-        raise OptionError(f"--to {to_year} is not after the last observed year {last}")
-    if to_year - last > MAX_HORIZON:
-        raise OptionError(f"--to {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
+    check_horizon(last, to_year)
     if years != list(range(years[0], last + 1)):
         years = list(range(_last_gap(years), last + 1))  # use the latest unbroken run of years
     if len(years) < MIN_YEARS[method]:
@@ -80,6 +79,14 @@ def forecast(
             raise OptionError("the target method needs a target (none is recorded for this pair)")
         return _target_path(years, values, to_year, target)
     return METHODS[method](years, values, to_year, level)
+
+
+def check_horizon(last: int, to_year: int) -> None:
+    """Reject a horizon not after the last observed year, or more than :data:`MAX_HORIZON` beyond it."""
+    if to_year <= last:
+        raise OptionError(f"--to {to_year} is not after the last observed year {last}")
+    if to_year - last > MAX_HORIZON:
+        raise OptionError(f"--to {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
 
 
 def _last_gap(years: list[int]) -> int:

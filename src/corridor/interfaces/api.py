@@ -184,6 +184,8 @@ class ForecastOut(BaseModel):
     target_year: int | None
     required_growth: float | None
     forecast_growth: float
+    note: str = ""
+    """What the method assumed (the gravity model's fit and where its GDP comes from)."""
 
 
 @app.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
@@ -191,7 +193,7 @@ def forecast(
     a: str = Query(min_length=2, max_length=40, description="ISO code, e.g. KZ"),
     b: str = Query(min_length=2, max_length=40, description="ISO code, e.g. UZ"),
     to: int = Query(default=2030, ge=2000, le=2100),
-    method: Literal["ets", "arima", "target"] = "ets",
+    method: Literal["ets", "arima", "target", "gravity"] = "ets",
 ) -> Any:
     from corridor.forecasting.api import pair_forecast
     from corridor.forecasting.models import required_growth
@@ -207,6 +209,7 @@ def forecast(
         target_year=goal.year if goal else None,
         required_growth=required_growth(history[last_year], last_year, (goal.year, goal.value_usd_m)) if goal else None,
         forecast_growth=result.path.growth,
+        note=result.path.note,
     )
 
 

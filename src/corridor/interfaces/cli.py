@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, cast
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, cast
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from corridor import settings
 from corridor.errors import CorridorError, NoRouteError, OptionError
 from corridor.network.model import Network
 from corridor.routing.itinerary import routes_geojson
+
+if TYPE_CHECKING:
+    from corridor.forecasting.data import TradeData
 
 P = ParamSpec("P")
 app = typer.Typer(
@@ -619,6 +622,7 @@ class Method(StrEnum):
     ets = "ets"
     arima = "arima"
     target = "target"
+    gravity = "gravity"
 
 
 @app.command()
@@ -628,7 +632,11 @@ def forecast(
     country_b: Annotated[str, typer.Argument(help="ISO country code, e.g. UZ.")],
     to: Annotated[int, typer.Option("--to", help="Last year to forecast.")] = 2030,
     method: Annotated[
-        Method, typer.Option(help="ets or arima (trend with intervals), target (path a target needs).")
+        Method,
+        typer.Option(
+            help="ets or arima (trend with intervals), target (path a target needs), "
+            "gravity (PPML gravity model on GDP and distance, with bootstrap intervals)."
+        ),
     ] = Method.ets,
     level: Annotated[float, typer.Option(help="Coverage of the prediction interval.", min=0.5, max=0.99)] = 0.8,
     plot: Annotated[Path | None, typer.Option(help="Write a fan chart to FILE.png or FILE.html.")] = None,
@@ -640,7 +648,7 @@ def forecast(
 ) -> None:
     """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
     from corridor.forecasting.api import pair_forecast
-    from corridor.forecasting.models import backtest, required_growth
+    from corridor.forecasting.models import required_growth
 
     result = pair_forecast(country_a, country_b, to, method.value, level, data)
     trade, pair, history, goal, path, table = (
@@ -693,17 +701,31 @@ def forecast(
                 f"In {goal.year} the {method.value} median reaches {at:,.0f} M USD: "
                 f"{at / goal.value_usd_m:.0%} of the target."
             )
-    scores = []
-    for name in ("ets", "arima"):
-        try:
-            scores.append(f"{name} {backtest(history, name):.1f} %")
-        except OptionError as exc:
-            scores.append(f"{name} n/a ({exc})")
-    out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(scores)}[/dim]")
+    if path.note:
+        out.print(f"[dim]{path.note}[/dim]")
+    out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(_backtests(trade, pair, history, data))}[/dim]")
     if plot is not None:
         out.print(f"Fan chart written to {plot}")
     if scenario_out is not None:
         out.print(f"Scenario written to {scenario_out}: run `corridor simulate {scenario_out}`")
+
+
+def _backtests(trade: TradeData, pair: str, history: dict[int, float], data: Path | None) -> list[str]:
+    """MAPE of each method that scores a path (not ``target``), or why it cannot."""
+    from corridor.forecasting.gravity import gravity_backtest, load_gravity
+    from corridor.forecasting.models import backtest
+
+    scores = []
+    for name in ("ets", "arima", "gravity"):
+        try:
+            if name == "gravity":
+                mape = gravity_backtest(trade, pair, data=load_gravity(trade, data))
+            else:
+                mape = backtest(history, name)
+            scores.append(f"{name} {mape:.1f} %")
+        except OptionError as exc:
+            scores.append(f"{name} n/a ({exc})")
+    return scores
 
 
 def _band(mid: float, low: float, high: float, scale: float, interval: bool) -> str:
