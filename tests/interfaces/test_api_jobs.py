@@ -79,7 +79,7 @@ def test_job_list_has_no_results(client: TestClient) -> None:
     assert [j["id"] for j in listed] == [location.rsplit("/", 1)[1]] and listed[0]["result"] is None
 
 
-def test_a_full_queue_is_503_with_a_message(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_queue_is_429_with_a_message(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
     queue = JobQueue(workers=1, max_pending=1)
     monkeypatch.setattr(api, "jobs", queue)
@@ -87,7 +87,7 @@ def test_a_full_queue_is_503_with_a_message(client: TestClient, monkeypatch: pyt
     response = client.post("/jobs/forecast", json={"a": "KZ", "b": "UZ"})
     gate.set()
     queue.shutdown()
-    assert response.status_code == 503 and "busy" in response.json()["detail"]
+    assert response.status_code == 429 and "busy" in response.json()["detail"]
     assert response.headers["retry-after"]
 
 

@@ -14,9 +14,10 @@ import logging
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
@@ -51,7 +52,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found (place pair without a route, scenario, job)",
         409: "Already exists",
         422: "Bad input, with a message",
-        503: "Too many background jobs; retry later",
+        429: "Too many background jobs queued; retry later",
     }
     return {code: {"model": ErrorOut, "description": what[code]} for code in codes}
 
@@ -72,7 +73,7 @@ async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {"Retry-After": "5"} if status == 429 else None
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
@@ -409,7 +410,7 @@ def _accepted(job: Job, response: Response) -> JobOut:
     return _job_out(job)
 
 
-JOB_ERRORS = _errors(503)
+JOB_ERRORS = _errors(429)
 
 
 @app.post(
@@ -497,7 +498,10 @@ MAX_SCENARIO_BYTES = 100_000
 TOKEN_ENV = "CORRIDOR_TOKEN"
 
 
-def _require_token(request: Request) -> None:
+_bearer = HTTPBearer(auto_error=False, description=f"The server's {TOKEN_ENV}; needed for writes only")
+
+
+def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """Writes need ``Authorization: Bearer <CORRIDOR_TOKEN>``; reads are open."""
     import hmac
     import os
@@ -505,9 +509,16 @@ def _require_token(request: Request) -> None:
     expected = os.environ.get(TOKEN_ENV)
     if not expected:
         raise HTTPException(status_code=403, detail=f"writes are disabled: set {TOKEN_ENV} on the server")
-    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise HTTPException(status_code=401, detail="a valid bearer token is needed to write")
+        raise HTTPException(
+            status_code=401,
+            detail="a valid bearer token is needed to write",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+WRITE = [Depends(_require_token)]
 
 
 class ScenarioIn(BaseModel):
@@ -549,11 +560,11 @@ def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_
     status_code=201,
     summary="Store a new scenario (needs a token)",
     responses=_errors(401, 403, 409),
+    dependencies=WRITE,
 )
-def create_scenario(body: ScenarioIn, request: Request) -> Any:
+def create_scenario(body: ScenarioIn) -> Any:
     from corridor.store import save_scenario
 
-    _require_token(request)
     return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
 
 
@@ -561,11 +572,11 @@ def create_scenario(body: ScenarioIn, request: Request) -> Any:
     "/scenarios/{name}",
     summary="Store a new version of a scenario (needs a token)",
     responses=_errors(401, 403, 404),
+    dependencies=WRITE,
 )
-def update_scenario(name: Name, body: ScenarioUpdate, request: Request) -> Any:
+def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
     from corridor.store import save_scenario
 
-    _require_token(request)
     return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
 
 
@@ -573,11 +584,11 @@ def update_scenario(name: Name, body: ScenarioUpdate, request: Request) -> Any:
     "/scenarios/{name}",
     summary="Delete a scenario; its history stays (needs a token)",
     responses=_errors(401, 403, 404),
+    dependencies=WRITE,
 )
-def remove_scenario(name: Name, request: Request) -> Any:
+def remove_scenario(name: Name) -> Any:
     from corridor.store import delete_scenario
 
-    _require_token(request)
     return {"name": name, "version": delete_scenario(name), "deleted": True}
 
 

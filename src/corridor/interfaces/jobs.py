@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 
 class JobError(CorridorError):
-    """A job request the server refuses: ``status`` is 404 (unknown id) or 503 (queue full)."""
+    """A job request the server refuses: ``status`` is 404 (unknown id) or 429 (queue full)."""
 
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
@@ -74,7 +74,7 @@ class JobQueue:
     workers : int
         Jobs running at the same time.
     max_pending : int
-        Jobs queued or running at once; :meth:`submit` refuses more with a 503 :class:`JobError`.
+        Jobs queued or running at once; :meth:`submit` refuses more with a 429 :class:`JobError`.
     keep : int
         Finished jobs remembered before the oldest is dropped.
     """
@@ -92,12 +92,12 @@ class JobQueue:
         Raises
         ------
         JobError
-            With status 503 if ``max_pending`` jobs are already queued or running.
+            With status 429 if ``max_pending`` jobs are already queued or running.
         """
         with self._lock:
             pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if pending >= self._max_pending:
-                raise JobError(f"the server is busy with {pending} jobs; try again when one has finished", 503)
+                raise JobError(f"the server is busy with {pending} jobs; try again when one has finished", 429)
             job = Job(id=uuid.uuid4().hex, kind=kind)
             self._jobs[job.id] = job
             self._forget_old()
