@@ -47,6 +47,7 @@ class ErrorOut(BaseModel):
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers an operation may give."""
     what = {
+        400: "The request body is not JSON",
         401: "No or wrong bearer token",
         403: "Writes are disabled on this server",
         404: "Not found (place pair without a route, scenario, job)",
@@ -61,7 +62,7 @@ app = FastAPI(
     title="Corridor",
     version="0.1.0",
     description="Container routes, reliability, forecasts and capacity on the Eurasian land bridge.",
-    responses=_errors(422),
+    responses=_errors(400, 422),
 )
 jobs = JobQueue()
 """Background jobs of this server process (in memory: see :mod:`corridor.interfaces.jobs`)."""
