@@ -151,14 +151,15 @@ def route(
         include_planned=include_planned,
     )
     shown = found.thinned() if thin else found.routes
-    return {"origin": found.origin, "destination": found.destination, "routes": _rated(shown, samples, deadline_h)}
+    rows = _rated(shown, samples, deadline_h)
+    return _plain({"origin": found.origin, "destination": found.destination, "routes": rows})
 
 
 @app.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection", responses=_errors(404))
 def route_geojson(origin: Place, destination: Place, cargo: Cargo = "40ft") -> Any:
     from corridor.routing.api import route as find
 
-    return find(origin, destination, cargo=cargo).to_geojson()
+    return _plain(find(origin, destination, cargo=cargo).to_geojson())
 
 
 @app.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=_errors(404))
@@ -172,12 +173,20 @@ def compare(
     from corridor.routing.api import compare as run
 
     result = run(origin, destination, cargo=cargo)
-    return {
-        "origin": result.origin,
-        "destination": result.destination,
-        "routes": _rated(result.routes, samples, deadline_h),
-        "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
-    }
+    return _plain(
+        {
+            "origin": result.origin,
+            "destination": result.destination,
+            "routes": _rated(result.routes, samples, deadline_h),
+            "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
+        }
+    )
+
+
+def _plain(content: dict[str, Any]) -> JSONResponse:
+    """Answer with JSON-native data as is: FastAPI's generic encoder walks every value of a
+    route (thousands per answer) and took more time than the route search itself."""
+    return JSONResponse(content)
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -491,7 +500,7 @@ def network_geojson() -> Any:
         features.append(
             {"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords}, "properties": props}
         )
-    return {"type": "FeatureCollection", "features": features}
+    return _plain({"type": "FeatureCollection", "features": features})
 
 
 MAX_SCENARIO_BYTES = 100_000
