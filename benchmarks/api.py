@@ -200,29 +200,28 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    report(load, pairs, args, server_cpu / load.requests * 1000, client_cpu / load.requests * 1000)
+    print(f"baseline: in-process route() on one core  {in_process:,.0f} calls/s, {in_process_cpu:.2f} ms CPU a call")
+    print(f"  ratio HTTP / in-process: throughput {load.rps / in_process:.2f}, ", end="")
+    print(f"CPU a call {server_cpu / load.requests * 1000 / in_process_cpu:.2f}")
+    p99 = load.percentile(0.99)
+    ok = load.rps >= TARGET_RPS and p99 <= TARGET_P99_MS and load.errors == 0
+    print(f"target >= {TARGET_RPS:.0f} req/s, p99 <= {TARGET_P99_MS:.0f} ms, no errors: {'PASS' if ok else 'FAIL'}")
+
+
+def report(load: Load, pairs: Sequence[Pair], args: argparse.Namespace, server_ms: float, client_ms: float) -> None:
+    """Print what the load generator saw and what it cost in CPU."""
     p50, p95, p99 = (load.percentile(q) for q in (0.50, 0.95, 0.99))
     print(f"GET /route, {len(pairs)} random routable pairs (seed {SEED}), {os.cpu_count()} CPUs on this machine")
-    print(
-        f"server: uvicorn, {args.workers} worker(s) on {HOST}; load: {args.clients} keep-alive clients, {load.seconds:.1f} s"
-    )
+    print(f"server: uvicorn, {args.workers} worker(s) on {HOST}; ", end="")
+    print(f"load: {args.clients} keep-alive clients, {load.seconds:.1f} s")
     print(f"  requests       {load.requests:>10,}   errors (non-200) {load.errors}")
     print(f"  throughput     {load.rps:>10,.0f} req/s")
-    print(
-        f"  latency        p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   mean {statistics.fmean(load.latencies_ms):.1f} ms"
-    )
-    per_request = server_cpu / load.requests * 1000
-    print(
-        f"  CPU per request: server {per_request:.2f} ms, load generator "
-        f"{client_cpu / load.requests * 1000:.2f} ms; busy machine? {os.getloadavg()[0]:.1f} load average"
-    )
-    print(f"  server capacity if it had {args.workers} idle core(s): {args.workers * 1000 / per_request:,.0f} req/s")
-    print(f"baseline: in-process route() on one core  {in_process:,.0f} calls/s, {in_process_cpu:.2f} ms CPU a call")
-    print(
-        f"  ratio HTTP / in-process: throughput {load.rps / in_process:.2f}, CPU a call {per_request / in_process_cpu:.2f}"
-    )
-    ok = load.rps >= TARGET_RPS and p99 <= TARGET_P99_MS and load.errors == 0
-    verdict = "PASS" if ok else "FAIL"
-    print(f"target >= {TARGET_RPS:.0f} req/s, p99 <= {TARGET_P99_MS:.0f} ms, no errors: {verdict}")
+    print(f"  latency        p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   ", end="")
+    print(f"mean {statistics.fmean(load.latencies_ms):.1f} ms")
+    print(f"  CPU per request: server {server_ms:.2f} ms, load generator {client_ms:.2f} ms; ", end="")
+    print(f"load average while measuring {os.getloadavg()[0]:.1f} (other processes share the cores)")
+    print(f"  server capacity if it had {args.workers} idle core(s): {args.workers * 1000 / server_ms:,.0f} req/s")
 
 
 if __name__ == "__main__":
