@@ -531,6 +531,33 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
 WRITE = [Depends(_require_token)]
 
 
+MAX_FLOWS = 20
+"""Demand flows a scenario sent over the API may have: each adds route searches and trains."""
+MAX_SCENARIO_TEU = 1_000_000
+"""Total TEU a year such a scenario may ask for: simulation time grows with the trains to run
+(the 2030 tripled TITR scenario, 169,500 TEU a year, takes about 1.5 s for two years)."""
+
+
+def _servable(text: str, name: str) -> Any:
+    """The scenario in ``text`` if this server may store and simulate it, else a 422 error.
+
+    A client may not point the simulator at a data directory on the server (``network:`` other
+    than ``default``), and the demand is bounded so one call cannot run for hours.
+    """
+    from corridor.simulation.scenario import parse_scenario
+
+    scenario = parse_scenario(text, name)
+    if scenario.network != "default":
+        raise CorridorError("scenarios sent to the API run on the embedded network: use network: default")
+    teu = sum(flow.teu_per_year for flow in scenario.demand)
+    if len(scenario.demand) > MAX_FLOWS or teu > MAX_SCENARIO_TEU:
+        raise CorridorError(
+            f"a scenario may have at most {MAX_FLOWS} flows and {MAX_SCENARIO_TEU:,} TEU a year here; "
+            f"this one has {len(scenario.demand)} flows and {teu:,.0f} TEU"
+        )
+    return scenario
+
+
 class ScenarioIn(BaseModel):
     """A scenario to store: its name and YAML text (see the README's scenario format)."""
 
@@ -575,6 +602,7 @@ def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_
 def create_scenario(body: ScenarioIn) -> Any:
     from corridor.store import save_scenario
 
+    _servable(body.yaml, body.name)
     return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
 
 
@@ -587,6 +615,7 @@ def create_scenario(body: ScenarioIn) -> Any:
 def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
     from corridor.store import save_scenario
 
+    _servable(body.yaml, name)
     return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
 
 
@@ -608,12 +637,11 @@ def remove_scenario(name: Name) -> Any:
     responses=_errors(404),
 )
 def simulate_stored(name: Name, body: RunIn) -> Any:
-    from corridor.simulation.scenario import parse_scenario
     from corridor.simulation.scenarios import run_scenario
     from corridor.store import get_scenario
 
     stored = get_scenario(name)
-    result = run_scenario(parse_scenario(stored["yaml"], name), years=body.years, seed=body.seed)
+    result = run_scenario(_servable(stored["yaml"], name), years=body.years, seed=body.seed)
     return {
         "scenario": name,
         "version": stored["version"],
