@@ -101,3 +101,24 @@ def test_reliability_matches_the_cli_json(client: TestClient, cli: Runner) -> No
 def test_bad_reliability_queries_say_why(client: TestClient, params: dict[str, object], fragment: str) -> None:
     response = client.get("/reliability", params={"origin": "Xian", "destination": "Baku", **params})
     assert response.status_code == 422 and fragment in response.json()["detail"]
+
+
+def test_a_bug_is_a_500_without_internals(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corridor.routing.api
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(corridor.routing.api, "route", broken)
+    response = client.get("/route", params={"origin": "Shanghai", "destination": "Belgrade"})
+    assert response.status_code == 500 and "internal error" in response.json()["detail"]
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_openapi_documents_every_operation_and_the_bearer_scheme(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    new = {"/reliability", "/jobs/simulate", "/jobs/forecast", "/jobs/reliability", "/jobs/{job_id}"}
+    assert new <= set(spec["paths"])
+    assert spec["paths"]["/scenarios"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in spec["paths"]["/scenarios"]["get"]
+    assert client.get("/docs").status_code == 200
