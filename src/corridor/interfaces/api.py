@@ -61,7 +61,11 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 app = FastAPI(
     title="Corridor",
     version="0.1.0",
-    description="Container routes, reliability, forecasts and capacity on the Eurasian land bridge.",
+    description=(
+        "Container routes, reliability, forecasts and capacity on the Eurasian land bridge. Reads are open; "
+        "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
+        "jobs are kept in the memory of the server process: poll them on the process that accepted them."
+    ),
     responses=_errors(400, 422),
 )
 jobs = JobQueue()
