@@ -41,7 +41,6 @@ class ErrorOut(BaseModel):
 
     detail: str
     suggestions: list[str] | None = Field(default=None, description="Nearest place names, for an unknown place")
-    known: list[str] | None = Field(default=None, description="Valid names, for an unknown scenario")
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
