@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
-from corridor.interfaces.api import app
+from conftest import Runner
+from corridor.interfaces.api import MAX_SAMPLES, app
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +80,53 @@ def test_bad_requests_are_4xx_with_a_message(
     assert response.status_code == status, response.text
     assert response.json()["detail"]
     assert "Traceback" not in response.text
+
+
+def test_reliability_matches_the_cli_json(client: TestClient, cli: Runner) -> None:
+    args = {"deadline": "20d", "samples": "3000", "seed": "3", "month": "feb"}
+    flags = [part for key, value in args.items() for part in (f"--{key}", value)]
+    shell = json.loads(cli("reliability", "Xian", "Baku", *flags, "--format", "json").stdout)
+    body = client.get("/reliability", params={"origin": "Xian", "destination": "Baku", **args}).json()
+    assert (body["origin"], body["destination"], body["deadline_h"]) == (shell["origin"], shell["destination"], 480)
+    assert len(body["routes"]) == len(shell["routes"])
+    for ours, theirs in zip(body["routes"], shell["routes"], strict=True):
+        assert {k: ours[k] for k in theirs} == theirs
+        shares = [d["share"] for d in ours["late_drivers"]]
+        assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"deadline": "soon"}, "deadline"),
+        ({"deadline": "20d", "month": "feb", "depart": "2026-02-01"}, "not both"),
+        ({"deadline": "20d", "month": "brumaire"}, "month"),
+        ({"deadline": "20d", "samples": MAX_SAMPLES + 1}, "samples"),
+        ({"deadline": "20d", "depart": "yesterday"}, "depart"),
+        ({}, "deadline"),
+    ],
+)
+def test_bad_reliability_queries_say_why(client: TestClient, params: dict[str, object], fragment: str) -> None:
+    response = client.get("/reliability", params={"origin": "Xian", "destination": "Baku", **params})
+    assert response.status_code == 422 and fragment in response.json()["detail"]
+
+
+def test_a_bug_is_a_500_without_internals(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corridor.routing.api
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(corridor.routing.api, "route", broken)
+    response = client.get("/route", params={"origin": "Shanghai", "destination": "Belgrade"})
+    assert response.status_code == 500 and "internal error" in response.json()["detail"]
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_openapi_documents_every_operation_and_the_bearer_scheme(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    new = {"/reliability", "/jobs/simulate", "/jobs/forecast", "/jobs/reliability", "/jobs/{job_id}"}
+    assert new <= set(spec["paths"])
+    assert spec["paths"]["/scenarios"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in spec["paths"]["/scenarios"]["get"]
+    assert client.get("/docs").status_code == 200

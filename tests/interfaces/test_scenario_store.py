@@ -10,6 +10,7 @@ from corridor.interfaces.api import app
 
 BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
 AUTH = {"Authorization": "Bearer s3cret"}
+SMALL_FLOW = "  - {origin: Xian, destination: Baku, teu_per_year: 1}\n"
 
 
 @pytest.fixture
@@ -74,3 +75,17 @@ def test_writes_are_disabled_without_a_server_token(client: TestClient, monkeypa
     monkeypatch.delenv("CORRIDOR_TOKEN")
     response = client.post("/scenarios", json={"name": "x", "yaml": BASE}, headers=AUTH)
     assert response.status_code == 403 and "CORRIDOR_TOKEN" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("yaml", "fragment"),
+    [
+        (BASE + "network: /etc\n", "embedded network"),
+        (BASE.replace("teu_per_year: 12000", "teu_per_year: 5000000"), "TEU a year"),
+        (BASE.replace("demand:\n", "demand:\n" + SMALL_FLOW * 25), "flows"),
+    ],
+)
+def test_scenarios_the_server_will_not_run(client: TestClient, yaml: str, fragment: str) -> None:
+    response = client.post("/scenarios", json={"name": "big", "yaml": yaml}, headers=AUTH)
+    assert response.status_code == 422 and fragment in response.json()["detail"]
+    assert client.get("/scenarios/big").status_code == 404

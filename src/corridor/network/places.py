@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+import weakref
 
 from corridor.errors import UnknownPlaceError
 from corridor.network.model import Network, Place
@@ -24,11 +25,21 @@ def normalize(name: str) -> str:
     return " ".join(kept.replace("-", " ").replace("'", "").replace("’", "").split())
 
 
+_INDEXES: dict[int, dict[str, Place]] = {}
+"""Name index per live network (by ``id``): building it normalises every name, which cost more
+than the route search itself when done on every call. An entry goes when its network is collected."""
+
+
 def _index(network: Network) -> dict[str, Place]:
-    index: dict[str, Place] = {}
-    for place in network.places.values():
-        for name in place.names():
-            index.setdefault(normalize(name), place)
+    key = id(network)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = {}
+        for place in network.places.values():
+            for name in place.names():
+                index.setdefault(normalize(name), place)
+        _INDEXES[key] = index
+        weakref.finalize(network, _INDEXES.pop, key, None)
     return index
 
 

@@ -1,0 +1,144 @@
+"""Fuzz the REST API from its own OpenAPI spec with Schemathesis: no input may cause a 5xx.
+
+Every operation gets valid (positive) and invalid (negative) generated requests; write
+operations are sent with the right bearer token on every other case so that the code behind
+the token check is reached too, against a throwaway SQLite store. Random text almost never names
+a real place, country or scenario, so a third, grounded pass draws those from short lists of
+real (and a few wrong) names while Schemathesis generates everything else: that is what drives
+the route search, the Monte Carlo sampler, the forecasts and the scenario store. Besides "not a server error",
+each answer must have a documented status code, content type and, where one is declared, a body
+matching its schema. Nothing is excluded: the long-running operations stay cheap because their
+inputs are bounded by the schema (years <= 2, samples <= 200,000) and random names rarely hit a
+real scenario or place, and job submissions go to a private queue that is drained at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from corridor import settings as corridor_settings
+from corridor.interfaces import api
+from corridor.interfaces.jobs import JobQueue
+
+TOKEN = "fuzz-token"
+EXAMPLES = {GenerationMode.POSITIVE: 45, GenerationMode.NEGATIVE: 25}
+"""Generated cases per operation and mode (operations without parameters exhaust sooner)."""
+MIN_CASES = 1_000
+GROUNDED = 15
+"""Grounded cases per operation that takes a place, country or scenario name."""
+PLACES = ("Shanghai", "Belgrade", "Xian", "Baku", "Almaty", "Poti", "Istanbul", "Atlantis")
+COUNTRIES = ("KZ", "UZ", "CN", "AZ", "GE", "TR", "XX")
+SCENARIOS = ("base", "other")
+BASE = (corridor_settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JobQueue]:
+    """A throwaway store, a known token and a private job queue."""
+    monkeypatch.setenv("CORRIDOR_DB", f"sqlite:///{tmp_path / 'fuzz.db'}")
+    monkeypatch.setenv(api.TOKEN_ENV, TOKEN)
+    queue = JobQueue(workers=1, max_pending=1_000)
+    monkeypatch.setattr(api, "jobs", queue)
+    yield queue
+    queue.shutdown()
+
+
+def test_no_generated_request_causes_a_server_error(isolated: JobQueue) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    cases: Counter[str] = Counter()
+    for operation in operations:
+        takes_input = any(len(part) for part in (operation.path_parameters, operation.query, operation.body))
+        for mode, examples in EXAMPLES.items():
+            if takes_input or mode is GenerationMode.POSITIVE:  # no input, nothing to make invalid
+                _fuzz(operation, mode, examples, cases)
+        grounded = _grounded(operation)
+        if grounded is not None:
+            _fuzz(operation, grounded, GROUNDED, cases)
+    assert {op.label for op in operations} == set(cases), "every operation was exercised"
+    assert cases.total() >= MIN_CASES, cases
+    isolated.shutdown()  # background jobs are code paths too: none may end in an internal error
+    outcomes = Counter(job.status for job in isolated.list())
+    assert outcomes["done"] and not [j.error for j in isolated.list() if "internal error" in (j.error or "")]
+
+
+def _grounded(operation: schemathesis.APIOperation) -> st.SearchStrategy[schemathesis.Case] | None:
+    """Cases whose names are real (mostly), the rest generated; ``None`` if the operation takes no name."""
+    parts = _GROUNDS.get(operation.label)
+    if parts is None:
+        return None
+    return st.fixed_dictionaries(parts).flatmap(lambda kwargs: operation.as_strategy(**kwargs))
+
+
+_pair = {"origin": st.sampled_from(PLACES), "destination": st.sampled_from(PLACES)}
+_deadline = st.sampled_from(("20d", "600h", "2030-01-01", "soon"))
+_countries = {"a": st.sampled_from(COUNTRIES), "b": st.sampled_from(COUNTRIES)}
+_horizon = st.sampled_from((2026, 2030, 2045, 2099))
+_short = st.floats(min_value=0.01, max_value=0.1)
+_shipped = st.sampled_from(("titr-2024-base", "titr-2030-triple", "nope"))
+_named = st.fixed_dictionaries({"name": st.sampled_from(SCENARIOS)})
+_GROUNDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "GET /route": {"query": st.fixed_dictionaries(_pair)},
+    "GET /route.geojson": {"query": st.fixed_dictionaries(_pair)},
+    "GET /compare": {"query": st.fixed_dictionaries(_pair)},
+    "GET /reliability": {"query": st.fixed_dictionaries({**_pair, "deadline": _deadline})},
+    "POST /jobs/reliability": {
+        "body": st.fixed_dictionaries(
+            {**_pair, "deadline": _deadline, "samples": st.integers(1, 20_000), "month": st.sampled_from(("jan", "13"))}
+        )
+    },
+    "GET /forecast": {"query": st.fixed_dictionaries({**_countries, "to": _horizon})},
+    "POST /jobs/forecast": {"body": st.fixed_dictionaries({**_countries, "to": _horizon})},
+    "POST /simulate": {"body": st.fixed_dictionaries({"scenario": _shipped, "years": _short})},
+    "POST /jobs/simulate": {"body": st.fixed_dictionaries({"scenario": _shipped, "years": _short})},
+    "POST /scenarios": {"body": st.fixed_dictionaries({"name": st.sampled_from(SCENARIOS), "yaml": st.just(BASE)})},
+    "GET /scenarios/{name}": {"path_parameters": _named},
+    "PUT /scenarios/{name}": {"path_parameters": _named, "body": st.just({"yaml": BASE})},
+    "DELETE /scenarios/{name}": {"path_parameters": _named},
+    "POST /scenarios/{name}/simulate": {
+        "path_parameters": _named,
+        "body": st.fixed_dictionaries({"years": _short}),
+    },
+}
+
+
+def _fuzz(
+    operation: schemathesis.APIOperation,
+    mode: GenerationMode | st.SearchStrategy[schemathesis.Case],
+    examples: int,
+    cases: Counter[str],
+) -> None:
+    writes = operation.method.upper() in ("POST", "PUT", "DELETE")
+    strategy = operation.as_strategy(generation_mode=mode) if isinstance(mode, GenerationMode) else mode
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: schemathesis.Case) -> None:
+        cases[operation.label] += 1
+        headers = {"Authorization": f"Bearer {TOKEN}"} if writes and cases[operation.label] % 2 else None
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()
