@@ -96,7 +96,7 @@ class Tables(NamedTuple):
     """Row of :attr:`late` for the component."""
     late: Floats32
     """Distinct late-tail mixture quantiles (0 below 1 − p, exponential above), then a row of 0."""
-    late_floor: Ints
+    late_floor: Draws
     """Last index where each :attr:`late` row is 0: draws are clamped up to it."""
     storm_of: Ints
     """Index of the component's port in the storm arrays, or -1."""
@@ -121,25 +121,26 @@ def _component(
 
     The steps follow the NumPy engine's order (spread, wait, late tail, storm) so that every
     float32 rounding is the same. A component without a late tail reads a table of zeros.
+    Indexing with unsigned 16-bit draws and slices spares numba its negative-index checks.
     """
     median, spread = t.median[c], t.spreads[t.spread_of[c]]
-    late, floor, late_row = t.late[t.late_of[c]], t.late_floor[t.late_of[c]], t.late_row[c]
-    wait_row, port = t.wait_row[c], t.storm_of[c]
-    if wait_row < 0 and port < 0:  # most components: a branch-free loop the compiler keeps tight
+    late, floor = t.late[t.late_of[c]], t.late_floor[t.late_of[c]]
+    end = start + count
+    spread_draw, late_draw = draws[c, start:end], draws[t.late_row[c], start:end]
+    if t.wait_row[c] < 0 and t.storm_of[c] < 0:  # most components: a tight loop without branches
         for j in range(count):
-            d = start + j
-            v = median * spread[draws[c, d]] + late[max(np.int64(draws[late_row, d]), floor)]
+            v = median * spread[spread_draw[j]] + late[max(late_draw[j], floor)]
             x[j] = v
             total[j] += np.float64(v)
         return
+    wait_draw, port = draws[max(t.wait_row[c], 0), start:end], t.storm_of[c]
     for j in range(count):
-        d = start + j
-        v = median * spread[draws[c, d]]
-        if wait_row >= 0:
-            v = v * t.uniform2[draws[wait_row, d]]
-        v = v + late[max(np.int64(draws[late_row, d]), floor)]
+        v = median * spread[spread_draw[j]]
+        if t.wait_row[c] >= 0:
+            v = v * t.uniform2[wait_draw[j]]
+        v = v + late[max(late_draw[j], floor)]
         if port >= 0:
-            v = v + _spell(draws, d, month[j], port, t)
+            v = v + _spell(draws, start + j, month[j], port, t)
         x[j] = v
         total[j] += np.float64(v)
 

@@ -229,7 +229,7 @@ class _Arrays:
             late_row=late_row,
             late_of=np.concatenate([late_of[:late], np.full(k - late, late_of[-1])]).astype(np.int64),
             late=late_tables,
-            late_floor=np.array([_last_zero(row) for row in late_tables], dtype=np.int64),
+            late_floor=np.array([_last_zero(row) for row in late_tables], dtype=np.uint16),
             storm_of=storm_of,
             month_row=first if s and fixed is None else -1,
             storm_month=np.full(s, -1, dtype=np.int64) if fixed is None else fixed,
