@@ -20,9 +20,9 @@ them through the same tables in the same order with the same float32 operations:
   :func:`numpy.exp` filled from the normal quantile table (so it equals, bit for bit, the value
   the NumPy engine computes), then multiplied by the median;
 * a wait is multiplied by ``2 · U`` from the uniform table;
-* a late tail is looked up at ``max(draw, floor)``: the table is 0 below its first non-zero
-  entry ``floor + 1``, so clamping the index to ``floor`` gives the same 0 without reading the
-  mostly-zero part of the table (a branch here would be mispredicted once in ten journeys);
+* a late tail is looked up at ``max(draw, floor)``: the table is 0 up to ``floor``, so clamping
+  the index gives the same 0 without a branch and without reading the mostly-zero part of the
+  table (components without a late tail read a table of zeros: adding 0 changes nothing);
 * a storm spell opens when the draw falls below ``closure · 2**16`` in the journey's month.
 
 Each journey's total is summed in float64 in component order, as NumPy's ``sum(axis=0)`` does,
@@ -32,14 +32,23 @@ whether numba is installed or not; means and variance shares differ only in the 
 float64). Drawing inside the kernel with numba's own generator would save the draw buffer but
 tie the answer to the engine; with pre-drawn words one seed means one result everywhere.
 
+Where the time goes
+-------------------
+About a quarter of a journey's cost is NumPy drawing its 64-bit words (PCG64, a few ns per
+word, one word per four draws); the rest is the kernel's scalar table look-ups — one or two
+per component, mostly from L2 cache — and the float64 sums. ``benchmarks/montecarlo.py``
+measures it against the NumPy engine and a pure-Python loop.
+
 Compilation
 -----------
 numba is imported when this module is, and :mod:`corridor.uncertainty.montecarlo` imports it
 only when the kernel is about to be used, so ``import corridor`` stays fast and works without
-the ``fast`` extra. Functions compile on their first call (about a second) and are cached on
-disk (``cache=True``: next to this file, else in the user's cache directory); a process then
-loads them in a fraction of that. If no cache directory is writable they are compiled without
-a cache rather than failing.
+the ``fast`` extra. The functions compile on their first call (a few seconds) and are cached on
+disk (``cache=True``: in ``__pycache__`` next to this file, else in the user's cache directory,
+or in ``NUMBA_CACHE_DIR``); a later process loads them in well under a second, plus about half
+a second to import numba. If no cache directory is writable they are compiled without a cache
+rather than failing. Hence ``engine="auto"`` keeps short runs on NumPy
+(:data:`~corridor.uncertainty.montecarlo.KERNEL_MIN_SAMPLES`).
 """
 
 from __future__ import annotations
