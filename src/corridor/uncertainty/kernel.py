@@ -35,9 +35,10 @@ tie the answer to the engine; with pre-drawn words one seed means one result eve
 Where the time goes
 -------------------
 About a quarter of a journey's cost is NumPy drawing its 64-bit words (PCG64, a few ns per
-word, one word per four draws); the rest is the kernel's scalar table look-ups — one or two
-per component, mostly from L2 cache — and the float64 sums. ``benchmarks/montecarlo.py``
-measures it against the NumPy engine and a pure-Python loop.
+word, one word per four draws); the rest is the kernel's table look-ups — two or three per
+component and journey, scattered over tables of 256 kB each, one at a time (the compiler does
+not vectorise gathers here) — and the float64 sums. ``benchmarks/montecarlo.py`` measures it
+against the NumPy engine and a pure-Python loop.
 
 Compilation
 -----------
