@@ -12,7 +12,7 @@ from corridor.network.model import Network
 from corridor.routing.api import default_network
 from corridor.routing.itinerary import Route
 from corridor.uncertainty.journey import journey_model
-from corridor.uncertainty.montecarlo import Reliability, simulate
+from corridor.uncertainty.montecarlo import Engine, Reliability, simulate
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 ROBUST = ("p50", "p90", "p95", "on-time")
@@ -36,6 +36,7 @@ def reliability(
     depart: date | None = None,
     network: Network | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: Engine = "auto",
 ) -> Reliability:
     """Monte Carlo distribution of ``route``'s door-to-door time.
 
@@ -55,9 +56,11 @@ def reliability(
         Supplies variability and weather; defaults to the embedded network.
     progress : callable, optional
         Called with journeys done after each batch.
+    engine : {"auto", "numpy", "numba"}
+        Sampling engine (see :func:`corridor.uncertainty.montecarlo.simulate`); same results.
     """
     model = journey_model(route, network or default_network(), depart)
-    return simulate(model, samples, seed, deadline_h, progress)
+    return simulate(model, samples, seed, deadline_h, progress, engine)
 
 
 def rate(
@@ -68,11 +71,14 @@ def rate(
     deadline_h: float | None = None,
     depart: date | None = None,
     network: Network | None = None,
+    engine: Engine = "auto",
 ) -> list[RatedRoute]:
     """:func:`reliability` of several routes, with the same seed for a fair comparison."""
     net = network or default_network()
     return [
-        RatedRoute(r, reliability(r, samples, seed=seed, deadline_h=deadline_h, depart=depart, network=net))
+        RatedRoute(
+            r, reliability(r, samples, seed=seed, deadline_h=deadline_h, depart=depart, network=net, engine=engine)
+        )
         for r in routes
     ]
 

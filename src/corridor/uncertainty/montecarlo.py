@@ -9,6 +9,12 @@ percentiles are read off the histogram (to within :data:`BIN_H`).
 Reproducibility: one seed gives the same answer for the same number of samples. Each batch has
 its own independent random stream, spawned from the seed with :class:`numpy.random.SeedSequence`.
 
+Two engines sample the same model from the same draws: this NumPy one, and a compiled kernel
+(:mod:`corridor.uncertainty.kernel`, several times faster) when numba (the ``fast`` extra) is
+installed. Both map each batch's 16-bit draws through the same tables with the same float32
+arithmetic, so they give the same histogram, percentiles and on-time odds: the engine is a
+matter of speed, never of results.
+
 Which leg makes the tail: each component's share of the total variance is
 ``cov(component, total) / var(total)``; the shares add up to one.
 """
@@ -16,16 +22,21 @@ Which leg makes the tail: each component's share of the total variance is
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from corridor.errors import OptionError
 from corridor.uncertainty.journey import Component, JourneyModel
+
+if TYPE_CHECKING:
+    from corridor.uncertainty.kernel import Tables
 
 MAX_SAMPLES = 10**9
 """Most journeys one simulation may sample (about 10 minutes on one core)."""
@@ -34,6 +45,15 @@ BATCH = 100_000
 BIN_H = 0.1
 """Histogram bin width, hours: the resolution of the percentiles."""
 HOURS_PER_MONTH = 730.5
+Engine = Literal["auto", "numpy", "numba"]
+"""Which engine samples: see :func:`simulate`."""
+ENGINES: tuple[Engine, ...] = ("auto", "numpy", "numba")
+KERNEL_MIN_SAMPLES = 3_000_000
+"""From this many journeys ``engine="auto"`` uses the compiled kernel. The kernel's first call in
+a process costs about a second (importing numba, loading the kernel from numba's cache) and
+then saves about 0.1 s per million journeys: a fresh process breaks even near 3 million, so
+shorter runs (the CLI's default 100,000 a route) stay on NumPy. Pass ``engine="numba"`` in a
+long-lived process that runs many simulations."""
 
 Floats = NDArray[np.float64]
 Floats32 = NDArray[np.float32]
@@ -136,11 +156,15 @@ class _Arrays:
             rows.append(tail.astype(np.float32))
         return np.concatenate(rows) if rows else np.zeros(0, dtype=np.float32)
 
-    def sample(self, rng: np.random.Generator, n: int) -> Floats32:
+    def draws(self, rng: np.random.Generator, n: int) -> NDArray[np.uint16]:
+        """The (:attr:`rows` × n) 16-bit draws of ``n`` journeys, four from each 64-bit word of ``rng``."""
+        words = -(-self.rows * n // 4)
+        return rng.bit_generator.random_raw(words).view(np.uint16)[: self.rows * n].reshape(self.rows, n)
+
+    def sample(self, draws: NDArray[np.uint16]) -> Floats32:
         """A (components × n) matrix of sampled hours, rows in :attr:`order` (float32 is precise enough)."""
         normal, _, uniform = _tables()
-        words = -(-self.rows * n // 4)  # four 16-bit draws per 64-bit word
-        draws = rng.bit_generator.random_raw(words).view(np.uint16)[: self.rows * n].reshape(self.rows, n)
+        n = draws.shape[1]
         k, w, late = self.k, self.waits.size, self.late
         x = normal[draws[:k]]
         x *= self.sigma32[:, None]
@@ -156,20 +180,166 @@ class _Arrays:
         return x
 
     def _storm_delays(self, draws: NDArray[np.uint16], n: int) -> Floats32:
-        # One season per journey: with no departure date every port of a journey shares a random
-        # month; with one, each port's month follows from the median time to reach it.
         _, exponential, _ = _tables()
         s = len(self.storms)
-        if self.depart_month is None:
+        fixed = self._fixed_months()
+        if fixed is None:
             month = np.broadcast_to((draws[0].astype(np.int64) * 12) >> 16, (s, n))
         else:
-            at = (self.depart_month + self.offset / HOURS_PER_MONTH).astype(np.int64) % 12
-            month = np.broadcast_to(at[:, None], (s, n))
+            month = np.broadcast_to(fixed[:, None], (s, n))
         rows = np.arange(s)[:, None]
         closed = draws[s : 2 * s] < self.closure[rows, month] * LEVELS
         length = exponential[draws[2 * s : 3 * s]] * self.spell[rows, month]
         spell: Floats32 = np.where(closed, length, np.float32(0)).astype(np.float32)
         return spell
+
+    def _fixed_months(self) -> NDArray[np.int64] | None:
+        """Each storm port's month (0–11) given a departure date; None: one random month per journey.
+
+        One season per journey: with no departure date every port of a journey shares a random
+        month; with one, each port's month follows from the median time to reach it.
+        """
+        if self.depart_month is None:
+            return None
+        months: NDArray[np.int64] = (self.depart_month + self.offset / HOURS_PER_MONTH).astype(np.int64) % 12
+        return months
+
+    def kernel_tables(self) -> Tables:
+        """The same model as flat tables for the compiled kernel (:mod:`corridor.uncertainty.kernel`)."""
+        from corridor.uncertainty.kernel import Tables
+
+        normal, exponential, uniform = _tables()
+        k, w, late, s = self.k, self.waits.size, self.late, len(self.storms)
+        sigmas, spread_of = np.unique(self.sigma32, return_inverse=True)
+        wait_row = np.full(k, -1, dtype=np.int64)
+        wait_row[self.waits] = k + np.arange(w)
+        # one table per distinct late tail, and a table of zeros for the components without one
+        tails = np.concatenate([self.late_table.reshape(late, LEVELS), np.zeros((1, LEVELS), dtype=np.float32)])
+        late_tables, late_of = _distinct_rows(tails)
+        late_row = np.arange(k, dtype=np.int64)  # no late tail: any row will do, it reads a zero
+        late_row[:late] = k + w + np.arange(late)
+        storm_of = np.full(k, -1, dtype=np.int64)
+        storm_of[self.storms] = np.arange(s)
+        first = k + w + late  # storm draws: s month rows (only the first is read), s closures, s lengths
+        fixed = self._fixed_months()
+        return Tables(
+            median=self.base32,
+            spread_of=spread_of.astype(np.int64),
+            # np.exp of the same float32 products as sample(): the kernel looks up identical factors
+            spreads=np.exp(normal[None, :] * sigmas[:, None]),
+            wait_row=wait_row,
+            uniform2=2 * uniform,
+            late_row=late_row,
+            late_of=np.concatenate([late_of[:late], np.full(k - late, late_of[-1])]).astype(np.int64),
+            late=late_tables,
+            late_floor=np.array([_last_zero(row) for row in late_tables], dtype=np.uint16),
+            storm_of=storm_of,
+            month_row=first if s and fixed is None else -1,
+            storm_month=np.full(s, -1, dtype=np.int64) if fixed is None else fixed,
+            closed_row=first + s + np.arange(s, dtype=np.int64),
+            length_row=first + 2 * s + np.arange(s, dtype=np.int64),
+            threshold=self.closure * LEVELS,
+            spell=self.spell,
+            exponential=exponential,
+        )
+
+
+def _distinct_rows(rows: Floats32) -> tuple[Floats32, NDArray[np.int64]]:
+    """The distinct rows (first-seen order) and each row's index among them.
+
+    Many components share a late tail (rail runs, say); one table each keeps the cache small.
+    """
+    index: dict[bytes, int] = {}
+    firsts: list[int] = []
+    for r, row in enumerate(rows):
+        if index.setdefault(row.tobytes(), len(firsts)) == len(firsts):
+            firsts.append(r)
+    return rows[firsts], np.array([index[row.tobytes()] for row in rows], dtype=np.int64)
+
+
+def _last_zero(tail: Floats32) -> int:
+    """Last index before a late table's first non-zero quantile (the kernel clamps draws up to it)."""
+    nonzero = np.flatnonzero(tail)
+    return LEVELS - 1 if nonzero.size == 0 else max(int(nonzero[0]) - 1, 0)
+
+
+class _Sums:
+    """Running sums of a simulation: all the summary needs, whatever the number of journeys."""
+
+    def __init__(self, k: int) -> None:
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.top = -1
+        """Highest histogram bin hit (the kernel grows :attr:`counts` ahead of it)."""
+        self.sum_x, self.sum_xt = np.zeros(k), np.zeros(k)
+        self.sum_t = self.sum_tt = 0.0
+        self.on_time = 0
+
+    def add(self, x: Floats32, deadline_h: float | None) -> None:
+        """Fold a (components × journeys) matrix of sampled hours."""
+        total = x.sum(axis=0, dtype=np.float64)
+        self.sum_x += x.sum(axis=1, dtype=np.float64)
+        self.sum_xt += x @ total.astype(np.float32)
+        self.sum_t += float(total.sum())
+        self.sum_tt += float(total @ total)
+        if deadline_h is not None:
+            self.on_time += int(np.count_nonzero(total <= deadline_h))
+        fresh = np.bincount((total / BIN_H).astype(np.int64))
+        if fresh.size > self.counts.size:
+            self.counts = np.concatenate([self.counts, np.zeros(fresh.size - self.counts.size, dtype=np.int64)])
+        self.counts[: fresh.size] += fresh
+        self.top = max(self.top, fresh.size - 1)
+
+
+Fold = Callable[[NDArray[np.uint16], _Sums, "float | None"], None]
+"""Samples a batch from its draws and folds it into the running sums."""
+
+
+def _numpy_fold(arrays: _Arrays) -> Fold:
+    """The vectorised engine: a (components × journeys) matrix per batch."""
+
+    def fold(draws: NDArray[np.uint16], sums: _Sums, deadline_h: float | None) -> None:
+        sums.add(arrays.sample(draws), deadline_h)
+
+    return fold
+
+
+def _kernel_fold(arrays: _Arrays) -> Fold:
+    """The compiled kernel, fed the same draws (imports numba: call only when it is wanted)."""
+    from corridor.uncertainty.kernel import fold as compiled
+
+    tables = arrays.kernel_tables()
+
+    def fold(draws: NDArray[np.uint16], sums: _Sums, deadline_h: float | None) -> None:
+        limit = math.inf if deadline_h is None else float(deadline_h)  # one compiled signature
+        sums.counts, sum_t, sum_tt, on_time, top = compiled(
+            draws, tables, limit, BIN_H, sums.counts, sums.sum_x, sums.sum_xt
+        )
+        sums.sum_t += sum_t
+        sums.sum_tt += sum_tt
+        sums.on_time += on_time
+        sums.top = max(sums.top, top)
+
+    return fold
+
+
+def _numba_available() -> bool:
+    """Whether the kernel module (hence numba) imports; the first time costs numba's import."""
+    try:
+        importlib.import_module("corridor.uncertainty.kernel")
+    except ImportError:
+        return False
+    return True
+
+
+def _choose_engine(engine: Engine, samples: int) -> Engine:
+    """The engine that runs: ``auto`` is numba when installed and ``samples`` ≥ :data:`KERNEL_MIN_SAMPLES`."""
+    if engine not in ENGINES:
+        raise OptionError(f"unknown Monte Carlo engine '{engine}'; use one of {', '.join(ENGINES)}")
+    if engine == "numba" and not _numba_available():
+        raise OptionError("engine 'numba' needs numba: install the 'fast' extra (pip install 'corridor[fast]')")
+    if engine == "auto":
+        return "numba" if samples >= KERNEL_MIN_SAMPLES and _numba_available() else "numpy"
+    return engine
 
 
 def simulate(
@@ -178,6 +348,7 @@ def simulate(
     seed: int = 0,
     deadline_h: float | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: Engine = "auto",
 ) -> Reliability:
     """Sample ``samples`` journeys of ``model`` and summarise their door-to-door times.
 
@@ -193,66 +364,42 @@ def simulate(
         Hours after departure by which the box must arrive; adds ``on_time_probability``.
     progress : callable, optional
         Called with the number of journeys done after each batch (for a progress bar).
+    engine : {"auto", "numpy", "numba"}
+        ``numpy``: the vectorised engine. ``numba``: the compiled kernel
+        (:mod:`corridor.uncertainty.kernel`; needs the ``fast`` extra). ``auto``: the kernel from
+        :data:`KERNEL_MIN_SAMPLES` journeys on when numba is installed, else NumPy. Both read the
+        same random draws, so percentiles and on-time odds do not depend on the engine.
 
     Raises
     ------
     OptionError
-        If ``samples`` is out of range or the deadline is not positive.
+        If ``samples`` is out of range, the deadline is not positive, the engine is unknown, or
+        ``numba`` is asked for and not installed.
     """
     if not 1 <= samples <= MAX_SAMPLES:
         raise OptionError(f"samples must be between 1 and {MAX_SAMPLES:,}; got {samples:,}")
     if deadline_h is not None and deadline_h <= 0:
         raise OptionError("the deadline must be after the departure")
     arrays = _Arrays(model)
-    k = len(model.components)
-    counts = np.zeros(0, dtype=np.int64)
-    sum_x, sum_xt = np.zeros(k), np.zeros(k)
-    sum_t = sum_tt = 0.0
-    on_time = 0
+    fold = _kernel_fold(arrays) if _choose_engine(engine, samples) == "numba" else _numpy_fold(arrays)
+    sums = _Sums(arrays.k)
     batches = math.ceil(samples / BATCH)
     for i, child in enumerate(np.random.SeedSequence(seed).spawn(batches)):
         n = min(BATCH, samples - i * BATCH)
-        x = arrays.sample(np.random.default_rng(child), n)
-        total = x.sum(axis=0, dtype=np.float64)
-        sum_x += x.sum(axis=1, dtype=np.float64)
-        sum_xt += x @ total.astype(np.float32)
-        sum_t += float(total.sum())
-        sum_tt += float(total @ total)
-        if deadline_h is not None:
-            on_time += int(np.count_nonzero(total <= deadline_h))
-        counts = _add_histogram(counts, total)
+        fold(arrays.draws(np.random.default_rng(child), n), sums, deadline_h)
         if progress is not None:
             progress(i * BATCH + n)
     names = [model.components[i].name for i in arrays.order]
-    return _summarise(names, samples, seed, deadline_h, on_time, counts, sum_x, sum_xt, sum_t, sum_tt)
+    return _summarise(names, samples, seed, deadline_h, sums)
 
 
-def _add_histogram(counts: NDArray[np.int64], total: Floats) -> NDArray[np.int64]:
-    fresh = np.bincount((total / BIN_H).astype(np.int64))
-    if fresh.size > counts.size:
-        counts = np.concatenate([counts, np.zeros(fresh.size - counts.size, dtype=np.int64)])
-    counts[: fresh.size] += fresh
-    return counts
-
-
-def _summarise(
-    names: list[str],
-    n: int,
-    seed: int,
-    deadline_h: float | None,
-    on_time: int,
-    counts: NDArray[np.int64],
-    sum_x: Floats,
-    sum_xt: Floats,
-    sum_t: float,
-    sum_tt: float,
-) -> Reliability:
-    mean = sum_t / n
-    var = max(sum_tt / n - mean * mean, 0.0)
-    cov = sum_xt / n - (sum_x / n) * mean
+def _summarise(names: list[str], n: int, seed: int, deadline_h: float | None, sums: _Sums) -> Reliability:
+    mean = sums.sum_t / n
+    var = max(sums.sum_tt / n - mean * mean, 0.0)
+    cov = sums.sum_xt / n - (sums.sum_x / n) * mean
     shares = cov / var if var > 0 else np.zeros_like(cov)
     drivers = tuple(sorted(((names[i], float(s)) for i, s in enumerate(shares) if s > 0), key=lambda d: -d[1]))
-    cum = np.cumsum(counts) / n
+    cum = np.cumsum(sums.counts[: sums.top + 1]) / n
     step = max(1, -(-cum.size // 400))  # at most 400 points, plus the last
     keep = np.unique(np.append(np.arange(0, cum.size, step), cum.size - 1))  # always end at 1
     return Reliability(
@@ -265,7 +412,7 @@ def _summarise(
         p90_h=_quantile(cum, 0.90),
         p95_h=_quantile(cum, 0.95),
         deadline_h=deadline_h,
-        on_time_probability=None if deadline_h is None else on_time / n,
+        on_time_probability=None if deadline_h is None else sums.on_time / n,
         drivers=drivers,
         ecdf_h=tuple(float(h) for h in (keep + 1) * BIN_H),
         ecdf_p=tuple(float(p) for p in cum[keep]),
