@@ -30,8 +30,8 @@ GAUGES = (1435, 1520)
 CORRIDOR_TAGS: dict[str, str] = {
     "air": "Air",
     "trans-afghan": "Trans-Afghan",
-    "north-south": "North–South",
     "middle": "Middle",
+    "north-south": "North–South",
     "northern": "Northern",
     "sea-suez": "Sea-Suez",
     "sea-cape": "Sea-Cape",
@@ -39,7 +39,9 @@ CORRIDOR_TAGS: dict[str, str] = {
 """Corridor tag used in ``links.csv`` → display name, in the order that classifies a route.
 
 A link tagged with a corridor is what sets that corridor apart (the Caspian ferry, the
-Russian main line, the deep-sea lane); untagged links are shared by every corridor.
+Russian main line, the deep-sea lane); untagged links are shared by every corridor. Middle comes
+before North–South: a route that reaches Turkmenbashi on the Kazakhstan–Turkmenistan–Iran line
+and crosses the Caspian by ferry is the Middle Corridor's southern branch, not a North–South route.
 """
 
 
