@@ -46,6 +46,8 @@ def test_compare_and_geojson(client: TestClient) -> None:
 def test_forecast_and_simulate(client: TestClient) -> None:
     body = client.get("/forecast", params={"a": "KZ", "b": "UZ", "to": 2030}).json()
     assert body["target_usd_m"] == 10_000 and body["rows"][-1]["year"] == 2030
+    assert body["conversion"].startswith("by commodity group") and body["rows"][-1]["conversion"] == "grouped"
+    assert sum(g["teu"] for g in body["groups"]) == pytest.approx(body["rows"][-1]["teu"])
     sim = client.post("/simulate", json={"scenario": "titr-2024-base", "years": 0.1}).json()
     assert sim["demand_teu"] > 0 and "bottlenecks" in sim
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corridor.forecasting.data import TradeData, TradeTarget, load_trade, normalise_pair
-from corridor.forecasting.freight import freight_table
+from corridor.forecasting.freight import PairConversion, freight_table, group_table, pair_conversion
 from corridor.forecasting.models import Forecast, forecast
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PairForecast:
-    """A pair's history, forecast path, target and the yearly freight table."""
+    """A pair's history, forecast path, target, the yearly freight table and how it converted."""
 
     trade: TradeData
     pair: str
@@ -24,6 +24,14 @@ class PairForecast:
     goal: TradeTarget | None
     path: Forecast
     table: pd.DataFrame
+    conversion: PairConversion
+
+    def groups(self) -> pd.DataFrame | None:
+        """Tonnes and TEU of each commodity group in the final year (median), if converted by group."""
+        if not self.conversion.grouped:
+            return None
+        last = self.table.iloc[-1]
+        return group_table(float(last["value_usd_m"]), self.conversion.splits, self.conversion.conversion.teu_per_train)
 
 
 def pair_forecast(
@@ -47,4 +55,7 @@ def pair_forecast(
         path = gravity_forecast(trade, pair, to_year, level, load_gravity(trade, data_dir))
     else:
         path = forecast(history, to_year, method, level, target)
-    return PairForecast(trade, pair, history, goal, path, freight_table(history, path, trade.conversion(pair)))
+    conversion = pair_conversion(trade, pair)
+    table = freight_table(history, path, conversion.conversion)
+    table["conversion"] = "grouped" if conversion.grouped else "single factor"
+    return PairForecast(trade, pair, history, goal, path, table, conversion)

@@ -5,6 +5,10 @@
 * ``trade_targets.csv`` — targets governments announced (``KZ-UZ``: 10,000 M USD by 2030).
 * ``trade_conversion.csv`` — value density (USD per tonne), containerisable share, tonnes per
   loaded TEU and TEU per block train, per pair or ``*`` for the default; each sourced.
+* ``commodity_groups.csv`` — the same first three factors per commodity group (grain, fruit_veg...).
+* ``trade_composition.csv`` — a pair's trade split into commodity groups by value share, per flow and
+  year; the shares of one pair, flow and year sum to 1. Both commodity files are optional: a pair
+  without a composition converts with its ``trade_conversion.csv`` row.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor import settings
-from corridor.errors import OptionError
+from corridor.errors import DataFileError, OptionError, Problem
 from corridor.network.io import read_table
+
+SHARE_TOLERANCE = 0.005
+"""How far a composition's shares may sum from 1 (published shares are rounded)."""
 
 
 class _Record(BaseModel):
@@ -70,6 +77,32 @@ class Conversion(_Record):
     teu_per_train_source: str = Field(min_length=3)
 
 
+class CommodityGroup(_Record):
+    """How one commodity group's value becomes tonnes and containers."""
+
+    group: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str = Field(min_length=3)
+    usd_per_tonne: float = Field(gt=0)
+    usd_per_tonne_source: str = Field(min_length=3)
+    container_share: float = Field(ge=0, le=1)
+    container_share_source: str = Field(min_length=3)
+    tonnes_per_teu: float = Field(gt=0)
+    tonnes_per_teu_source: str = Field(min_length=3)
+
+
+class CompositionShare(_Record):
+    """One commodity group's share of a pair's trade value in one flow and year."""
+
+    pair: str = Field(pattern=r"^[A-Z]{2}-[A-Z]{2}$")
+    flow: Literal["total", "a_to_b", "b_to_a"]
+    year: int = Field(ge=1990, le=2100)
+    period: str = Field(default="year", min_length=1)
+    group: str = Field(min_length=1)
+    share: float = Field(gt=0, le=1)
+    grade: Literal["A", "B", "C", "D"]
+    source: str = Field(min_length=3)
+
+
 @dataclass(frozen=True)
 class TradeData:
     """All trade statistics, targets and conversion factors."""
@@ -78,6 +111,21 @@ class TradeData:
     targets: tuple[TradeTarget, ...]
     conversions: tuple[Conversion, ...]
     hubs: tuple[TradeHub, ...] = ()
+    groups: tuple[CommodityGroup, ...] = ()
+    compositions: tuple[CompositionShare, ...] = ()
+
+    def group(self, name: str) -> CommodityGroup:
+        """A commodity group's factors by name."""
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise OptionError(f"no commodity group '{name}' in commodity_groups.csv")
+
+    def composition(self, pair: str, flow: str) -> tuple[CompositionShare, ...]:
+        """The latest year's commodity shares of one pair and flow (empty when there are none)."""
+        rows = [c for c in self.compositions if c.pair == pair and c.flow == flow]
+        latest = max((c.year for c in rows), default=None)
+        return tuple(c for c in rows if c.year == latest)
 
     def hub(self, country: str) -> str:
         """The place id standing for a country in a simulation scenario."""
@@ -140,7 +188,60 @@ def load_trade(data_dir: str | Path | None = None) -> TradeData:
         targets=tuple(r for _, r in read_table(root, "trade_targets.csv", TradeTarget)),
         conversions=tuple(r for _, r in read_table(root, "trade_conversion.csv", Conversion)),
         hubs=tuple(r for _, r in read_table(root, "trade_hubs.csv", TradeHub)),
+        **_commodity_files(root),
     )
+
+
+def _commodity_files(root: Path) -> dict[str, Any]:
+    """The optional commodity groups and compositions, checked against each other."""
+    if not (root / "commodity_groups.csv").is_file() or not (root / "trade_composition.csv").is_file():
+        return {}
+    groups = read_table(root, "commodity_groups.csv", CommodityGroup)
+    shares = read_table(root, "trade_composition.csv", CompositionShare)
+    problems = _group_problems(groups) + _composition_problems(shares, {g.group for _, g in groups})
+    if problems:
+        raise DataFileError(problems)
+    return {"groups": tuple(g for _, g in groups), "compositions": tuple(s for _, s in shares)}
+
+
+def _group_problems(groups: list[tuple[int, CommodityGroup]]) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for line, g in groups:
+        if g.group in seen:
+            problems.append(Problem("commodity_groups.csv", line, "group", f"group '{g.group}' appears twice"))
+        seen.add(g.group)
+    return problems
+
+
+def _composition_problems(shares: list[tuple[int, CompositionShare]], known: set[str]) -> list[Problem]:
+    """Unknown or repeated groups, and shares of one pair, flow and year that do not sum to 1."""
+    name = "trade_composition.csv"
+    problems = []
+    sets: dict[tuple[str, str, int], list[tuple[int, CompositionShare]]] = {}
+    for line, s in shares:
+        if s.group not in known:
+            hint = ", ".join(sorted(known)) or "none"
+            problems.append(Problem(name, line, "group", f"unknown commodity group '{s.group}'; known: {hint}"))
+        members = sets.setdefault((s.pair, s.flow, s.year), [])
+        if any(other.group == s.group for _, other in members):
+            problems.append(
+                Problem(name, line, "group", f"group '{s.group}' appears twice for {s.pair} {s.flow} {s.year}")
+            )
+        members.append((line, s))
+    for (pair, flow, year), members in sets.items():
+        total = sum(s.share for _, s in members)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            lines = ", ".join(str(line) for line, _ in members)
+            problems.append(
+                Problem(
+                    name,
+                    members[0][0],
+                    "share",
+                    f"shares of {pair} {flow} {year} sum to {total:.4f}, not 1 (lines {lines})",
+                )
+            )
+    return problems
 
 
 def normalise_pair(a: str, b: str, data: TradeData) -> tuple[str, bool]:

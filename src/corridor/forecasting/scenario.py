@@ -12,11 +12,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def write_scenario(trade: TradeData, pair: str, table: pd.DataFrame, method: str, path: str | Path) -> Path:
+def write_scenario(
+    trade: TradeData, pair: str, table: pd.DataFrame, method: str, path: str | Path, conversion: str = ""
+) -> Path:
     """Write the last forecast year's TEU, split by direction between the two countries' hubs.
 
     The direction split is the latest year's export/import split (``a_to_b`` / ``b_to_a``), or
-    half and half where the data do not give it.
+    half and half where the data do not give it. ``conversion`` says how value became TEU; it goes
+    into the file's header comment.
     """
     import yaml
 
@@ -38,6 +41,8 @@ def write_scenario(trade: TradeData, pair: str, table: pd.DataFrame, method: str
         f"# Written by `corridor forecast` ({method}): {last['value_usd_m']:,.0f} M USD of {pair} trade in "
         f"{int(last['year'])} → {teu:,.0f} TEU a year, split {share:.0%} / {1 - share:.0%} by direction.\n"
     )
+    if conversion:
+        header += f"# Value to TEU converted {conversion}.\n"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(header + yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")

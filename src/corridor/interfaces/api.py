@@ -358,6 +358,10 @@ class ForecastOut(BaseModel):
     forecast_growth: float
     note: str = ""
     """What the method assumed (the gravity model's fit and where its GDP comes from)."""
+    conversion: str = ""
+    """How value became tonnes and TEU: by commodity group (with the composition used) or a single factor."""
+    groups: list[dict[str, Any]] = []
+    """The final year's value, tonnes and TEU per commodity group (empty for a single-factor conversion)."""
 
 
 @app.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
@@ -381,6 +385,8 @@ def _forecast(query: ForecastIn) -> ForecastOut:
         required_growth=required_growth(history[last_year], last_year, (goal.year, goal.value_usd_m)) if goal else None,
         forecast_growth=result.path.growth,
         note=result.path.note,
+        conversion=result.conversion.label,
+        groups=_records(groups) if (groups := result.groups()) is not None else [],
     )
 
 

@@ -27,6 +27,7 @@ from corridor.network.model import Network
 from corridor.routing.itinerary import routes_geojson
 
 if TYPE_CHECKING:
+    from corridor.forecasting.api import PairForecast
     from corridor.forecasting.data import TradeData
 
 P = ParamSpec("P")
@@ -644,6 +645,9 @@ def forecast(
         Path | None, typer.Option(help="Write the final year's container demand as a scenario for `simulate`.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    by_group: Annotated[
+        bool, typer.Option("--by-group", help="Also show the final year's tonnes and TEU per commodity group.")
+    ] = False,
     data: DataOption = None,
 ) -> None:
     """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
@@ -667,7 +671,7 @@ def forecast(
     if scenario_out is not None:
         from corridor.forecasting.scenario import write_scenario
 
-        write_scenario(trade, pair, table, method.value, scenario_out)
+        write_scenario(trade, pair, table, method.value, scenario_out, result.conversion.label)
     if fmt is Format.json:
         print(table.to_json(orient="records", indent=2))
         return
@@ -688,6 +692,7 @@ def forecast(
             ),
         )
     out.print(t)
+    _print_conversion(result, by_group)
     last_year, last = max(history), history[max(history)]
     if goal is not None:
         need = required_growth(last, last_year, (goal.year, goal.value_usd_m))
@@ -708,6 +713,33 @@ def forecast(
         out.print(f"Fan chart written to {plot}")
     if scenario_out is not None:
         out.print(f"Scenario written to {scenario_out}: run `corridor simulate {scenario_out}`")
+
+
+def _print_conversion(result: PairForecast, by_group: bool) -> None:
+    """Which conversion the freight columns used and, on request, the final year by commodity group."""
+    c = result.conversion.conversion
+    out.print(
+        f"Conversion {result.conversion.label}: {c.usd_per_tonne:,.0f} USD/t, {c.container_share:.0%} "
+        f"containerisable, {c.tonnes_per_teu:.1f} t per loaded TEU, {c.teu_per_train:.0f} TEU per train."
+    )
+    if not by_group:
+        return
+    groups = result.groups()
+    if groups is None:
+        out.print(f"No commodity composition for {result.pair} in trade_composition.csv: nothing to split by group.")
+        return
+    year = int(result.table.iloc[-1]["year"])
+    t = Table(title=f"{result.pair} {year} (median) by commodity group", title_justify="left")
+    for name in ("group", "share", "million USD", "kt", "TEU", "trains/week"):
+        t.add_column(name, justify="left" if name == "group" else "right")
+    for row in groups.to_dict("records"):
+        share, value, tonnes, teu, trains = (
+            float(row[k]) for k in ("share", "value_usd_m", "tonnes", "teu", "trains_per_week")
+        )
+        t.add_row(
+            str(row["group"]), f"{share:.1%}", f"{value:,.0f}", f"{tonnes / 1e3:,.0f}", f"{teu:,.0f}", f"{trains:,.1f}"
+        )
+    out.print(t)
 
 
 def _backtests(trade: TradeData, pair: str, history: dict[int, float], data: Path | None) -> list[str]:
