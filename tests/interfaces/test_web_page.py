@@ -268,6 +268,17 @@ def test_forecast_fan_chart(page: Any) -> None:
     _screenshot(page, "forecast")
 
 
+def test_gravity_forecast_states_its_assumptions(page: Any, server: str) -> None:
+    page.click("#tabs [data-tab=forecast]")
+    page.select_option("#fc-method", "gravity")
+    page.click("#forecast")
+    page.wait_for_selector("#fc-chart path.band")
+    expected = _get(f"{server}/forecast?a=KZ&b=UZ&to=2030&method=gravity")
+    notes = page.inner_text("#fc-notes")
+    assert expected["note"] and expected["note"] in notes
+    assert expected["conversion"] in notes
+
+
 def test_browser_language_sets_the_default(browser: Any, server: str) -> None:
     context = browser.new_context(locale="ru-RU")
     tab = context.new_page()

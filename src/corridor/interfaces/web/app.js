@@ -568,6 +568,8 @@ function renderForecast() {
     summary += t("fc_needed", { target: num(fc.target_usd_m), year: fc.target_year, needed: pct(fc.required_growth, 1) });
   }
   $("#fc-summary").textContent = summary;
+  // The method's assumptions and the value → freight conversion, as the API states them.
+  $("#fc-notes").textContent = [fc.note, fc.conversion].filter(Boolean).join(" · ");
 }
 
 // ---------------------------------------------------------------- page shell
