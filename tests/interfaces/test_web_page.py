@@ -220,6 +220,26 @@ def test_plan_shanghai_belgrade(page: Any, server: str) -> None:
     _screenshot(page, "plan-shanghai-belgrade")
 
 
+def test_best_of_each_corridor_view(page: Any, server: str) -> None:
+    _plan(page)
+    page.click("[data-view=corridors]")
+    expected = _get(f"{server}/compare?origin=Shanghai&destination=Belgrade&samples=100")["routes"]
+    page.wait_for_function(
+        "n => document.querySelectorAll('#routes-table tbody tr[data-route]').length === n && "
+        "document.querySelector('#results-title').dataset.i18n === 'results_corridors'",
+        arg=len(expected),
+    )
+    rows = page.locator("#routes-table tbody tr[data-route]")
+    shown = [rows.nth(n).locator("td").nth(1).inner_text() for n in range(rows.count())]
+    assert "Middle" in shown and "Northern" in shown
+    strokes = page.eval_on_selector_all("path.route-line", "paths => paths.map(p => p.getAttribute('stroke'))")
+    assert len(set(strokes)) == rows.count()
+    _screenshot(page, "corridors")
+    page.click("[data-view=pareto]")
+    pareto = _get(f"{server}/route?origin=Shanghai&destination=Belgrade")["routes"]
+    assert rows.count() == len(pareto)
+
+
 def test_language_switch_to_russian(page: Any) -> None:
     page.click("#lang-ru")
     assert page.inner_text("#plan") == "Построить маршрут"

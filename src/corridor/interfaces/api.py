@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import pathlib
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -27,7 +28,7 @@ from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
 from corridor.interfaces.jobs import Job, JobQueue, Progress
 
 if TYPE_CHECKING:
-    from corridor.routing.api import RouteSet
+    from corridor.routing.api import Comparison, RouteSet
 
 MAX_SAMPLES = 200_000
 """Monte Carlo journeys a request may ask for (per route)."""
@@ -139,11 +140,25 @@ Samples = Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Monte Carlo jo
 DeadlineH = Annotated[float | None, Query(gt=0, le=24 * 365, description="Hours after departure")]
 
 
+@dataclass(frozen=True)
+class Search:
+    """What to search between two places: the query parameters of the route and compare endpoints."""
+
+    origin: str
+    destination: str
+    cargo: Cargo
+    avoid_countries: list[str]
+    avoid_modes: list[str]
+    avoid_passages: list[str]
+    max_transshipments: int | None
+    include_planned: bool
+
+
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
 # thread pool, and for a search of about a millisecond the thread hand-off and GIL contention cost
 # more than the search (measured: 250-280 against 420-490 req/s on one uvicorn worker). The work
 # is CPU-bound either way; more throughput comes from more worker processes, not threads.
-async def _found(
+async def _search(
     origin: Place,
     destination: Place,
     cargo: Cargo = "40ft",
@@ -152,24 +167,47 @@ async def _found(
     avoid_passage: list[str] = Query(default=[], max_length=10),
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
-) -> RouteSet:
-    """The Pareto set for the query parameters ``/route`` and ``/route.geojson`` share."""
+) -> Search:
+    return Search(origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned)
+
+
+Searched = Annotated[Search, Depends(_search)]
+
+
+async def _found(q: Searched) -> RouteSet:
+    """The Pareto set, for ``/route`` and ``/route.geojson``."""
     from corridor.routing.api import route as find
 
     return find(
-        origin,
-        destination,
-        cargo=cargo,
-        avoid_countries=avoid,
-        avoid_modes=avoid_mode,
-        avoid_passages=avoid_passage,
-        max_transshipments=max_transshipments,
-        include_planned=include_planned,
+        q.origin,
+        q.destination,
+        cargo=q.cargo,
+        avoid_countries=q.avoid_countries,
+        avoid_modes=q.avoid_modes,
+        avoid_passages=q.avoid_passages,
+        max_transshipments=q.max_transshipments,
+        include_planned=q.include_planned,
+    )
+
+
+async def _compared(q: Searched) -> Comparison:
+    """The best route of every corridor under the same constraints, for ``/compare`` and ``/compare.geojson``."""
+    from corridor.routing.api import compare as run
+
+    return run(
+        q.origin,
+        q.destination,
+        cargo=q.cargo,
+        avoid_countries=q.avoid_countries,
+        avoid_modes=q.avoid_modes,
+        avoid_passages=q.avoid_passages,
+        max_transshipments=q.max_transshipments,
+        include_planned=q.include_planned,
     )
 
 
 Found = Annotated["RouteSet", Depends(_found)]
-"""The route search both ``/route`` and ``/route.geojson`` run, from the same query parameters."""
+Compared = Annotated["Comparison", Depends(_compared)]
 
 
 @app.get(
@@ -194,16 +232,7 @@ async def route_geojson(
 
 
 @app.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=_errors(404))
-def compare(
-    origin: Place,
-    destination: Place,
-    cargo: Cargo = "40ft",
-    samples: Samples = 20_000,
-    deadline_h: DeadlineH = None,
-) -> Any:
-    from corridor.routing.api import compare as run
-
-    result = run(origin, destination, cargo=cargo)
+def compare(result: Compared, samples: Samples = 20_000, deadline_h: DeadlineH = None) -> Any:
     return _plain(
         {
             "origin": result.origin,
@@ -212,6 +241,17 @@ def compare(
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
         }
     )
+
+
+@app.get(
+    "/compare.geojson",
+    summary="The best route of every corridor as a GeoJSON FeatureCollection (numbered as /compare)",
+    responses=_errors(404),
+)
+async def compare_geojson(result: Compared) -> Any:
+    from corridor.routing.itinerary import routes_geojson
+
+    return _plain(routes_geojson(result.routes))
 
 
 def _plain(content: dict[str, Any]) -> JSONResponse:

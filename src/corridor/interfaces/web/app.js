@@ -45,6 +45,9 @@ const state = {
   legend: null,
   placeNames: new Map(), // English name → place properties, to show legs in the page's language
   routes: [],
+  view: "pareto", // the table and map show the Pareto set, or the best route of each corridor
+  pareto: null, // {routes, geojson} of the last plan
+  corridors: null, // the same for /compare
   routeLayers: null,
   selected: null,
   stepMode: "time",
@@ -214,12 +217,11 @@ async function plan(event) {
       api(`/route?${query}&${reliabilityParams()}`),
       api(`/route.geojson?${query}&thin=true`),
     ]);
-    state.routes = colourByCorridor(found.routes);
-    state.selected = null;
+    state.pareto = { routes: found.routes, geojson };
     state.compare = null;
-    state.routeLayers = drawRoutes(state.map, state.routeLayers, geojson, (id) => state.routes[id]?.color ?? "#000", onRoute);
+    state.corridors = null;
     $("#results").hidden = false;
-    renderRoutes();
+    showView(state.view);
     loadComparison(query).catch((error) => showError(page, error));
   } catch (error) {
     showError(page, error);
@@ -230,10 +232,30 @@ async function plan(event) {
 }
 
 async function loadComparison(query) {
-  const params = new URLSearchParams({ origin: query.get("origin"), destination: query.get("destination"), cargo: query.get("cargo") });
+  const params = new URLSearchParams(query);
   params.set("samples", $("#samples").value || "5000");
-  state.compare = await api(`/compare?${params}`);
+  const [result, geojson] = await Promise.all([api(`/compare?${params}`), api(`/compare.geojson?${query}`)]);
+  state.compare = result;
+  state.corridors = { routes: result.routes, geojson };
   renderComparison();
+  if (state.view === "corridors") showView("corridors");
+}
+
+/** Show the Pareto set or the best route of each corridor in the table, the map and the step chart. */
+function showView(view) {
+  state.view = view;
+  for (const b of document.querySelectorAll("[data-view]")) b.classList.toggle("on", b.dataset.view === view);
+  // Until the comparison arrives (it runs the Monte Carlo), the Pareto set stays on show.
+  const corridors = view === "corridors" ? state.corridors : null;
+  const shown = corridors ?? state.pareto;
+  const title = $("#results-title");
+  title.dataset.i18n = corridors ? "results_corridors" : "results";
+  title.textContent = t(title.dataset.i18n);
+  if (!shown) return;
+  state.routes = colourByCorridor(shown.routes);
+  state.selected = null;
+  state.routeLayers = drawRoutes(state.map, state.routeLayers, shown.geojson, (id) => state.routes[id]?.color ?? "#000", onRoute);
+  renderRoutes();
 }
 
 function onRoute(event, id) {
@@ -638,6 +660,7 @@ async function main() {
     });
   }
   for (const b of document.querySelectorAll("#lang button")) b.addEventListener("click", () => switchLanguage(b.dataset.lang));
+  for (const b of document.querySelectorAll("[data-view]")) b.addEventListener("click", () => showView(b.dataset.view));
   $("#token").value = sessionStorage.getItem(TOKEN_KEY) ?? "";
   $("#token").addEventListener("input", () => sessionStorage.setItem(TOKEN_KEY, $("#token").value));
   $("#scenario-template").addEventListener("click", scenarioTemplate);
