@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from corridor import settings as corridor_settings
 from corridor.interfaces import api
+from corridor.interfaces.api import background
 from corridor.interfaces.jobs import JobQueue
 
 TOKEN = "fuzz-token"
@@ -54,7 +55,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JobQue
     monkeypatch.setenv("CORRIDOR_DB", f"sqlite:///{tmp_path / 'fuzz.db'}")
     monkeypatch.setenv(api.TOKEN_ENV, TOKEN)
     queue = JobQueue(workers=1, max_pending=1_000)
-    monkeypatch.setattr(api, "jobs", queue)
+    monkeypatch.setattr(background, "jobs", queue)
     yield queue
     queue.shutdown()
 

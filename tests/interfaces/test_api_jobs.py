@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from corridor.errors import CorridorError
 from corridor.interfaces import api
+from corridor.interfaces.api import background
 from corridor.interfaces.jobs import Job, JobError, JobQueue
 
 POLL_LIMIT = 600
@@ -21,7 +22,7 @@ POLL_LIMIT = 600
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     queue = JobQueue(workers=1, max_pending=4)
-    monkeypatch.setattr(api, "jobs", queue)
+    monkeypatch.setattr(background, "jobs", queue)
     yield TestClient(api.app, raise_server_exceptions=False)
     queue.shutdown()
 
@@ -82,7 +83,7 @@ def test_job_list_has_no_results(client: TestClient) -> None:
 def test_a_full_queue_is_429_with_a_message(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
     queue = JobQueue(workers=1, max_pending=1)
-    monkeypatch.setattr(api, "jobs", queue)
+    monkeypatch.setattr(background, "jobs", queue)
     queue.submit("wait", lambda _progress: gate.wait())
     response = client.post("/jobs/forecast", json={"a": "KZ", "b": "UZ"})
     gate.set()

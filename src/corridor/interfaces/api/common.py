@@ -1,0 +1,61 @@
+"""What every part of the API shares: request limits, parameter types, error documentation, JSON answers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_SAMPLES = 200_000
+"""Monte Carlo journeys a request may ask for (per route)."""
+MAX_YEARS = 2.0
+"""Longest simulated period a request may ask for."""
+MAX_VERSION = 1_000_000
+"""Largest scenario version number a request may name (keeps it inside a database integer)."""
+Name = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+Cargo = Literal["20ft", "40ft", "40ft-reefer"]
+Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]
+Countries = Annotated[list[str], Query(max_length=30, description="ISO country codes to avoid")]
+Samples = Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per route")]
+DeadlineH = Annotated[float | None, Query(gt=0, le=24 * 365, description="Hours after departure")]
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer: a sentence saying what was wrong, sometimes with hints."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str
+    suggestions: list[str] | None = Field(default=None, description="Nearest place names, for an unknown place")
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error answers an operation may give."""
+    what = {
+        400: "The request body is not JSON",
+        401: "No or wrong bearer token",
+        403: "Writes are disabled on this server",
+        404: "Not found (place pair without a route, scenario, job)",
+        409: "Already exists",
+        422: "Bad input, with a message",
+        429: "Too many background jobs queued; retry later",
+    }
+    return {code: {"model": ErrorOut, "description": what[code]} for code in codes}
+
+
+def plain(content: dict[str, Any]) -> JSONResponse:
+    """Answer with JSON-native data as is: FastAPI's generic encoder walks every value of a
+    route (thousands per answer) and took more time than the route search itself."""
+    return JSONResponse(content)
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame as plain JSON records (NumPy numbers become Python numbers)."""
+    import json
+
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return rows

@@ -1,0 +1,108 @@
+"""Forecasts of trade and freight, and simulations of the shipped scenarios."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from corridor.errors import CorridorError
+from corridor.interfaces.api.common import MAX_YEARS, errors, records
+from corridor.interfaces.jobs import Progress
+
+router = APIRouter()
+
+
+class ForecastIn(BaseModel):
+    """A country pair's trade forecast to a horizon year."""
+
+    a: str = Field(min_length=2, max_length=40, description="ISO code, e.g. KZ")
+    b: str = Field(min_length=2, max_length=40, description="ISO code, e.g. UZ")
+    to: int = Field(default=2030, ge=2000, le=2100, description="Horizon year (at most 25 years beyond the data)")
+    method: Literal["ets", "arima", "target", "gravity"] = "ets"
+
+
+class ForecastOut(BaseModel):
+    """A trade forecast: the yearly path and the target gap."""
+
+    pair: str
+    method: str
+    rows: list[dict[str, Any]]
+    target_usd_m: float | None
+    target_year: int | None
+    required_growth: float | None
+    forecast_growth: float
+    note: str = ""
+    """What the method assumed (the gravity model's fit and where its GDP comes from)."""
+    conversion: str = ""
+    """How value became tonnes and TEU: by commodity group (with the composition used) or a single factor."""
+    groups: list[dict[str, Any]] = []
+    """The final year's value, tonnes and TEU per commodity group (empty for a single-factor conversion)."""
+
+
+@router.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
+def forecast(query: Annotated[ForecastIn, Query()]) -> Any:
+    return run_forecast(query)
+
+
+def run_forecast(query: ForecastIn) -> ForecastOut:
+    """The forecast of ``/forecast`` (also run as a background job)."""
+    from corridor.forecasting.api import pair_forecast
+    from corridor.forecasting.models import required_growth
+
+    result = pair_forecast(query.a, query.b, query.to, query.method)
+    goal, history = result.goal, result.history
+    last_year = max(history)
+    return ForecastOut(
+        pair=result.pair,
+        method=query.method,
+        rows=records(result.table),
+        target_usd_m=goal.value_usd_m if goal else None,
+        target_year=goal.year if goal else None,
+        required_growth=required_growth(history[last_year], last_year, (goal.year, goal.value_usd_m)) if goal else None,
+        forecast_growth=result.path.growth,
+        note=result.path.note,
+        conversion=result.conversion.label,
+        groups=records(groups) if (groups := result.groups()) is not None else [],
+    )
+
+
+class SimulateIn(BaseModel):
+    """A scenario to simulate: a shipped one by name, bounded in length."""
+
+    scenario: str = Field(min_length=1, max_length=100, description="Name of a shipped scenario")
+    years: float = Field(default=1.0, gt=0, le=MAX_YEARS)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+@router.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks", responses=errors(404))
+def simulate(body: SimulateIn) -> Any:
+    return run_simulate(body, None)
+
+
+class UnknownScenarioError(CorridorError):
+    """A shipped scenario name that does not exist (404, with the names that do)."""
+
+    status = 404
+
+
+def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
+    """The simulation of ``/simulate`` (also run as a background job, reporting ``progress``)."""
+    from corridor import settings
+    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation.scenarios import run_scenario
+
+    folder = settings.data_dir() / "scenarios"
+    path = folder / f"{body.scenario}.yaml"
+    if "/" in body.scenario or "\\" in body.scenario or not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        raise UnknownScenarioError(f"no scenario '{body.scenario}'; shipped ones: {known}")
+    result = run_scenario(load_scenario(path), years=body.years, seed=body.seed, progress=progress)
+    return {
+        "scenario": result.scenario.name,
+        "demand_teu": round(result.demand_teu),
+        "delivered_teu": round(result.delivered_teu),
+        "bottlenecks": records(result.bottlenecks()),
+        "lead_times": records(result.lead_times()),
+    }

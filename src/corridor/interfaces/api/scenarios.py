@@ -1,0 +1,178 @@
+"""The scenario store over HTTP: open reads, writes behind a bearer token, simulations of stored versions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from corridor.errors import CorridorError
+from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
+
+router = APIRouter()
+
+MAX_SCENARIO_BYTES = 100_000
+"""Largest scenario YAML a client may store."""
+TOKEN_ENV = "CORRIDOR_TOKEN"
+
+
+_bearer = HTTPBearer(auto_error=False, description=f"The server's {TOKEN_ENV}; needed for writes only")
+
+
+def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """Writes need ``Authorization: Bearer <CORRIDOR_TOKEN>``; reads are open."""
+    import hmac
+    import os
+
+    expected = os.environ.get(TOKEN_ENV)
+    if not expected:
+        raise HTTPException(status_code=403, detail=f"writes are disabled: set {TOKEN_ENV} on the server")
+    given = credentials.credentials if credentials else ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(
+            status_code=401,
+            detail="a valid bearer token is needed to write",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+WRITE = [Depends(_require_token)]
+
+
+MAX_FLOWS = 20
+"""Demand flows a scenario sent over the API may have: each adds route searches and trains."""
+MAX_SCENARIO_TEU = 1_000_000
+"""Total TEU a year such a scenario may ask for: simulation time grows with the trains to run
+(the 2030 tripled TITR scenario, 169,500 TEU a year, takes about 1.5 s for two years)."""
+
+
+def _servable(text: str, name: str) -> Any:
+    """The scenario in ``text`` if this server may store and simulate it, else a 422 error.
+
+    A client may not point the simulator at a data directory on the server (``network:`` other
+    than ``default``), and the demand is bounded so one call cannot run for hours.
+    """
+    from corridor.simulation.scenario import parse_scenario
+
+    scenario = parse_scenario(text, name)
+    if scenario.network != "default":
+        raise CorridorError("scenarios sent to the API run on the embedded network: use network: default")
+    teu = sum(flow.teu_per_year for flow in scenario.demand)
+    if len(scenario.demand) > MAX_FLOWS or teu > MAX_SCENARIO_TEU:
+        raise CorridorError(
+            f"a scenario may have at most {MAX_FLOWS} flows and {MAX_SCENARIO_TEU:,} TEU a year here; "
+            f"this one has {len(scenario.demand)} flows and {teu:,.0f} TEU"
+        )
+    return scenario
+
+
+class ScenarioIn(BaseModel):
+    """A scenario to store: its name and YAML text (see the README's scenario format)."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    yaml: str = Field(min_length=1, max_length=MAX_SCENARIO_BYTES)
+
+
+class ScenarioUpdate(BaseModel):
+    """A new version of a stored scenario."""
+
+    yaml: str = Field(min_length=1, max_length=MAX_SCENARIO_BYTES)
+
+
+class RunIn(BaseModel):
+    """How to simulate a stored scenario."""
+
+    years: float = Field(default=1.0, gt=0, le=MAX_YEARS)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+@router.get("/scenarios", summary="Stored scenarios with their latest version")
+def scenarios() -> Any:
+    from corridor.store import list_scenarios
+
+    return list_scenarios()
+
+
+@router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
+def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+    from corridor.store import get_scenario
+
+    return get_scenario(name, version)
+
+
+@router.post(
+    "/scenarios",
+    status_code=201,
+    summary="Store a new scenario (needs a token)",
+    responses=errors(401, 403, 409),
+    dependencies=WRITE,
+)
+def create_scenario(body: ScenarioIn) -> Any:
+    from corridor.store import save_scenario
+
+    _servable(body.yaml, body.name)
+    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
+
+
+@router.put(
+    "/scenarios/{name}",
+    summary="Store a new version of a scenario (needs a token)",
+    responses=errors(401, 403, 404),
+    dependencies=WRITE,
+)
+def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
+    from corridor.store import save_scenario
+
+    _servable(body.yaml, name)
+    return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
+
+
+@router.delete(
+    "/scenarios/{name}",
+    summary="Delete a scenario; its history stays (needs a token)",
+    responses=errors(401, 403, 404),
+    dependencies=WRITE,
+)
+def remove_scenario(name: Name) -> Any:
+    from corridor.store import delete_scenario
+
+    return {"name": name, "version": delete_scenario(name), "deleted": True}
+
+
+@router.post(
+    "/scenarios/{name}/simulate",
+    summary="Simulate the latest version of a stored scenario",
+    responses=errors(404),
+)
+def simulate_stored(name: Name, body: RunIn) -> Any:
+    from corridor.simulation.scenarios import run_scenario
+    from corridor.store import get_scenario, save_result
+
+    stored = get_scenario(name)
+    result = run_scenario(_servable(stored["yaml"], name), years=body.years, seed=body.seed)
+    summary = {
+        "scenario": name,
+        "version": stored["version"],
+        "demand_teu": round(result.demand_teu),
+        "delivered_teu": round(result.delivered_teu),
+        "bottlenecks": records(result.bottlenecks()),
+    }
+    # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
+    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed)
+    return {**summary, "result_id": result_id}
+
+
+@router.get(
+    "/scenarios/{name}/results",
+    summary="Stored results of a scenario (of every version, or ?version=N)",
+    responses=errors(404),
+)
+def scenario_results(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+    from corridor.store import get_scenario, load_results
+
+    # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
+    # deleted one keeps its history, results included.
+    get_scenario(name, version or 1)
+    return load_results(name, version)

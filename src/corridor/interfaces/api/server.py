@@ -1,0 +1,69 @@
+"""The FastAPI application: the routers, the web page, and one answer for every error.
+
+Every error a client can cause is a 4xx with a message: unknown places and bad options are 422
+(or 404 for a missing scenario or job), a route that does not exist is 404 with the reason; the
+server never answers 500 with a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
+from corridor.interfaces.api import background, planning, routes, scenarios
+from corridor.interfaces.api.common import errors
+
+log = logging.getLogger(__name__)
+
+app = FastAPI(
+    title="Corridor",
+    version="0.1.0",
+    description=(
+        "Container routes, reliability, forecasts and capacity on the Eurasian land bridge. Reads are open; "
+        "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
+        "jobs are kept in the memory of the server process: poll them on the process that accepted them."
+    ),
+    responses=errors(400, 422),
+)
+for part in (routes, planning, background, scenarios):
+    app.include_router(part.router)
+
+WEB_DIR = pathlib.Path(__file__).parent.with_name("web")
+"""The web page: plain HTML, ES modules and vendored Leaflet, served as they are (no build step)."""
+app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+
+@app.get("/", include_in_schema=False)
+def page() -> FileResponse:
+    """The web page (map, route planner, scenarios, forecasts) over this API."""
+    return FileResponse(WEB_DIR / "index.html")
+
+
+@app.exception_handler(CorridorError)
+async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse:
+    status = 404 if isinstance(exc, NoRouteError) else getattr(exc, "status", 422)
+    body: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, UnknownPlaceError):
+        body["suggestions"] = exc.suggestions
+    headers = {"Retry-After": "5"} if status == 429 else None
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+@app.exception_handler(RequestValidationError)
+async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": "; ".join(problems)})
+
+
+@app.exception_handler(Exception)
+async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+    """Last resort for a bug: the log gets the traceback, the client a sentence without one."""
+    log.error("unhandled error", exc_info=exc)
+    return JSONResponse(status_code=500, content={"detail": "internal error; the server log has the details"})
