@@ -33,6 +33,15 @@ def test_pairs_are_found_either_way_round_and_codes_are_checked() -> None:
         normalise_pair("KZ", "FR", trade)
 
 
+def test_the_eu_is_accepted_as_a_bloc_beside_iso_countries() -> None:
+    trade = load_trade()
+    assert normalise_pair("eu", "cn", trade) == ("CN-EU", True)
+    with pytest.raises(OptionError, match="no trade data for KZ–EU"):
+        normalise_pair("KZ", "EU", trade)
+    with pytest.raises(OptionError, match="not an ISO 3166"):
+        normalise_pair("CN", "EX", trade)
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("KAZ", ["KZ"]), ("UZB", ["UZ"]), ("ZK", ["KZ"]), ("Kazakstan", ["KZ"]), ("uzbek", ["UZ"]), ("Turkiye", ["TR"])],

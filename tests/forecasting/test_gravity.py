@@ -102,7 +102,7 @@ def test_gravity_forecast_for_kz_uz_from_shipped_data() -> None:
     assert path.years == (2026, 2027, 2028, 2029, 2030)
     assert all(lo < m < hi for lo, m, hi in zip(path.low, path.median, path.high, strict=True))
     assert "UZ GDP sourced to" in path.note and "then trend" in path.note
-    assert "CN-EU" not in build_panel(trade, load_gravity(trade)).pairs  # no EU GDP is shipped
+    assert "CN-EU" in build_panel(trade, load_gravity(trade)).pairs  # EU GDP is shipped as a bloc
     assert 0 <= gravity_backtest(trade, "KZ-UZ") < 500
 
 
@@ -118,8 +118,9 @@ def data_copy(tmp_path: Path, keep: Callable[[str, str], bool]) -> Path:
 
 def test_gravity_names_the_country_without_gdp(tmp_path: Path) -> None:
     trade = load_trade()
+    no_eu = data_copy(tmp_path / "no_eu", lambda name, line: not line.startswith("EU,"))
     with pytest.raises(OptionError, match="no GDP figures for EU"):
-        gravity_forecast(trade, "CN-EU", 2030)
+        gravity_forecast(trade, "CN-EU", 2030, data=load_gravity(trade, no_eu))
     one_figure = data_copy(tmp_path, lambda name, line: not line.startswith("AZ,") or line.startswith("AZ,2023"))
     with pytest.raises(OptionError, match="one GDP figure for AZ"):
         gravity_forecast(trade, "KZ-AZ", 2030, data=load_gravity(trade, one_figure))

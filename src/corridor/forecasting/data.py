@@ -27,6 +27,9 @@ from corridor.network.io import read_table
 
 SHARE_TOLERANCE = 0.005
 """How far a composition's shares may sum from 1 (published shares are rounded)."""
+BLOCS = {"EU": "European Union"}
+"""Partners accepted beside ISO 3166 countries. ``EU`` is exceptionally reserved in ISO 3166-1 for
+the Union, and Eurostat and China's customs publish trade with it as one partner."""
 
 
 class _Record(BaseModel):
@@ -264,10 +267,11 @@ def normalise_pair(a: str, b: str, data: TradeData) -> tuple[str, bool]:
 
 
 def _check_country(code: str) -> None:
-    """Reject a code that is not ISO 3166 alpha-2, suggesting the codes of countries it resembles."""
+    """Reject a code that is neither ISO 3166 alpha-2 nor a bloc in :data:`BLOCS`, suggesting the
+    codes of countries it resembles."""
     import pycountry
 
-    if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
+    if code in BLOCS or (len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None):
         return
     guesses = suggest_countries(code)
     hint = f"; did you mean {', '.join(f'{c.alpha_2} ({c.name})' for c in guesses)}?" if guesses else ""

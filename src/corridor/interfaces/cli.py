@@ -708,7 +708,7 @@ def forecast(
             )
     if path.note:
         out.print(f"[dim]{path.note}[/dim]")
-    out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(_backtests(trade, pair, history, data))}[/dim]")
+    out.print(f"[dim]Backtest MAPE, last 3 years held out: {'; '.join(_backtests(trade, pair, data))}[/dim]")
     if plot is not None:
         out.print(f"Fan chart written to {plot}")
     if scenario_out is not None:
@@ -742,22 +742,66 @@ def _print_conversion(result: PairForecast, by_group: bool) -> None:
     out.print(t)
 
 
-def _backtests(trade: TradeData, pair: str, history: dict[int, float], data: Path | None) -> list[str]:
+def _backtests(trade: TradeData, pair: str, data: Path | None) -> list[str]:
     """MAPE of each method that scores a path (not ``target``), or why it cannot."""
-    from corridor.forecasting.gravity import gravity_backtest, load_gravity
-    from corridor.forecasting.models import backtest
+    from corridor.forecasting.gravity import load_gravity
+    from corridor.forecasting.scores import pair_scores
 
-    scores = []
-    for name in ("ets", "arima", "gravity"):
-        try:
-            if name == "gravity":
-                mape = gravity_backtest(trade, pair, data=load_gravity(trade, data))
-            else:
-                mape = backtest(history, name)
-            scores.append(f"{name} {mape:.1f} %")
-        except OptionError as exc:
-            scores.append(f"{name} n/a ({exc})")
-    return scores
+    return [
+        f"{s.method} {s.mape:.1f} %" if s.mape is not None else f"{s.method} n/a ({s.reason})"
+        for s in pair_scores(trade, pair, load_gravity(trade, data))
+    ]
+
+
+@app.command()
+@friendly
+def backtest(
+    holdout: Annotated[int, typer.Option(help="Last years each method forecasts without seeing.", min=1, max=10)] = 3,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the README).")] = False,
+    data: DataOption = None,
+) -> None:
+    """Backtest MAPE of ets, arima and gravity on every pair with trade data (last years held out)."""
+    from corridor.forecasting.data import load_trade
+    from corridor.forecasting.gravity import load_gravity
+    from corridor.forecasting.scores import SCORED, all_scores
+
+    trade = load_trade(data)
+    scores = all_scores(trade, load_gravity(trade, data), holdout)
+    rows = [
+        [pair, _run(trade.series(pair)), *(_mape(s.mape) for s in scores if s.pair == pair)] for pair in trade.pairs()
+    ]
+    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED)]
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---", "---", *("---:" for _ in SCORED)]) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        t = Table(title=f"Backtest MAPE, last {holdout} years held out", title_justify="left")
+        for name in header:
+            t.add_column(name, justify="left" if name in header[:2] else "right")
+        for row in rows:
+            t.add_row(*row)
+        out.print(t)
+    # why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
+    why = err if markdown else out
+    for s in scores:
+        if s.mape is None:
+            why.print(f"[dim]{s.pair} {s.method}: {s.reason}[/dim]")
+
+
+def _run(series: dict[int, float]) -> str:
+    """The latest unbroken run of years (single gaps filled), as the trend models use it."""
+    if not series:
+        return "none"
+    last = first = max(series)
+    while first - 1 in series:
+        first -= 1
+    return f"{first}–{last} ({last - first + 1})"
+
+
+def _mape(value: float | None) -> str:
+    return f"{value:.1f} %" if value is not None else "n/a"
 
 
 def _band(mid: float, low: float, high: float, scale: float, interval: bool) -> str:
