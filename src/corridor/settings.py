@@ -6,6 +6,7 @@ Change them by passing arguments to the public functions; the environment variab
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import resources
 from pathlib import Path
@@ -44,4 +45,10 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_ENV)
     if override:
         return Path(override)
+    return _embedded_data()
+
+
+@functools.cache
+def _embedded_data() -> Path:
+    # Looked up once: importlib.resources costs more than a whole route search's overhead.
     return Path(str(resources.files("corridor") / "data"))
