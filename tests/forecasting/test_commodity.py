@@ -55,6 +55,8 @@ BASE = Conversion(
     tonnes_per_teu_source="test",
     teu_per_train=100,
     teu_per_train_source="test",
+    overland_share=1.0,
+    overland_share_source="test",
 )
 GROUPS = (_group("bulk", 200, 0.1, 20), _group("boxes", 4000, 0.9, 8))
 
@@ -78,7 +80,7 @@ def test_grouped_conversion_equals_a_hand_computation() -> None:
     assert last["tonnes"] == pytest.approx(tonnes)
     assert last["teu"] == pytest.approx(teu)
     assert last["trains_per_week"] == pytest.approx(teu / 100 / WEEKS)
-    groups = group_table(200.0, conversion.splits, 100)
+    groups = group_table(200.0, conversion.splits, conversion.conversion)
     assert groups["tonnes"].sum() == pytest.approx(tonnes) and groups["teu"].sum() == pytest.approx(teu)
     assert groups.set_index("group").loc["boxes", "teu"] == pytest.approx(value * 0.4 / 4000 * 0.9 / 8)
 

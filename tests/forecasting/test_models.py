@@ -66,6 +66,8 @@ def test_freight_conversion_follows_the_factors() -> None:
         tonnes_per_teu_source="test",
         teu_per_train=100,
         teu_per_train_source="test",
+        overland_share=1.0,
+        overland_share_source="test",
     )
     table = freight_table({2024: 100.0}, forecast({2024: 100.0}, 2025, "target", target=(2025, 200.0)), c)
     last = table.iloc[-1]

@@ -31,7 +31,7 @@ class PairForecast:
         if not self.conversion.grouped:
             return None
         last = self.table.iloc[-1]
-        return group_table(float(last["value_usd_m"]), self.conversion.splits, self.conversion.conversion.teu_per_train)
+        return group_table(float(last["value_usd_m"]), self.conversion.splits, self.conversion.conversion)
 
 
 def pair_forecast(

@@ -4,7 +4,8 @@
   ``flow`` (``total``, ``a_to_b`` or ``b_to_a``), ``reporter`` (who published it) and ``source``.
 * ``trade_targets.csv`` — targets governments announced (``KZ-UZ``: 10,000 M USD by 2030).
 * ``trade_conversion.csv`` — value density (USD per tonne), containerisable share, tonnes per
-  loaded TEU and TEU per block train, per pair or ``*`` for the default; each sourced.
+  loaded TEU, TEU per block train and the overland share (containers on the land bridge rather
+  than at sea), per pair or ``*`` for the default; each sourced.
 * ``commodity_groups.csv`` — the same first three factors per commodity group (grain, fruit_veg...).
 * ``trade_composition.csv`` — a pair's trade split into commodity groups by value share, per flow and
   year; the shares of one pair, flow and year sum to 1. Both commodity files are optional: a pair
@@ -78,6 +79,10 @@ class Conversion(_Record):
     tonnes_per_teu_source: str = Field(min_length=3)
     teu_per_train: float = Field(gt=0)
     teu_per_train_source: str = Field(min_length=3)
+    overland_share: float = Field(gt=0, le=1)
+    """Share of the pair's containers that go overland (the land bridge) rather than by sea; only
+    those become trains."""
+    overland_share_source: str = Field(min_length=3)
 
 
 class CommodityGroup(_Record):

@@ -1,14 +1,16 @@
 """From trade value to freight: tonnes, containers and block trains a year.
 
 tonnes = value / value density (USD per tonne); containers (TEU) = tonnes × the containerisable
-share / tonnes per loaded TEU; trains a week = TEU / TEU per block train / 52. The interval of the
-value carries through.
+share / tonnes per loaded TEU; overland TEU = TEU × the overland share (the containers that take the
+land bridge, not the sea); trains a week = overland TEU / TEU per block train / 52. The interval of
+the value carries through.
 
 Where ``trade_composition.csv`` splits a pair's trade into commodity groups, each group converts
 with its own factors (``commodity_groups.csv``): tonnes = Σ value × share_g / density_g and
 TEU = Σ tonnes_g × container_share_g / tonnes_per_teu_g. Both sums are linear in the value, so they
 fold into one effective :class:`Conversion`; otherwise the pair's single ``trade_conversion.csv``
-row is used, as before.
+row is used, as before. The overland share is always the pair's row's (or the ``*`` default's): it
+depends on the pair's geography, and no source splits it by commodity group.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def grouped_conversion(base: Conversion, splits: tuple[GroupSplit, ...], pair: s
 
     The density is the value-weighted harmonic mean of the groups' densities, the containerisable
     share is tonnage-weighted and tonnes per TEU is containerisable tonnes over TEU; TEU per train
-    stays the pair's.
+    and the overland share stay the pair's.
 
     Raises
     ------
@@ -128,28 +130,33 @@ def grouped_conversion(base: Conversion, splits: tuple[GroupSplit, ...], pair: s
     )
 
 
-def group_table(value_usd_m: float, splits: tuple[GroupSplit, ...], teu_per_train: float) -> pd.DataFrame:
-    """Value (million USD), tonnes, TEU and trains a week of each commodity group for one value."""
+def group_table(value_usd_m: float, splits: tuple[GroupSplit, ...], conversion: Conversion) -> pd.DataFrame:
+    """Value (million USD), tonnes, TEU, overland TEU and trains a week of each commodity group for one value."""
     import pandas as pd
 
-    rows = [
-        {
-            "group": s.group.group,
-            "share": s.share,
-            "value_usd_m": value_usd_m * s.share,
-            "tonnes": value_usd_m * 1e6 * s.tonnes_per_usd,
-            "teu": value_usd_m * 1e6 * s.teu_per_usd,
-            "trains_per_week": value_usd_m * 1e6 * s.teu_per_usd / teu_per_train / WEEKS,
-        }
-        for s in splits
-    ]
+    rows = []
+    for s in splits:
+        teu = value_usd_m * 1e6 * s.teu_per_usd
+        overland = teu * conversion.overland_share
+        rows.append(
+            {
+                "group": s.group.group,
+                "share": s.share,
+                "value_usd_m": value_usd_m * s.share,
+                "tonnes": value_usd_m * 1e6 * s.tonnes_per_usd,
+                "teu": teu,
+                "teu_overland": overland,
+                "trains_per_week": overland / conversion.teu_per_train / WEEKS,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def freight_table(history: dict[int, float], path: Forecast, conversion: Conversion) -> pd.DataFrame:
     """Yearly value (million USD), tonnes, TEU and trains a week: history, then the forecast.
 
-    Columns ``value_usd_m``, ``tonnes``, ``teu``, ``trains_per_week`` hold the median (or the
+    Columns ``value_usd_m``, ``tonnes``, ``teu`` (all containers), ``teu_overland`` (those on the
+    land bridge) and ``trains_per_week`` (overland TEU in block trains) hold the median (or the
     observed value); ``*_low`` / ``*_high`` the forecast interval; ``kind`` says ``observed`` or
     the method.
     """
@@ -171,5 +178,6 @@ def _row(year: int, mid: float, low: float, high: float, kind: str, c: Conversio
         row[f"value_usd_m{suffix}"] = value
         row[f"tonnes{suffix}"] = tonnes
         row[f"teu{suffix}"] = teu
-        row[f"trains_per_week{suffix}"] = teu / c.teu_per_train / WEEKS
+        row[f"teu_overland{suffix}"] = teu * c.overland_share
+        row[f"trains_per_week{suffix}"] = teu * c.overland_share / c.teu_per_train / WEEKS
     return row

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 def write_scenario(
     trade: TradeData, pair: str, table: pd.DataFrame, method: str, path: str | Path, conversion: str = ""
 ) -> Path:
-    """Write the last forecast year's TEU, split by direction between the two countries' hubs.
+    """Write the last forecast year's overland TEU, split by direction between the two countries' hubs.
+
+    The simulator models the land corridors, so only the containers of the overland share go in
+    (``teu_overland``, all of ``teu`` for a pair whose share is 1).
 
     The direction split is the latest year's export/import split (``a_to_b`` / ``b_to_a``), or
     half and half where the data do not give it. ``conversion`` says how value became TEU; it goes
@@ -26,7 +29,7 @@ def write_scenario(
     a, b = pair.split("-")
     last = table.iloc[-1]
     share = trade.direction_share(pair)
-    teu = float(last["teu"])
+    teu = float(last["teu_overland"])
     flows: list[dict[str, str | int]] = [
         {"origin": trade.hub(a), "destination": trade.hub(b), "teu_per_year": round(teu * share)},
         {"origin": trade.hub(b), "destination": trade.hub(a), "teu_per_year": round(teu * (1 - share))},
@@ -39,7 +42,8 @@ def write_scenario(
     out = Path(path)
     header = (
         f"# Written by `corridor forecast` ({method}): {last['value_usd_m']:,.0f} M USD of {pair} trade in "
-        f"{int(last['year'])} → {teu:,.0f} TEU a year, split {share:.0%} / {1 - share:.0%} by direction.\n"
+        f"{int(last['year'])} → {float(last['teu']):,.0f} TEU a year, {teu:,.0f} of them overland, "
+        f"split {share:.0%} / {1 - share:.0%} by direction.\n"
     )
     if conversion:
         header += f"# Value to TEU converted {conversion}.\n"

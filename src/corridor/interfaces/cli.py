@@ -679,7 +679,8 @@ def forecast(
     t = Table(
         title=f"{pair} trade and freight, {method.value} forecast to {to} (interval {level:.0%})", title_justify="left"
     )
-    for name in ("year", "", "million USD", "kt", "TEU", "trains/week"):
+    columns = _freight_columns(result.conversion.conversion.overland_share < 1)
+    for name in ("year", "", *(c[0] for c in columns)):
         t.add_column(name, justify="left" if name in ("", "year") else "right")
     for row in shown.itertuples():
         ahead = row.kind != "observed" and method.value != "target"
@@ -687,8 +688,8 @@ def forecast(
             str(row.year),
             str(row.kind),
             *(
-                _band(getattr(row, col), getattr(row, f"{col}_low"), getattr(row, f"{col}_high"), scale, ahead)
-                for col, scale in (("value_usd_m", 1), ("tonnes", 1e3), ("teu", 1), ("trains_per_week", 1))
+                _band(getattr(row, col), getattr(row, f"{col}_low"), getattr(row, f"{col}_high"), scale, ahead and band)
+                for _, col, scale, band in columns
             ),
         )
     out.print(t)
@@ -715,12 +716,39 @@ def forecast(
         out.print(f"Scenario written to {scenario_out}: run `corridor simulate {scenario_out}`")
 
 
+def _freight_columns(partly_overland: bool) -> list[tuple[str, str, float, bool]]:
+    """Header, table column, scale and whether to show the interval, for the forecast table.
+
+    With an overland share below 1 the overland TEU get a column of their own; kilotonnes and total
+    TEU then show the median only, so the table still fits 120 columns.
+    """
+    if not partly_overland:
+        return [
+            ("million USD", "value_usd_m", 1, True),
+            ("kt", "tonnes", 1e3, True),
+            ("TEU", "teu", 1, True),
+            ("trains/week", "trains_per_week", 1, True),
+        ]
+    return [
+        ("million USD", "value_usd_m", 1, True),
+        ("kt", "tonnes", 1e3, False),
+        ("TEU", "teu", 1, False),
+        ("overland TEU", "teu_overland", 1, True),
+        ("trains/week", "trains_per_week", 1, True),
+    ]
+
+
+def _overland(share: float) -> str:
+    return "all overland" if share == 1 else f"{share:.1%} overland (the rest by sea)"
+
+
 def _print_conversion(result: PairForecast, by_group: bool) -> None:
     """Which conversion the freight columns used and, on request, the final year by commodity group."""
     c = result.conversion.conversion
     out.print(
         f"Conversion {result.conversion.label}: {c.usd_per_tonne:,.0f} USD/t, {c.container_share:.0%} "
-        f"containerisable, {c.tonnes_per_teu:.1f} t per loaded TEU, {c.teu_per_train:.0f} TEU per train."
+        f"containerisable, {c.tonnes_per_teu:.1f} t per loaded TEU, {_overland(c.overland_share)}, "
+        f"{c.teu_per_train:.0f} TEU per train."
     )
     if not by_group:
         return

@@ -29,6 +29,8 @@ class ForecastOut(BaseModel):
     pair: str
     method: str
     rows: list[dict[str, Any]]
+    """Yearly value, tonnes, TEU, overland TEU (``teu_overland``) and trains a week, each with ``_low`` /
+    ``_high``: the history, then the forecast."""
     target_usd_m: float | None
     target_year: int | None
     required_growth: float | None
