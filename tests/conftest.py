@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corridor import settings
+from corridor.forecasting.data import Conversion
 
 CORRIDOR = Path(sys.executable).with_name("corridor")
 Runner = Callable[..., subprocess.CompletedProcess[str]]
@@ -105,3 +106,27 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     yield url
     store.close(url)
+
+
+def make_conversion(
+    *,
+    usd_per_tonne: float = 500,
+    container_share: float = 0.5,
+    tonnes_per_teu: float = 10,
+    teu_per_train: float = 100,
+    overland_share: float = 1.0,
+) -> Conversion:
+    """A value → freight conversion for tests, every factor's source ``test``."""
+    return Conversion(
+        pair="*",
+        usd_per_tonne=usd_per_tonne,
+        usd_per_tonne_source="test",
+        container_share=container_share,
+        container_share_source="test",
+        tonnes_per_teu=tonnes_per_teu,
+        tonnes_per_teu_source="test",
+        teu_per_train=teu_per_train,
+        teu_per_train_source="test",
+        overland_share=overland_share,
+        overland_share_source="test",
+    )

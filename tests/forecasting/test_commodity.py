@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_conversion
 from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError
@@ -15,7 +16,6 @@ from corridor.forecasting.api import pair_forecast
 from corridor.forecasting.data import (
     CommodityGroup,
     CompositionShare,
-    Conversion,
     TradeData,
     TradeFigure,
     load_trade,
@@ -45,18 +45,12 @@ def _figure(flow: str, value: float) -> TradeFigure:
     return TradeFigure(pair="AA-BB", year=2024, flow=flow, value_usd_m=value, reporter="test", grade="C", source="test")
 
 
-BASE = Conversion(
-    pair="*",
+BASE = make_conversion(
     usd_per_tonne=1000,
-    usd_per_tonne_source="test",
     container_share=1.0,
-    container_share_source="test",
     tonnes_per_teu=10,
-    tonnes_per_teu_source="test",
     teu_per_train=100,
-    teu_per_train_source="test",
     overland_share=1.0,
-    overland_share_source="test",
 )
 GROUPS = (_group("bulk", 200, 0.1, 20), _group("boxes", 4000, 0.9, 8))
 

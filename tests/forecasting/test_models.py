@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import make_conversion
 from corridor.errors import OptionError
-from corridor.forecasting.data import Conversion
 from corridor.forecasting.freight import WEEKS, freight_table
 from corridor.forecasting.models import backtest, forecast, required_growth
 
@@ -56,18 +56,12 @@ def test_backtest_scores_a_method() -> None:
 
 
 def test_freight_conversion_follows_the_factors() -> None:
-    c = Conversion(
-        pair="*",
+    c = make_conversion(
         usd_per_tonne=500,
-        usd_per_tonne_source="test",
         container_share=0.5,
-        container_share_source="test",
         tonnes_per_teu=10,
-        tonnes_per_teu_source="test",
         teu_per_train=100,
-        teu_per_train_source="test",
         overland_share=1.0,
-        overland_share_source="test",
     )
     table = freight_table({2024: 100.0}, forecast({2024: 100.0}, 2025, "target", target=(2025, 200.0)), c)
     last = table.iloc[-1]

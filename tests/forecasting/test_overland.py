@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import make_conversion
 from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError
@@ -15,7 +16,6 @@ from corridor.forecasting.api import pair_forecast
 from corridor.forecasting.data import (
     CommodityGroup,
     CompositionShare,
-    Conversion,
     TradeData,
     TradeFigure,
     load_trade,
@@ -25,18 +25,12 @@ from corridor.forecasting.models import forecast
 from corridor.forecasting.scenario import write_scenario
 
 SHARE = 0.25
-CONVERSION = Conversion(
-    pair="*",
+CONVERSION = make_conversion(
     usd_per_tonne=500,
-    usd_per_tonne_source="test",
     container_share=0.5,
-    container_share_source="test",
     tonnes_per_teu=10,
-    tonnes_per_teu_source="test",
     teu_per_train=100,
-    teu_per_train_source="test",
     overland_share=SHARE,
-    overland_share_source="test",
 )
 
 

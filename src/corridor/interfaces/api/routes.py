@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
 
 router = APIRouter()
+T = TypeVar("T")
 
 
 class PlaceOut(BaseModel):
@@ -84,26 +86,8 @@ async def _search(
 Searched = Annotated[Search, Depends(_search)]
 
 
-async def _found(q: Searched) -> RouteSet:
-    """The Pareto set, for ``/route`` and ``/route.geojson``."""
-    from corridor.routing.api import route as find
-
-    return find(
-        q.origin,
-        q.destination,
-        cargo=q.cargo,
-        avoid_countries=q.avoid_countries,
-        avoid_modes=q.avoid_modes,
-        avoid_passages=q.avoid_passages,
-        max_transshipments=q.max_transshipments,
-        include_planned=q.include_planned,
-    )
-
-
-async def _compared(q: Searched) -> Comparison:
-    """The best route of every corridor under the same constraints, for ``/compare`` and ``/compare.geojson``."""
-    from corridor.routing.api import compare as run
-
+def _ask(run: Callable[..., T], q: Search) -> T:
+    """Call :func:`corridor.route` or :func:`corridor.compare` (same keywords) with a request's search."""
     return run(
         q.origin,
         q.destination,
@@ -114,6 +98,20 @@ async def _compared(q: Searched) -> Comparison:
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
     )
+
+
+async def _found(q: Searched) -> RouteSet:
+    """The Pareto set, for ``/route`` and ``/route.geojson``."""
+    from corridor.routing.api import route
+
+    return _ask(route, q)
+
+
+async def _compared(q: Searched) -> Comparison:
+    """The best route of every corridor under the same constraints, for ``/compare`` and ``/compare.geojson``."""
+    from corridor.routing.api import compare
+
+    return _ask(compare, q)
 
 
 Found = Annotated["RouteSet", Depends(_found)]
