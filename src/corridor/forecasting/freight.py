@@ -177,7 +177,8 @@ def _row(year: int, mid: float, low: float, high: float, kind: str, c: Conversio
         teu = tonnes * c.container_share / c.tonnes_per_teu
         row[f"value_usd_m{suffix}"] = value
         row[f"tonnes{suffix}"] = tonnes
+        overland = teu * c.overland_share
         row[f"teu{suffix}"] = teu
-        row[f"teu_overland{suffix}"] = teu * c.overland_share
-        row[f"trains_per_week{suffix}"] = teu * c.overland_share / c.teu_per_train / WEEKS
+        row[f"teu_overland{suffix}"] = overland
+        row[f"trains_per_week{suffix}"] = overland / c.teu_per_train / WEEKS
     return row
