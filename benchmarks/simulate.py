@@ -5,11 +5,11 @@ What is measured, and why:
 * **Scenario** — ``titr-2024-base.yaml`` with every flow scaled so demand totals 1,000,000 TEU a
   year (about 18× the 2024 Middle Corridor volume): the "what breaks when volume grows?" question
   the engine exists for. Routes are split once with the logit of
-  :mod:`corridor.simulation.scenarios` on uncongested costs (``_route_options``, ``_logit``,
+  :mod:`corridor.simulation.runner` on uncongested costs (``_route_options``, ``_logit``,
   ``_assign``); that fixed assignment is what every run below simulates.
 * **Engine** — :func:`corridor.simulation.engine.simulate_flows` for one simulated year (plus its
   60-day drain), seed 0, timed alone (no route search, no route-choice rounds), median of 3 runs.
-  :func:`~corridor.simulation.scenarios.run_scenario` calls it once per route-choice round.
+  :func:`~corridor.simulation.runner.run_scenario` calls it once per route-choice round.
 * **Naive baseline** — the same scenario with every TEU its own SimPy process, compactly
   re-implemented here: same routes and journey components, same run times and dwells, crossings
   as SimPy Resources of the engine's servers × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
@@ -45,7 +45,7 @@ import simpy
 
 from corridor import settings
 from corridor.network.model import Network
-from corridor.simulation import scenarios
+from corridor.simulation import runner
 from corridor.simulation.engine import (
     DRAIN_H,
     HOURS_PER_YEAR,
@@ -56,7 +56,7 @@ from corridor.simulation.engine import (
     SimResult,
     simulate_flows,
 )
-from corridor.simulation.scenario import Scenario, load_scenario
+from corridor.simulation.schema import Scenario, load_scenario
 from corridor.uncertainty.journey import journey_model
 
 SCENARIO = "titr-2024-base.yaml"
@@ -108,10 +108,10 @@ def scaled(scenario: Scenario, total_teu: float) -> Scenario:
 def setup(total_teu: float) -> Setup:
     """Scale the shipped scenario and split it over its routes once, as round 1 of ``run_scenario`` does."""
     scenario = scaled(load_scenario(settings.data_dir() / "scenarios" / SCENARIO), total_teu)
-    network = scenarios._apply_tariffs(scenario, scenarios._network(scenario))
-    capacities, fleets, dwell = scenarios._apply_capacity_levers(scenario, network)
-    options = scenarios._route_options(scenario, network)
-    assignments = scenarios._assign(scenario, options, scenarios._logit(scenario, options, {}))
+    network = runner._apply_tariffs(scenario, runner._network(scenario))
+    capacities, fleets, dwell = runner._apply_capacity_levers(scenario, network)
+    options = runner._route_options(scenario, network)
+    assignments = runner._assign(scenario, options, runner._logit(scenario, options, {}))
     return Setup(scenario, network, assignments, capacities, fleets, dwell)
 
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import run_cli
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
-from corridor.simulation.scenario import load_scenario
-from corridor.simulation.scenarios import ScenarioResult, run_scenario
+from corridor.simulation.schema import load_scenario
+from corridor.simulation.runner import ScenarioResult, run_scenario
 
 SHIPPED = settings.data_dir() / "scenarios"
 

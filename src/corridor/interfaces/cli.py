@@ -386,7 +386,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate a demand scenario: throughput per corridor, queues, and the bottlenecks."""
-    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation.schema import load_scenario
 
     runs = [(name, load_scenario(_scenario_path(name))) for name in (scenario, *([against] if against else []))]
     firsts = []
@@ -539,7 +539,7 @@ def _scenario_path(name: str) -> Path:
 
 
 def _replicate(sc: Any, years: float, replications: int, seed: int) -> list[Any]:
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
 
     results = []
     total = replications

@@ -211,7 +211,7 @@ def simulate_flows(
     network : Network
         Supplies weather for the water crossings.
     assignments : list of Assignment
-        Routes and their TEU a year (from :func:`corridor.simulation.scenarios.run_scenario`).
+        Routes and their TEU a year (from :func:`corridor.simulation.runner.run_scenario`).
     capacities, fleets : dict
         Crossing capacities (trains a day) and vessel fleets, keyed by place/kind and link.
     years : float

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corridor.errors import CorridorError, OptionError
-from corridor.simulation.scenarios import ScenarioResult
+from corridor.simulation.runner import ScenarioResult
 
 TOP = 5
 

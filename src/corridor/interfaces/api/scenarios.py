@@ -54,7 +54,7 @@ def _servable(text: str, name: str) -> Any:
     A client may not point the simulator at a data directory on the server (``network:`` other
     than ``default``), and the demand is bounded so one call cannot run for hours.
     """
-    from corridor.simulation.scenario import parse_scenario
+    from corridor.simulation.schema import parse_scenario
 
     scenario = parse_scenario(text, name)
     if scenario.network != "default":
@@ -147,7 +147,7 @@ def remove_scenario(name: Name) -> Any:
     responses=errors(404),
 )
 def simulate_stored(name: Name, body: RunIn) -> Any:
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
     from corridor.store import get_scenario, save_result
 
     stored = get_scenario(name)

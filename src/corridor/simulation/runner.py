@@ -31,7 +31,7 @@ from corridor.simulation.engine import (
     Stat,
     simulate_flows,
 )
-from corridor.simulation.scenario import (
+from corridor.simulation.schema import (
     ClosePassageLever,
     CrossingLever,
     FerriesLever,
