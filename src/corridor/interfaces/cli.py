@@ -406,8 +406,8 @@ def simulate(
             "resource",
             "capacity",
             "utilisation",
-            "mean wait h",
-            "P90 wait h",
+            "mean queue h",
+            "P90 queue h",
             "max queue",
             title="Bottlenecks (longest queues first)",
             title_justify="left",
@@ -418,8 +418,8 @@ def simulate(
                 str(row.resource),
                 str(row.capacity),
                 f"{row.utilisation:.0%}",
-                f"{row.mean_wait_h:,.0f}",
-                f"{row.p90_wait_h:,.0f}",
+                f"{row.queue_h:,.0f}",
+                f"{row.p90_queue_h:,.0f}",
                 str(row.max_queue),
             )
         out.print(table if len(frame) else "[green]No queue longer than half an hour: the network carries it.[/green]")

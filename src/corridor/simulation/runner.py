@@ -9,9 +9,11 @@ ferry or a tariff cut moves traffic between corridors.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -21,19 +23,23 @@ from corridor import settings
 from corridor.errors import CorridorError, NoRouteError
 from corridor.network.io import load_network, read_table
 from corridor.network.model import Network
+from corridor.network.places import resolve_place
 from corridor.routing.api import COMPARE_ORDER, default_network, route
 from corridor.routing.itinerary import DIRECT, Route
 from corridor.simulation.engine import (
+    HOURS_PER_YEAR,
     Assignment,
     CrossingCapacity,
     Fleet,
     SimResult,
     Stat,
+    Window,
     simulate_flows,
 )
 from corridor.simulation.schema import (
     ClosePassageLever,
     CrossingLever,
+    DisruptionLever,
     FerriesLever,
     Flow,
     OpenPlannedLever,
@@ -49,25 +55,48 @@ ITERATIONS = 4
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A scenario checked against the network: levers applied, route options found, ready to run."""
+
+    scenario: Scenario
+    network: Network
+    capacities: dict[tuple[str, str], CrossingCapacity]
+    fleets: dict[tuple[str, str, str], Fleet]
+    dwell: dict[tuple[str, str], float]
+    windows: dict[tuple[str, str], tuple[Window, ...]]
+    yards: dict[str, float]
+    options: list[list[Route]]
+    spread: dict[int, float]
+    notes: tuple[str, ...]
+    """What the levers did that the tables do not show (a line closed, a disruption's dates)."""
+
+    @property
+    def start(self) -> date:
+        """First day of the simulated period: 1 January of the scenario's year."""
+        return date(self.scenario.year, 1, 1)
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
     """Shares, throughput and bottlenecks of one scenario."""
 
     scenario: Scenario
     assignments: tuple[Assignment, ...]
     sim: SimResult
+    notes: tuple[str, ...] = ()
 
     @property
     def demand_teu(self) -> float:
-        """TEU demanded over the simulated period, all corridors."""
+        """TEU demanded (and released) over the simulated period, all corridors."""
         return sum(self.sim.demand_teu.values())
 
     @property
     def delivered_teu(self) -> float:
-        """TEU delivered (within the period plus the drain), all corridors."""
+        """TEU delivered (within the period plus the drain), all corridors; never above the demand."""
         return sum(self.sim.delivered_teu.values())
 
     def corridors(self) -> pd.DataFrame:
-        """Demand and delivered TEU per corridor."""
+        """Demand and delivered TEU per corridor (display names)."""
         import pandas as pd
 
         rows = [
@@ -79,22 +108,27 @@ class ScenarioResult:
             }
             for c, d in sorted(self.sim.demand_teu.items(), key=lambda kv: -kv[1])
         ]
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["corridor", "demand_teu", "delivered_teu", "delivered_share"])
 
     def resources(self) -> pd.DataFrame:
-        """Every crossing and fleet used: capacity, utilisation, queueing."""
+        """Every crossing, rail section, fleet and yard used: capacity, TEU carried, utilisation,
+        and the two kinds of wait (queueing for capacity, waiting for a departure), in hours."""
         import pandas as pd
 
-        return pd.DataFrame([_resource_row(s, self.sim.horizon_h) for s in self.sim.stats])
+        return pd.DataFrame([_resource_row(s) for s in self.sim.stats], columns=RESOURCE_COLUMNS)
 
     def bottlenecks(self, top: int = 5) -> pd.DataFrame:
-        """Resources where train loads queue longest, worst first."""
+        """Resources where train loads queue longest for capacity, worst first.
+
+        Waiting for a departure (a weekly sailing, a storm) is not a bottleneck: more capacity
+        would not shorten it.
+        """
         frame = self.resources()
-        frame = frame[frame["mean_wait_h"] > 0.5]
-        return frame.sort_values(["mean_wait_h", "utilisation"], ascending=False).head(top)
+        frame = frame[(frame["queue_h"] > 0.5) | frame["closed"]]
+        return frame.sort_values(["closed", "queue_h", "utilisation"], ascending=False).head(top)
 
     def lead_times(self) -> pd.DataFrame:
-        """Door-to-door hours per origin–destination: mean, P50, P90."""
+        """Door-to-door hours per origin–destination: mean, P50, P90 (train loads delivered)."""
         import pandas as pd
 
         rows = []
@@ -109,10 +143,33 @@ class ScenarioResult:
                     "p90_days": ordered[min(len(values) - 1, int(0.9 * len(values)))] / 24,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["od", "train_loads", "mean_days", "p50_days", "p90_days"])
+
+    def shares(self) -> dict[tuple[str, str], float]:
+        """TEU a year assigned to each (origin → destination, corridor)."""
+        out: dict[tuple[str, str], float] = {}
+        for a in self.assignments:
+            out[(a.od, a.route.corridor)] = out.get((a.od, a.route.corridor), 0.0) + a.teu_per_year
+        return out
 
 
-def _resource_row(s: Stat, horizon_h: float) -> dict[str, object]:
+RESOURCE_COLUMNS = [
+    "resource",
+    "kind",
+    "capacity",
+    "train_loads",
+    "teu",
+    "utilisation",
+    "queue_h",
+    "departure_wait_h",
+    "mean_wait_h",
+    "p90_queue_h",
+    "max_queue",
+    "closed",
+]
+
+
+def _resource_row(s: Stat) -> dict[str, object]:
     waits = sorted(s.waits)
     p90 = waits[min(len(waits) - 1, int(0.9 * len(waits)))] if waits else 0.0
     return {
@@ -120,11 +177,39 @@ def _resource_row(s: Stat, horizon_h: float) -> dict[str, object]:
         "kind": s.kind,
         "capacity": s.capacity,
         "train_loads": s.served,
-        "utilisation": round(s.utilisation(horizon_h), 3),
+        "teu": round(s.teu),
+        "utilisation": round(s.utilisation, 3),
+        "queue_h": round(s.mean_queue_h(), 1),
+        "departure_wait_h": round(s.mean_schedule_h(), 1),
         "mean_wait_h": round(s.mean_wait_h(), 1),
-        "p90_wait_h": round(p90, 1),
+        "p90_queue_h": round(p90, 1),
         "max_queue": s.max_queue,
+        "closed": s.closed,
     }
+
+
+def prepare(scenario: Scenario, *, years: float = 1.0, seed: int = 0, network: Network | None = None) -> Plan:
+    """Check a scenario against the network and find its route options, without simulating.
+
+    Run it on every scenario of a comparison first, so that a mistake in the second file is
+    reported before the first one runs.
+
+    Raises
+    ------
+    CorridorError
+        If a lever or a demand flow names something the network does not have, a lever removes
+        more vessels than a line has, a disruption falls outside the period, or a flow is left
+        without a route.
+    """
+    if not (math.isfinite(years) and years > 0):
+        raise CorridorError(f"the simulated period must be a positive number of years, not {years}")
+    net = _apply_tariffs(scenario, network or _network(scenario))
+    capacities, fleets, dwell, notes = _apply_capacity_levers(scenario, net)
+    windows, window_notes = _windows(scenario, net, years)
+    options = _open_options(_route_options(scenario, net), fleets)
+    notes += window_notes + _unused_windows(windows, options, net)
+    spread = _spreads(options, net, seed)
+    return Plan(scenario, net, capacities, fleets, dwell, windows, load_yards(net.data_dir), options, spread, notes)
 
 
 def run_scenario(
@@ -140,42 +225,47 @@ def run_scenario(
     Raises
     ------
     CorridorError
-        If a lever or a demand flow names something the network does not have.
+        See :func:`prepare`.
     """
-    net = _apply_tariffs(scenario, network or _network(scenario))
-    capacities, fleets, dwell = _apply_capacity_levers(scenario, net)
-    yards = load_yards(net.data_dir)
-    options = _route_options(scenario, net)
-    spread = _spreads(options, net, seed)
+    return simulate_plan(
+        prepare(scenario, years=years, seed=seed, network=network), years=years, seed=seed, progress=progress
+    )
+
+
+def simulate_plan(
+    plan: Plan, *, years: float = 1.0, seed: int = 0, progress: Callable[[float], None] | None = None
+) -> ScenarioResult:
+    """Route choice and simulation of a prepared scenario (:data:`ITERATIONS` rounds)."""
     delays: dict[str, float] = {}
     shares: dict[tuple[int, int], float] = {}
     result: SimResult | None = None
     assignments: list[Assignment] = []
     for round_ in range(ITERATIONS):
-        fresh = _logit(scenario, options, delays, spread)
+        fresh = _logit(plan.scenario, plan.options, delays, plan.spread)
         shares = (
             fresh if not shares else {k: (shares.get(k, 0.0) * round_ + v) / (round_ + 1) for k, v in fresh.items()}
         )
-        assignments = _assign(scenario, options, shares)
-
-        def report(done: float, round_: int = round_) -> None:
-            if progress is not None:
-                progress((round_ + done) / ITERATIONS)
-
+        assignments = _assign(plan.scenario, plan.options, shares)
         result = simulate_flows(
-            net,
+            plan.network,
             assignments,
-            capacities,
-            fleets,
+            plan.capacities,
+            plan.fleets,
             years=years,
             seed=seed,
-            dwell_factor=dwell,
-            yards=yards,
-            progress=report,
+            start=plan.start,
+            dwell_factor=plan.dwell,
+            yards=plan.yards,
+            windows=plan.windows,
+            progress=None if progress is None else functools.partial(_round_progress, progress, round_),
         )
-        delays = {s.name: s.mean_wait_h() for s in result.stats}
+        delays = {s.key: s.mean_wait_h() for s in result.stats}
     assert result is not None
-    return ScenarioResult(scenario, tuple(assignments), result)
+    return ScenarioResult(plan.scenario, tuple(assignments), result, plan.notes)
+
+
+def _round_progress(progress: Callable[[float], None], round_: int, done: float) -> None:
+    progress((round_ + done) / ITERATIONS)
 
 
 def _network(scenario: Scenario) -> Network:
@@ -298,30 +388,112 @@ def _apply_tariffs(scenario: Scenario, net: Network) -> Network:
     return Network(**{**net.__dict__, "links": tuple(links)})
 
 
+def _place_id(net: Network, query: str, lever: str) -> str:
+    """The id of the place a lever names, by any of its names (as demand rows name places)."""
+    try:
+        return resolve_place(net, query).id
+    except CorridorError as exc:
+        raise CorridorError(f"lever {lever}: {exc}") from exc
+
+
 def _apply_capacity_levers(
     scenario: Scenario, net: Network
-) -> tuple[dict[tuple[str, str], CrossingCapacity], dict[tuple[str, str, str], Fleet], dict[tuple[str, str], float]]:
+) -> tuple[
+    dict[tuple[str, str], CrossingCapacity],
+    dict[tuple[str, str, str], Fleet],
+    dict[tuple[str, str], float],
+    tuple[str, ...],
+]:
     capacities, fleets = load_capacities(net.data_dir)
     dwell: dict[tuple[str, str], float] = {}
+    notes: list[str] = []
     for lever in scenario.levers:
         if isinstance(lever, FerriesLever):
-            hit = [k for k in fleets if {k[0], k[1]} == {lever.from_id, lever.to_id}]
-            if not hit:
-                raise CorridorError(f"lever ferries: no fleet sails {lever.from_id}–{lever.to_id} (see fleets.csv)")
-            for k in hit:
-                f = fleets[k]
-                fleets[k] = Fleet(
-                    f.from_id, f.to_id, f.mode, max(0, f.vessels + lever.change), f.teu_per_sailing, f.round_trip_h
-                )
+            notes += _change_fleet(lever, net, fleets)
         elif isinstance(lever, CrossingLever):
-            if lever.place not in net.places:
-                raise CorridorError(f"lever crossing: unknown place '{lever.place}'")
-            key = (lever.place, lever.crossing)
+            key = (_place_id(net, lever.place, "crossing"), lever.crossing)
             if key in capacities and lever.capacity_factor != 1:
                 c = capacities[key]
                 capacities[key] = CrossingCapacity(c.place, c.kind, c.trains_per_day * lever.capacity_factor)
             dwell[key] = dwell.get(key, 1.0) * lever.dwell_factor
-    return capacities, fleets, dwell
+    return capacities, fleets, dwell, tuple(notes)
+
+
+def _change_fleet(lever: FerriesLever, net: Network, fleets: dict[tuple[str, str, str], Fleet]) -> list[str]:
+    """Add or withdraw vessels on every fleet sailing between the lever's two ports (in place)."""
+    ends = {_place_id(net, lever.from_id, "ferries"), _place_id(net, lever.to_id, "ferries")}
+    hit = [k for k in fleets if {k[0], k[1]} == ends]
+    line = " – ".join(net.places[p].name for p in sorted(ends))
+    if not hit:
+        raise CorridorError(f"lever ferries: no fleet sails {line} (see fleets.csv)")
+    notes = []
+    for k in hit:
+        f = fleets[k]
+        if f.vessels + lever.change < 0:
+            raise CorridorError(
+                f"lever ferries: the {f.mode} line {line} has {f.vessels} vessels; change {lever.change} would leave "
+                f"{f.vessels + lever.change}. Use change: -{f.vessels} to close the line"
+            )
+        fleets[k] = Fleet(f.from_id, f.to_id, f.mode, f.vessels + lever.change, f.teu_per_sailing, f.round_trip_h)
+        if f.vessels + lever.change == 0:
+            notes.append(f"{line} {f.mode}: no vessel left, the line is closed and no route uses it")
+    return notes
+
+
+def _open_options(options: list[list[Route]], fleets: dict[tuple[str, str, str], Fleet]) -> list[list[Route]]:
+    """Route options without the water lines whose fleet has no vessel."""
+    closed = {(f.from_id, f.to_id, f.mode) for f in fleets.values() if f.vessels <= 0}
+    closed |= {(b, a, m) for a, b, m in closed}
+    if not closed:
+        return options
+    kept = []
+    for routes in options:
+        open_ = [r for r in routes if not any((leg.from_id, leg.to_id, leg.mode) in closed for leg in r.legs)]
+        if not open_:
+            od = f"{routes[0].legs[0].origin} → {routes[0].legs[-1].destination}"
+            raise CorridorError(f"demand {od}: every route on offer crosses a closed line (a fleet of no vessel)")
+        kept.append(open_)
+    return kept
+
+
+def _windows(
+    scenario: Scenario, net: Network, years: float
+) -> tuple[dict[tuple[str, str], tuple[Window, ...]], tuple[str, ...]]:
+    """Dated disruptions as windows in hours from the period's start (1 January of the scenario's year)."""
+    start = date(scenario.year, 1, 1)
+    period_h = years * HOURS_PER_YEAR
+    out: dict[tuple[str, str], tuple[Window, ...]] = {}
+    notes = []
+    for lever in scenario.levers:
+        if not isinstance(lever, DisruptionLever):
+            continue
+        place = _place_id(net, lever.place, "disruption")
+        begin, end = ((d - start).days * 24.0 for d in (lever.start, lever.end))
+        if end <= 0 or begin >= period_h:
+            raise CorridorError(
+                f"lever disruption at {net.places[place].name}: {lever.start} – {lever.end} lies outside the simulated "
+                f"period ({start} + {years:g} years); set the scenario's year or --years"
+            )
+        what = "closed" if lever.capacity_factor == 0 else f"at {lever.capacity_factor:.0%} of its capacity"
+        label = f"{net.places[place].name} {lever.crossing} {what} from {lever.start} to {lever.end}"
+        out[(place, lever.crossing)] = (
+            *out.get((place, lever.crossing), ()),
+            Window(begin, end, lever.capacity_factor, label),
+        )
+        notes.append(label + (f" ({lever.note})" if lever.note else ""))
+    return out, tuple(notes)
+
+
+def _unused_windows(
+    windows: dict[tuple[str, str], tuple[Window, ...]], options: list[list[Route]], net: Network
+) -> tuple[str, ...]:
+    """A note for every disrupted crossing that no route on offer passes: the lever changes nothing."""
+    used = {(c.place_id, c.kind) for routes in options for r in routes for c in r.crossings}
+    return tuple(
+        f"no route on offer crosses {net.places[p].name} ({kind}): its disruption changes nothing"
+        for p, kind in windows
+        if (p, kind) not in used
+    )
 
 
 class _CapacityRow(BaseModel):

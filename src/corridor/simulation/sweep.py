@@ -33,8 +33,8 @@ class Job:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Simulate one job and summarise it (top-level so that it pickles to any worker)."""
-    from corridor.simulation.schema import load_scenario
     from corridor.simulation.runner import run_scenario
+    from corridor.simulation.schema import load_scenario
 
     scenario = load_scenario(job.scenario)
     result = run_scenario(scenario, years=job.years, seed=job.seed)

@@ -92,8 +92,8 @@ class UnknownScenarioError(CorridorError):
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     """The simulation of ``/simulate`` (also run as a background job, reporting ``progress``)."""
     from corridor import settings
-    from corridor.simulation.schema import load_scenario
     from corridor.simulation.runner import run_scenario
+    from corridor.simulation.schema import load_scenario
 
     folder = settings.data_dir() / "scenarios"
     path = folder / f"{body.scenario}.yaml"
