@@ -117,6 +117,13 @@ class ScenarioResult:
 
         return pd.DataFrame([_resource_row(s) for s in self.sim.stats], columns=RESOURCE_COLUMNS)
 
+    def lines(self) -> pd.DataFrame:
+        """The resources with a capacity figure that this run used (or closed): TEU carried,
+        utilisation, queue for capacity and wait for a departure; longest queue first."""
+        frame = self.resources()
+        frame = frame[(frame["capacity"] != "unconstrained") & ((frame["train_loads"] > 0) | frame["closed"])]
+        return frame.sort_values(["closed", "queue_h", "utilisation"], ascending=False)
+
     def bottlenecks(self, top: int = 5) -> pd.DataFrame:
         """Resources where train loads queue longest for capacity, worst first.
 
@@ -421,11 +428,14 @@ def _apply_capacity_levers(
 
 def _change_fleet(lever: FerriesLever, net: Network, fleets: dict[tuple[str, str, str], Fleet]) -> list[str]:
     """Add or withdraw vessels on every fleet sailing between the lever's two ports (in place)."""
-    ends = {_place_id(net, lever.from_id, "ferries"), _place_id(net, lever.to_id, "ferries")}
+    a, b = _place_id(net, lever.from_id, "ferries"), _place_id(net, lever.to_id, "ferries")
+    ends = {a, b}
     hit = [k for k in fleets if {k[0], k[1]} == ends]
-    line = " – ".join(net.places[p].name for p in sorted(ends))
+    line = f"{net.places[a].name} – {net.places[b].name}"
     if not hit:
-        raise CorridorError(f"lever ferries: no fleet sails {line} (see fleets.csv)")
+        near = sorted({f"{net.places[k[0]].name} – {net.places[k[1]].name}" for k in fleets if ends & {k[0], k[1]}})
+        hint = f"; fleets from these ports sail {', '.join(near)}" if near else ""
+        raise CorridorError(f"lever ferries: no fleet sails {line} (see fleets.csv){hint}")
     notes = []
     for k in hit:
         f = fleets[k]

@@ -105,6 +105,11 @@ def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
+        "drained_teu": round(result.sim.drained_teu),
+        "in_transit_teu": round(result.sim.in_transit_teu),
+        "waiting_teu": round(result.sim.waiting_teu),
+        "notes": list(result.notes),
         "bottlenecks": records(result.bottlenecks()),
+        "lines": records(result.lines()),
         "lead_times": records(result.lead_times()),
     }

@@ -157,7 +157,12 @@ def simulate_stored(name: Name, body: RunIn) -> Any:
         "version": stored["version"],
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
+        "drained_teu": round(result.sim.drained_teu),
+        "in_transit_teu": round(result.sim.in_transit_teu),
+        "waiting_teu": round(result.sim.waiting_teu),
+        "notes": list(result.notes),
         "bottlenecks": records(result.bottlenecks()),
+        "lines": records(result.lines()),
     }
     # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
     result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed)
