@@ -153,11 +153,18 @@ class ScenarioResult:
         return pd.DataFrame(rows, columns=["od", "train_loads", "mean_days", "p50_days", "p90_days"])
 
     def shares(self) -> dict[tuple[str, str], float]:
-        """TEU a year assigned to each (origin → destination, corridor)."""
+        """TEU a year assigned to each (origin → destination, corridor and its water crossings)."""
         out: dict[tuple[str, str], float] = {}
         for a in self.assignments:
-            out[(a.od, a.route.corridor)] = out.get((a.od, a.route.corridor), 0.0) + a.teu_per_year
+            key = (a.od, _route_label(a.route))
+            out[key] = out.get(key, 0.0) + a.teu_per_year
         return out
+
+
+def _route_label(route: Route) -> str:
+    """``Middle via Kuryk → Alat (ferry)``: the corridor and the sea or ferry legs that tell its routes apart."""
+    water = [f"{leg.origin} → {leg.destination} ({leg.mode})" for leg in route.legs if leg.mode in ("sea", "ferry")]
+    return f"{route.corridor} via {', '.join(water)}" if water else route.corridor
 
 
 RESOURCE_COLUMNS = [
