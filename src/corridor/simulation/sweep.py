@@ -49,7 +49,7 @@ def run_job(job: Job) -> dict[str, Any]:
         "delivered_teu": round(delivered),
         "delivered_share": delivered / demand if demand else 0.0,
         "bottleneck": str(worst["resource"].iloc[0]) if len(worst) else "",
-        "bottleneck_wait_h": float(worst["mean_wait_h"].iloc[0]) if len(worst) else 0.0,
+        "bottleneck_wait_h": float(worst["queue_h"].iloc[0]) if len(worst) else 0.0,
         "corridors": {k: round(v) for k, v in result.sim.delivered_teu.items()},
     }
 
