@@ -219,7 +219,7 @@ def prepare(scenario: Scenario, *, years: float = 1.0, seed: int = 0, network: N
         raise CorridorError(f"the simulated period must be a positive number of years, not {years}")
     net = _apply_tariffs(scenario, network or _network(scenario))
     capacities, fleets, dwell, notes = _apply_capacity_levers(scenario, net)
-    windows, window_notes = _windows(scenario, net, years)
+    windows, window_notes = _windows(scenario, net, years, capacities)
     options = _open_options(_route_options(scenario, net), fleets)
     notes += window_notes + _unused_windows(windows, options, net)
     spread = _spreads(options, net, seed)
@@ -474,7 +474,7 @@ def _open_options(options: list[list[Route]], fleets: dict[tuple[str, str, str],
 
 
 def _windows(
-    scenario: Scenario, net: Network, years: float
+    scenario: Scenario, net: Network, years: float, capacities: dict[tuple[str, str], CrossingCapacity]
 ) -> tuple[dict[tuple[str, str], tuple[Window, ...]], tuple[str, ...]]:
     """Dated disruptions as windows in hours from the period's start (1 January of the scenario's year)."""
     start = date(scenario.year, 1, 1)
@@ -498,6 +498,8 @@ def _windows(
             Window(begin, end, lever.capacity_factor, label),
         )
         notes.append(label + (f" ({lever.note})" if lever.note else ""))
+        if lever.capacity_factor > 0 and (place, lever.crossing) not in capacities:
+            notes.append(f"{net.places[place].name} ({lever.crossing}) has no capacity figure: a cut changes nothing")
     return out, tuple(notes)
 
 

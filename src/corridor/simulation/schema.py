@@ -101,7 +101,8 @@ class ClosePassageLever(_Strict):
 
 class DisruptionLever(_Strict):
     """A crossing closed (``capacity_factor: 0``, the default) or its capacity cut between two
-    dates: from ``start`` (00:00) until ``end`` (00:00, when it reopens)."""
+    dates: from ``start`` (00:00) until ``end`` (00:00, when it reopens). A place without a
+    capacity figure (``crossing_capacity.csv``) can be closed but not cut."""
 
     kind: Literal["disruption"]
     place: str = Field(min_length=1)
