@@ -46,6 +46,7 @@ from corridor.simulation.schema import (
     Scenario,
     TariffLever,
 )
+from corridor.vocab import CrossingKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -518,7 +519,7 @@ def _unused_windows(
 class _CapacityRow(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     place: str
-    kind: Literal["border", "gauge-change", "port", "transshipment"]
+    kind: CrossingKind
     trains_per_day: float = Field(gt=0)
     source: str = Field(min_length=3)
 
