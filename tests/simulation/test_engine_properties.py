@@ -21,12 +21,13 @@ share everything else.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corridor.errors import CorridorError
 from corridor.simulation.engine import (
     TEU_PER_TRAIN,
     Assignment,
@@ -36,7 +37,7 @@ from corridor.simulation.engine import (
     Window,
     simulate_flows,
 )
-from corridor.simulation.runner import Plan, prepare
+from corridor.simulation.runner import Plan, prepare, run_scenario
 from corridor.simulation.schema import parse_scenario
 
 SCENARIO = """
@@ -171,3 +172,42 @@ def test_more_demand_never_delivers_less(plan: Plan, teu: float, more: float, ye
     route = _via(plan, port)
     base = _delivered(_run(plan, [(route, teu)], years=years))
     assert _delivered(_run(plan, [(route, teu * more)], years=years)) >= base - TEU_PER_TRAIN
+
+
+LEVERS = st.one_of(
+    st.builds(lambda c: f"{{kind: ferries, from: Курык, to: Port of Baku, change: {c}}}", st.integers(-6, 6)),
+    st.builds(
+        lambda f, d: f"{{kind: crossing, place: Alat, crossing: port, capacity_factor: {f}, dwell_factor: {d}}}",
+        st.floats(0.01, 100),
+        st.floats(0.01, 100),
+    ),
+    st.builds(
+        lambda start, days, f: (
+            f"{{kind: disruption, place: Port of Baku, crossing: port, start: 2026-{start:%m-%d}, "
+            f"end: 2026-{(start + timedelta(days=days)):%m-%d}, capacity_factor: {f}}}"
+        ),
+        st.dates(date(2026, 1, 1), date(2026, 11, 30)),
+        st.integers(1, 30),
+        st.sampled_from([0, 0.1, 0.5]),
+    ),
+    st.builds(lambda f: f"{{kind: tariff, mode: ferry, factor: {f}}}", st.floats(0.1, 10)),
+)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    teu=st.floats(1, 500_000),
+    years=st.floats(0.001, 0.2),
+    levers=st.lists(LEVERS, max_size=3),
+)
+def test_any_scenario_gives_a_result_or_a_clear_error(teu: float, years: float, levers: list[str]) -> None:
+    text = SCENARIO.replace("teu_per_year: 1000", f"teu_per_year: {teu}")
+    if levers:
+        text += "levers:\n" + "".join(f"  - {lever}\n" for lever in levers)
+    try:
+        result = run_scenario(parse_scenario(text), years=years, seed=3)
+    except CorridorError as exc:  # e.g. more ferries withdrawn than exist, a window outside the period
+        assert str(exc).startswith(("lever ", "demand ")), exc
+        return
+    assert result.demand_teu == pytest.approx(teu * years)
+    assert abs(result.sim.balance()) < 1e-6 * max(1.0, result.demand_teu)
