@@ -86,9 +86,7 @@ def sweep(
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
         raise OptionError("--scheduler needs --engine dask")
-    for path in scenarios:
-        if not Path(path).is_file():
-            raise OptionError(f"no scenario file {path}")
+    _check(scenarios, years)
     jobs = [Job(str(s), seed + k, years) for s in scenarios for k in range(replications)]
     n = workers or os.cpu_count() or 1
     if executor is SweepExecutor.local:
@@ -97,6 +95,31 @@ def sweep(
         with ProcessPoolExecutor(max_workers=n) as pool:
             return _collect(pool.map(run_job, jobs), len(jobs), progress)
     return _dask(jobs, scheduler, n, progress)
+
+
+def _check(scenarios: Sequence[str | Path], years: float) -> None:
+    """Read every scenario and check it against the network before any run starts.
+
+    Raises
+    ------
+    OptionError
+        If a file does not exist.
+    CorridorError
+        If a scenario is broken (file, line and field) or names what the network does not have.
+    """
+    from corridor.errors import CorridorError, DataFileError
+    from corridor.simulation.runner import prepare
+    from corridor.simulation.schema import load_scenario
+
+    for path in dict.fromkeys(map(str, scenarios)):
+        if not Path(path).is_file():
+            raise OptionError(f"no scenario file {path}")
+        try:
+            prepare(load_scenario(path), years=years)
+        except DataFileError:
+            raise
+        except CorridorError as exc:
+            raise CorridorError(f"{Path(path).name}: {exc}") from exc
 
 
 def _collect(results: Any, total: int, progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
