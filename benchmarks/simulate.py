@@ -12,15 +12,15 @@ What is measured, and why:
   :func:`~corridor.simulation.runner.run_scenario` calls it once per route-choice round.
 * **Naive baseline** — the same scenario with every TEU its own SimPy process, compactly
   re-implemented here: same routes and journey components, same run times and dwells, crossings
-  as SimPy Resources of the engine's servers × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
+  as SimPy Resources of trains a day × dwell / 24 servers (Little's law; the engine paces
+  crossings as a rate limit instead) × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
   container slots, water crossings as fleets sailing every round trip ÷ vessels with room for
   their TEU a sailing, each container boarding on its own, sailings held by storms with the same
   closure odds and spell lengths. It is slow, so it simulates 14 days of demand (plus the same
   drain); both models are compared per simulated day of demand, drain included. Journey
-  components are built once per route (the engine rebuilds them per train load), so the
-  baseline is, if anything, flattered. The engine is also timed on the same 14 days (a
-  like-for-like ratio, printed for information), and the TEU each model delivers are printed side
-  by side as a check that both simulate the same network.
+  components are built once per route, as the engine does. The engine is also timed on the
+  same 14 days (a like-for-like ratio, printed for information), and the TEU each model delivers
+  are printed side by side as a check that both simulate the same network.
 
 * **Scaling in demand** (issue 17) — the same scenario scaled to 0.1, 1 and 10 M TEU a year,
   one simulated year each, CPU seconds (``time.process_time``) per simulated year and per million
