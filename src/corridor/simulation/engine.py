@@ -454,7 +454,8 @@ class _Model:
             return None
         if port not in self.yards:
             stat = Stat(f"{port} yard", f"{self.name(port)} yard", "yard", f"{size:g} TEU")
-            self.yards[port] = (simpy.Container(self.env, capacity=size), stat)
+            # at least one train load, or a load bigger than the yard would wait for room forever
+            self.yards[port] = (simpy.Container(self.env, capacity=max(size, TEU_PER_TRAIN)), stat)
             self.stats[stat.key] = stat
         return self.yards[port]
 
