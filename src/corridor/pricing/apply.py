@@ -53,6 +53,28 @@ def price_network(network: Network, when: dt.date | str | None = None) -> Networ
     return replace(network, links=links, node_times=rows, priced_at=day.isoformat())
 
 
+_PRICED: dict[tuple[int, str], tuple[Network, Network]] = {}
+
+
+def network_at(network: Network, when: dt.date | str | None) -> Network:
+    """:func:`price_network`, remembered per network object and date (``None``: as loaded).
+
+    The routing entry points call this for every query; the cache keeps the base network
+    alive with its priced copy, so an ``id`` is never reused for another network.
+    """
+    if when is None or network.tariff_book is None:
+        return network
+    key = (id(network), str(when))
+    hit = _PRICED.get(key)
+    if hit is not None and hit[0] is network:
+        return hit[1]
+    if len(_PRICED) > 32:
+        _PRICED.clear()
+    priced = price_network(network, when)
+    _PRICED[key] = (network, priced)
+    return priced
+
+
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
     forward, back = _link_rows(book, link, when)
     if forward is not None:
@@ -68,7 +90,7 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
         return _undated_link(link)
     km = link.distance_km or 0.0
     rate = book.quote(row, when)
-    quote = Quote(rate.usd_20ft * km, rate.usd_40ft * km, f"{km:,.0f} km × {row.mode} {row.country} rate: {rate.text}", rate.as_of)
+    quote = Quote(rate.usd_20ft * km, rate.usd_40ft * km, f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}", rate.as_of)
     return link.model_copy(update=_fields(quote, quote, ""))
 
 

@@ -138,7 +138,7 @@ class TariffBook:
     def quote(self, tariff: Tariff, when: dt.date) -> Quote:
         """``tariff`` in USD on ``when`` (per box, or per box-km for a km-rate)."""
         amount20, amount40, currency = tariff.amount_20ft, tariff.amount_40ft, tariff.currency
-        parts = [f"{tariff.id} ({tariff.source})"]
+        parts = [f"derived: {tariff.id} ({tariff.source})"]
         as_of = tariff.valid_from
         if tariff.index:
             point = self.index_value(tariff.index, when)
