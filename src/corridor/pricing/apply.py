@@ -90,7 +90,12 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
         return _undated_link(link)
     km = link.distance_km or 0.0
     rate = book.quote(row, when)
-    quote = Quote(rate.usd_20ft * km, rate.usd_40ft * km, f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}", rate.as_of)
+    quote = Quote(
+        rate.usd_20ft * km,
+        rate.usd_40ft * km,
+        f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}",
+        rate.as_of,
+    )
     return link.model_copy(update=_fields(quote, quote, ""))
 
 
@@ -140,7 +145,9 @@ def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
         return row.model_copy(update={"cost_source": source})
     quote = book.quote(tariff, when)
-    return row.model_copy(update={"cost_teu_usd": quote.usd_20ft, "cost_feu_usd": quote.usd_40ft, "cost_source": quote.text})
+    return row.model_copy(
+        update={"cost_teu_usd": quote.usd_20ft, "cost_feu_usd": quote.usd_40ft, "cost_source": quote.text}
+    )
 
 
 def undated_prices(network: Network) -> list[str]:

@@ -144,11 +144,15 @@ class TariffBook:
             point = self.index_value(tariff.index, when)
             amount20, amount40, currency = amount20 * point.value, amount40 * point.value, point.currency
             age = (when - point.date).days
-            parts.append(f"{point.series} {point.value:,.0f} {point.currency}/{point.unit} of {point.date} ({point.source})")
+            parts.append(
+                f"{point.series} {point.value:,.0f} {point.currency}/{point.unit} of {point.date} ({point.source})"
+            )
             parts.append(f"{age} days old" if age >= 0 else f"published {-age} days after the date")
             as_of = point.date
         else:
-            parts.append(f"valid {_period(tariff.valid_from, tariff.valid_to)}{_stale(tariff.valid_from, tariff.valid_to, when)}")
+            parts.append(
+                f"valid {_period(tariff.valid_from, tariff.valid_to)}{_stale(tariff.valid_from, tariff.valid_to, when)}"
+            )
         rate, fx_note = self.usd_per_unit(currency, when)
         if fx_note:
             parts.append(f"at {fx_note}")
