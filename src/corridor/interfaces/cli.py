@@ -24,7 +24,7 @@ from rich.table import Table
 from corridor import settings
 from corridor.errors import CorridorError, NoRouteError, OptionError
 from corridor.network.model import Network
-from corridor.routing.itinerary import routes_geojson
+from corridor.routing.itinerary import Route, routes_geojson
 
 if TYPE_CHECKING:
     from corridor.forecasting.api import PairForecast
@@ -85,6 +85,10 @@ DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or
 DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
 MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
 SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
+]
 DbOption = Annotated[
     str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")
 ]
@@ -164,6 +168,7 @@ def route(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -183,6 +188,7 @@ def route(
         avoid_passages=_split(avoid_passage),
         max_transshipments=max_transshipments,
         include_planned=include_planned,
+        date=date,
         network=_network(data),
     )
     shown = list(found.routes if all_routes else found.thinned())
@@ -208,6 +214,14 @@ def route(
     title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
     out.print(_routes_table(shown, title, best, rated))
     out.print(_itinerary(best))
+    out.print(_prices_note(best))
+
+
+def _prices_note(best: Route) -> str:
+    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    lines = [f"[dim]Prices at {best.priced_at} (see the README, 'Prices at a date'):"]
+    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    return "\n".join(lines) + "[/dim]"
 
 
 @app.command()
@@ -226,6 +240,7 @@ def compare(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -241,6 +256,7 @@ def compare(
         cargo=cargo.value,
         avoid_countries=_split(avoid),
         include_planned=include_planned,
+        date=date,
         network=_network(data),
     )
     if map_file is not None:
@@ -259,6 +275,9 @@ def compare(
     out.print(_breakdown_table(result.routes))
     for corridor, why in (*result.unavailable, *result.detours):
         out.print(f"[dim]{corridor}: {why}[/dim]")
+    out.print(
+        f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
+    )
     if detail:
         for r in result.routes:
             out.print(_distance_table(r))
@@ -313,6 +332,7 @@ def reliability(
     avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
     include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -325,6 +345,7 @@ def reliability(
         cargo=cargo.value,
         avoid_countries=_split(avoid),
         include_planned=include_planned,
+        date=date,
         network=_network(data),
     )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
