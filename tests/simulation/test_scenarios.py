@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -206,12 +207,27 @@ def test_seasonality_must_be_finite() -> None:
 
 def test_the_poland_belarus_closure_holds_the_northern_trains_at_brest() -> None:
     # D02, D03: closed 12–25 September 2025; S62 reports "approximately 300 trains" stranded.
-    # The model holds the trains that reach Brest during the 13 days; the Northern route's share
-    # of the demand sets how many (see the README for the comparison with the 300).
+    # The model holds the trains that reach Brest during the 13 days (those that left before the
+    # closure could not choose another route); the README compares it with the 300.
     result = run_scenario(load_scenario(SHIPPED / "northern-2025-poland-belarus-closure.yaml"), seed=1)
     brest = next(s for s in result.sim.stats if s.key == "brest border")
-    northern = sum(a.teu_per_year for a in result.assignments if a.route.corridor == "Northern")
-    westbound_a_day = northern / TEU_PER_TRAIN / 365 * 412 / 474  # the westbound part (D01)
+    westbound_a_day = brest.teu / TEU_PER_TRAIN / 365 * 412 / 474  # trains through Brest, the westbound part (D01)
     assert 0.6 * 13 * westbound_a_day <= brest.max_queue <= 1.6 * 13 * westbound_a_day
     assert any("closed from 2025-09-12 to 2025-09-25" in note for note in result.notes)
     assert result.sim.waiting_teu < 0.01 * result.demand_teu  # the queue clears after the reopening
+
+
+def test_loads_leaving_during_a_closure_weigh_the_wait_for_the_reopening() -> None:
+    from corridor.simulation.runner import _closure_delays, _segments, prepare
+
+    plan = prepare(load_scenario(SHIPPED / "northern-2025-poland-belarus-closure.yaml"))
+    before, during, after = _segments(plan, 1.0)
+    assert during == ((date(2025, 9, 12) - plan.start).days * 24.0, (date(2025, 9, 25) - plan.start).days * 24.0)
+    routes = [r for routes in plan.options for r in routes]
+    waits = {k: _closure_delays(plan, *part) for k, part in (("before", before), ("during", during), ("after", after))}
+    northern = [id(r) for r in routes if r.corridor == "Northern"]
+    middle = [id(r) for r in routes if r.corridor == "Middle"]
+    # a train leaving in the first days would reach Brest before the reopening; later ones would not
+    assert all(0 < waits["during"][r] < 13 * 24 / 2 for r in northern)
+    assert all(waits["during"][r] == 0 for r in middle)
+    assert all(w == 0 for k in ("before", "after") for w in waits[k].values())  # en route or reopened

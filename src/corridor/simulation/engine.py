@@ -84,6 +84,9 @@ class Assignment:
     route: Route
     teu_per_year: float
     seasonality: tuple[float, ...] = ()
+    release: tuple[float, float] | None = None
+    """Hours of the period (from, to) in which these train loads leave; ``None`` for all of it.
+    They carry this window's part of the period's demand (by seasonality)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Window:
     end_h: float
     capacity_factor: float
     label: str = ""
+    """What and when, for the capacity column (``closed 2025-09-12 – 2025-09-25``)."""
 
 
 @dataclass
@@ -379,6 +383,7 @@ class _Model:
         self.yards: dict[str, tuple[simpy.Container, Stat]] = {}
         self.storms: dict[str, _PortWeather | None] = {}
         self.yard_teu_h: dict[str, float] = defaultdict(float)
+        self.journeys: dict[int, list[_Step]] = {}
         self.counts = _Counts()
         # Rail sections with a published line capacity (train pairs a day, each direction).
         lines = {
@@ -400,6 +405,7 @@ class _Model:
             cap = self.inputs.capacities.get((place, kind))
             windows = self.inputs.windows.get((place, kind), ())
             label = "unconstrained" if cap is None else f"{cap.trains_per_day:g} trains/day"
+            label = "; ".join([label, *(w.label for w in windows if w.label)])
             stat = Stat(key, f"{self.name(place)} {kind}", kind, label, constrained=cap is not None or bool(windows))
             self.stats[key] = stat
             spacing = 0.0 if cap is None else 24 / cap.trains_per_day
@@ -460,6 +466,12 @@ class _Model:
         return self.yards[port]
 
     # --- journeys ----------------------------------------------------------------------------------------------------
+
+    def compiled(self, route: Route) -> list[_Step]:
+        """The route's steps, compiled once per route."""
+        if id(route) not in self.journeys:
+            self.journeys[id(route)] = self.compile(route)
+        return self.journeys[id(route)]
 
     def compile(self, route: Route) -> list[_Step]:
         """The route as steps: runs (through a rail section's gate if it has one), waits for a
@@ -538,14 +550,16 @@ class _Source:
     def __init__(self, model: _Model, a: Assignment, years: float, seed: int) -> None:
         self.model, self.a = model, a
         route_id = "/".join(leg.from_id for leg in a.route.legs) + "/" + a.route.legs[-1].to_id
-        rng = random.Random(f"{seed} demand {a.od} {route_id}")
-        total = a.teu_per_year * years
+        window = "" if a.release is None else f" {a.release[0]:g}"
+        rng = random.Random(f"{seed} demand {a.od} {route_id}{window}")
+        inside = _within(_pieces(model.horizon, a.seasonality, model.start), a.release or (0.0, model.horizon))
+        total = a.teu_per_year * years * release_share(a, model.horizon, model.start)
         full, rest = divmod(total, TEU_PER_TRAIN)
         sizes = [float(TEU_PER_TRAIN)] * int(full) + ([rest] if rest > 1e-9 else [])
-        times = _arrival_times(len(sizes), model.horizon, a.seasonality, model.start, rng)
+        times = _arrival_times(len(sizes), inside, rng)
         self.loads = sorted(zip(times, sizes, strict=True))
         model.counts.released[a.route.corridor] += sum(sizes)
-        self.steps = model.compile(a.route)
+        self.steps = model.compiled(a.route)
         model.env.process(self._run())
 
     def _run(self) -> Events:
@@ -556,23 +570,52 @@ class _Source:
             env.process(self.model.carry(self.a, self.steps, _Load(teu, env.now)))
 
 
-def _arrival_times(
-    n: int, horizon: float, seasonality: tuple[float, ...], start: date, rng: random.Random
-) -> list[float]:
-    """``n`` independent times in [0, horizon) with density following the monthly factors.
+def release_share(a: Assignment, horizon_h: float, start: date) -> float:
+    """The share of the period's demand that ``a`` releases: 1 without a release window, else the
+    window's part of the period weighted by the monthly seasonality."""
+    if a.release is None:
+        return 1.0
+    pieces = _pieces(horizon_h, a.seasonality, start)
+    return sum(w for *_, w in _within(pieces, a.release)) / sum(w for *_, w in pieces)
+
+
+Piece = tuple[float, float, float]
+"""A stretch of the period: start hour, hours, and its weight (hours × the month's seasonality)."""
+
+
+def _pieces(horizon: float, seasonality: tuple[float, ...], start: date) -> list[Piece]:
+    """The period cut into calendar months (730.5 h), each weighted by its seasonality factor;
+    evenly if every simulated month has a factor of 0."""
+    months = max(1, math.ceil(horizon / HOURS_PER_MONTH))
+    spans = [min(HOURS_PER_MONTH, horizon - m * HOURS_PER_MONTH) for m in range(months)]
+    factors = [seasonality[(start.month - 1 + m) % 12] if seasonality else 1.0 for m in range(months)]
+    if sum(f * span for f, span in zip(factors, spans, strict=True)) <= 0:
+        factors = [1.0] * months
+    return [(m * HOURS_PER_MONTH, span, span * f) for m, (span, f) in enumerate(zip(spans, factors, strict=True))]
+
+
+def _within(pieces: list[Piece], window: tuple[float, float]) -> list[Piece]:
+    """The parts of the pieces inside ``window``, weights scaled to the part."""
+    out = []
+    for begin, span, weight in pieces:
+        lo, hi = max(begin, window[0]), min(begin + span, window[1])
+        if hi > lo:
+            out.append((lo, hi - lo, weight * (hi - lo) / span))
+    return out
+
+
+def _arrival_times(n: int, pieces: list[Piece], rng: random.Random) -> list[float]:
+    """``n`` independent times within the pieces, with density following their weights.
 
     The k-th draw does not depend on n, so a larger demand adds train loads and moves none.
     """
-    months = max(1, math.ceil(horizon / HOURS_PER_MONTH))
-    spans = [min(HOURS_PER_MONTH, horizon - m * HOURS_PER_MONTH) for m in range(months)]
-    weights = [span * (seasonality[(start.month - 1 + m) % 12] if seasonality else 1.0) for m, span in enumerate(spans)]
-    if sum(weights) <= 0:  # no demand in any simulated month: spread evenly
-        weights = spans
-    cumulative = list(_accumulate(weights))
+    if n == 0:
+        return []
+    cumulative = list(_accumulate([w for *_, w in pieces]))
     out = []
     for _ in range(n):
-        m = min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), months - 1)
-        out.append(m * HOURS_PER_MONTH + rng.random() * spans[m])
+        k = min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(pieces) - 1)
+        out.append(pieces[k][0] + rng.random() * pieces[k][1])
     return out
 
 

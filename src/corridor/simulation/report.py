@@ -151,7 +151,7 @@ def _moved_waits(a: ScenarioResult, b: ScenarioResult) -> Table:
 
 
 def _constrained(frames: list[pd.DataFrame], name: str) -> bool:
-    return any(name in f.index and f.loc[name, "capacity"] != "unconstrained" for f in frames)
+    return any(name in f.index and bool(f.loc[name, "constrained"]) for f in frames)
 
 
 def _get(frame: pd.DataFrame, name: str, column: str) -> float:

@@ -10,6 +10,7 @@ ferry or a tariff cut moves traffic between corridors.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from corridor.simulation.engine import (
     SimResult,
     Stat,
     Window,
+    release_share,
     simulate_flows,
 )
 from corridor.simulation.schema import (
@@ -122,7 +124,7 @@ class ScenarioResult:
         """The resources with a capacity figure that this run used (or closed): TEU carried,
         utilisation, queue for capacity and wait for a departure; longest queue first."""
         frame = self.resources()
-        frame = frame[(frame["capacity"] != "unconstrained") & ((frame["train_loads"] > 0) | frame["closed"])]
+        frame = frame[frame["constrained"] & ((frame["train_loads"] > 0) | frame["closed"])]
         return frame.sort_values(["closed", "queue_h", "utilisation"], ascending=False)
 
     def bottlenecks(self, top: int = 5) -> pd.DataFrame:
@@ -154,11 +156,13 @@ class ScenarioResult:
         return pd.DataFrame(rows, columns=["od", "train_loads", "mean_days", "p50_days", "p90_days"])
 
     def shares(self) -> dict[tuple[str, str], float]:
-        """TEU a year assigned to each (origin → destination, corridor and its water crossings)."""
+        """TEU a year assigned to each (origin → destination, corridor and its water crossings),
+        over the whole period (the parts before, during and after a closure added up)."""
         out: dict[tuple[str, str], float] = {}
+        start = date(self.scenario.year, 1, 1)
         for a in self.assignments:
             key = (a.od, _route_label(a.route))
-            out[key] = out.get(key, 0.0) + a.teu_per_year
+            out[key] = out.get(key, 0.0) + a.teu_per_year * release_share(a, self.sim.horizon_h, start)
         return out
 
 
@@ -180,6 +184,7 @@ RESOURCE_COLUMNS = [
     "mean_wait_h",
     "p90_queue_h",
     "max_queue",
+    "constrained",
     "closed",
 ]
 
@@ -199,6 +204,7 @@ def _resource_row(s: Stat) -> dict[str, object]:
         "mean_wait_h": round(s.mean_wait_h(), 1),
         "p90_queue_h": round(p90, 1),
         "max_queue": s.max_queue,
+        "constrained": s.constrained,
         "closed": s.closed,
     }
 
@@ -250,17 +256,27 @@ def run_scenario(
 def simulate_plan(
     plan: Plan, *, years: float = 1.0, seed: int = 0, progress: Callable[[float], None] | None = None
 ) -> ScenarioResult:
-    """Route choice and simulation of a prepared scenario (:data:`ITERATIONS` rounds)."""
+    """Route choice and simulation of a prepared scenario (:data:`ITERATIONS` rounds).
+
+    When a crossing closes for a while, the period is cut where closures start and end, and the
+    train loads leaving in each part choose their routes separately: while a crossing is closed,
+    a route through it costs the hours a load would wait there for the reopening (loads that left
+    before the closure began are on their way and cannot choose again).
+    """
+    segments = _segments(plan, years)
+    closures = [_closure_delays(plan, lo, hi) for lo, hi in segments] if len(segments) > 1 else [{}]
     delays: dict[str, float] = {}
-    shares: dict[tuple[int, int], float] = {}
+    shares: list[dict[tuple[int, int], float]] = []
     result: SimResult | None = None
     assignments: list[Assignment] = []
     for round_ in range(ITERATIONS):
-        fresh = _logit(plan.scenario, plan.options, delays, plan.spread)
-        shares = (
-            fresh if not shares else {k: (shares.get(k, 0.0) * round_ + v) / (round_ + 1) for k, v in fresh.items()}
-        )
-        assignments = _assign(plan.scenario, plan.options, shares)
+        fresh = [_logit(plan.scenario, plan.options, delays, plan.spread, extra) for extra in closures]
+        shares = fresh if not shares else [_averaged(old, new, round_) for old, new in zip(shares, fresh, strict=True)]
+        assignments = [
+            a
+            for (lo, hi), part in zip(segments, shares, strict=True)
+            for a in _assign(plan.scenario, plan.options, part, None if len(segments) == 1 else (lo, hi))
+        ]
         result = simulate_flows(
             plan.network,
             assignments,
@@ -277,6 +293,45 @@ def simulate_plan(
         delays = {s.key: s.mean_wait_h() for s in result.stats}
     assert result is not None
     return ScenarioResult(plan.scenario, tuple(assignments), result, plan.notes)
+
+
+def _averaged(
+    old: dict[tuple[int, int], float], new: dict[tuple[int, int], float], round_: int
+) -> dict[tuple[int, int], float]:
+    """Method of successive averages: the new shares weigh 1 / (rounds so far + 1)."""
+    return {k: (old.get(k, 0.0) * round_ + v) / (round_ + 1) for k, v in new.items()}
+
+
+def _segments(plan: Plan, years: float) -> list[tuple[float, float]]:
+    """The period (hours) cut where a closure starts or ends; one piece when nothing closes."""
+    horizon = years * HOURS_PER_YEAR
+    cuts = {0.0, horizon}
+    for windows in plan.windows.values():
+        cuts |= {min(max(t, 0.0), horizon) for w in windows if w.capacity_factor <= 0 for t in (w.start_h, w.end_h)}
+    ordered = sorted(cuts)
+    return [(lo, hi) for lo, hi in itertools.pairwise(ordered) if hi > lo]
+
+
+CLOSURE_SAMPLES = 24
+"""Departure times per part of the period at which a closure's wait is averaged."""
+
+
+def _closure_delays(plan: Plan, lo: float, hi: float) -> dict[int, float]:
+    """Mean hours a train load leaving in [lo, hi) on each route option would wait at a closed
+    crossing (until it reopens), counted only while the closure is in force at departure."""
+    from corridor.uncertainty.journey import journey_model
+
+    out: dict[int, float] = {}
+    times = [lo + (hi - lo) * (k + 0.5) / CLOSURE_SAMPLES for k in range(CLOSURE_SAMPLES)]
+    for routes in plan.options:
+        for r in routes:
+            hours = 0.0
+            for c in journey_model(r, plan.network).components:
+                for w in plan.windows.get((c.place, c.kind), ()):
+                    if w.capacity_factor <= 0 and w.start_h <= lo < w.end_h:
+                        hours += sum(max(0.0, w.end_h - t - c.offset_h) for t in times) / len(times)
+            out[id(r)] = hours
+    return out
 
 
 def _round_progress(progress: Callable[[float], None], round_: int, done: float) -> None:
@@ -358,15 +413,20 @@ def _spreads(options: list[list[Route]], net: Network, seed: int) -> dict[int, f
 
 
 def _logit(
-    scenario: Scenario, options: list[list[Route]], delays: dict[str, float], spread: dict[int, float] | None = None
+    scenario: Scenario,
+    options: list[list[Route]],
+    delays: dict[str, float],
+    spread: dict[int, float] | None = None,
+    extra: dict[int, float] | None = None,
 ) -> dict[tuple[int, int], float]:
-    """Shares of each flow's routes from generalised cost: tariff + value of time × (days + weighted spread)."""
+    """Shares of each flow's routes from generalised cost: tariff + value of time × (days + weighted
+    spread); ``extra`` adds hours by route (``id``), e.g. the wait for a closed crossing."""
     choice = scenario.route_choice
     shares: dict[tuple[int, int], float] = {}
     for i, routes in enumerate(options):
         costs = []
         for r in routes:
-            days = (r.total_time_h + _route_delay(r, delays)) / 24
+            days = (r.total_time_h + _route_delay(r, delays) + (extra or {}).get(id(r), 0.0)) / 24
             days += choice.reliability_weight * (spread or {}).get(id(r), 0.0)
             costs.append(r.total_cost_usd / r.teu + choice.value_of_time_usd_per_teu_day * days)
         cheapest = min(costs)
@@ -377,13 +437,18 @@ def _logit(
     return shares
 
 
-def _assign(scenario: Scenario, options: list[list[Route]], shares: dict[tuple[int, int], float]) -> list[Assignment]:
+def _assign(
+    scenario: Scenario,
+    options: list[list[Route]],
+    shares: dict[tuple[int, int], float],
+    release: tuple[float, float] | None = None,
+) -> list[Assignment]:
     out = []
     for i, (flow, routes) in enumerate(zip(scenario.demand, options, strict=True)):
         for j, r in enumerate(routes):
             teu = flow.teu_per_year * shares[(i, j)]
             if teu > 0:
-                out.append(Assignment(f"{flow.origin} → {flow.destination}", r, teu, flow.seasonality))
+                out.append(Assignment(f"{flow.origin} → {flow.destination}", r, teu, flow.seasonality, release))
     return out
 
 
@@ -492,7 +557,7 @@ def _windows(
         label = f"{net.places[place].name} {lever.crossing} {what} from {lever.start} to {lever.end}"
         out[(place, lever.crossing)] = (
             *out.get((place, lever.crossing), ()),
-            Window(begin, end, lever.capacity_factor, label),
+            Window(begin, end, lever.capacity_factor, f"{what} {lever.start} – {lever.end}"),
         )
         notes.append(label + (f" ({lever.note})" if lever.note else ""))
         if lever.capacity_factor > 0 and (place, lever.crossing) not in capacities:
