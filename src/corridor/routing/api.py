@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from corridor import settings
 from corridor.errors import NoRouteError, OptionError
@@ -30,12 +30,16 @@ from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojso
 from corridor.routing.options import RouteOptions, check_against_network
 from corridor.routing.pareto import ParetoPath, pareto_paths
 from corridor.routing.via import via_paths
+from corridor.vocab import Objective
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Objective = Literal["time", "cost", "co2"]
-OBJECTIVES: dict[str, str] = {"time": "total_time_h", "cost": "total_cost_usd", "co2": "co2e_kg"}
+OBJECTIVES: dict[str, str] = {
+    Objective.time: "total_time_h",
+    Objective.cost: "total_cost_usd",
+    Objective.co2: "co2e_kg",
+}
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +67,7 @@ class RouteSet:
     routes: tuple[Route, ...]
     detours: tuple[tuple[Route, str], ...] = ()
 
-    def best(self, objective: Objective = "time", weights: dict[str, float] | None = None) -> Route:
+    def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
 
         Parameters
@@ -74,10 +78,9 @@ class RouteSet:
             E.g. ``{"time": 1, "cost": 1}``: each criterion is divided by its best value in the
             set, so the weights compare like with like.
         """
-        if objective not in OBJECTIVES:
-            raise OptionError(f"unknown objective '{objective}'; use one of {', '.join(OBJECTIVES)}")
+        wanted = Objective.parse(objective, "objective")
         if not weights:
-            return min(self.routes, key=lambda r: _criteria(r)[objective])
+            return min(self.routes, key=lambda r: _criteria(r)[wanted])
         if unknown := set(weights) - set(OBJECTIVES):
             raise OptionError(f"unknown weight {', '.join(sorted(unknown))}")
         floor = {k: min(_criteria(r)[k] for r in self.routes) or 1.0 for k in weights}
@@ -322,7 +325,7 @@ def compare(
     origin: str,
     destination: str,
     *,
-    objective: Objective = "time",
+    objective: Objective | str = Objective.time,
     network: Network | None = None,
     **constraints: Any,
 ) -> Comparison:
@@ -355,6 +358,7 @@ def compare(
     OptionError, UnknownPlaceError
         As :func:`route`.
     """
+    wanted = Objective.parse(objective, "objective")
     net = network or default_network()
     try:
         everything = route(origin, destination, network=net, **constraints)
@@ -366,7 +370,7 @@ def compare(
     wrong_way: list[tuple[str, str]] = []
     for tag in tags if everything is not None else ():
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(objective))
+            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
         except WrongWayError as exc:
             wrong_way.append((CORRIDOR_TAGS[tag], exc.reason))
         except NoRouteError as exc:
@@ -374,10 +378,10 @@ def compare(
     if everything is None:
         raise no_route
     if direct := [r for r in everything.routes if r.corridor == DIRECT]:
-        found.insert(0, min(direct, key=lambda r: _criteria(r)[objective]))
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
     shown, detours = _drop_detours(found)
     a, b = everything.origin, everything.destination
-    return Comparison(a, b, objective, tuple(shown), tuple(unavailable), (*wrong_way, *detours))
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), (*wrong_way, *detours))
 
 
 def _drop_detours(routes: list[Route]) -> tuple[list[Route], tuple[tuple[str, str], ...]]:

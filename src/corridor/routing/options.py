@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from corridor import settings
 from corridor.errors import OptionError
 from corridor.network.model import CORRIDOR_TAGS
+from corridor.vocab import Mode
 
 if TYPE_CHECKING:
     from corridor.network.model import Network
@@ -31,11 +32,8 @@ PASSAGES: dict[str, str] = {
     "malacca": "malacca",
     "cape": "south_africa",
     "south_africa": "south_africa",
-    "panama": "panama",
 }
 """Names a user may give for a sea passage → the passage name in the sea-lane data."""
-
-MODES = ("rail", "road", "ferry", "sea", "air")
 
 _ISO_3166 = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
@@ -97,8 +95,8 @@ class RouteOptions:
         object.__setattr__(self, "avoid_countries", countries)
         object.__setattr__(self, "via", tuple(v.strip() for v in self.via if v.strip()))
         modes = frozenset(m.strip().lower() for m in self.avoid_modes if m.strip())
-        if unknown := sorted(modes - set(MODES)):
-            raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(MODES)}")
+        if unknown := sorted(modes - set(Mode.values())):
+            raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(Mode.values())}")
         object.__setattr__(self, "avoid_modes", modes)
         object.__setattr__(self, "avoid_passages", frozenset(map(_passage, self.avoid_passages)))
         if self.max_transshipments is not None and self.max_transshipments < 0:
