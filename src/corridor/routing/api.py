@@ -231,24 +231,45 @@ def _steady(
     """Split routes into those a shipper takes and those that go the wrong way for no gain.
 
     Distances still to go are measured on every link the constraints allow (any corridor), so a
-    corridor's only route is still dropped when it goes the wrong way (Poti → Baku round Asia). A
-    route that goes the wrong way stays if it is worth it (:func:`worth_the_detour`) next to the
-    steady routes of the same query without the corridor restriction. When a one-corridor search
-    leaves nothing, :class:`WrongWayError` says so.
+    corridor's only route is still dropped when it goes the wrong way (Poti → Baku round Asia).
+    A route that goes the wrong way stays if it is worth it (:func:`worth_the_detour`) next to
+    every kept route that goes less far the wrong way — in a one-corridor search, the routes of
+    the same query in any corridor. When a one-corridor search leaves nothing,
+    :class:`WrongWayError` says so.
     """
     graph = graph_for(network, replace(options, corridor=None, via=()))
-    wrong = {id(r): why for r in routes if (why := _wrong_way(graph, r, stops)) is not None}
-    if wrong:
-        steady = [r for r in routes if id(r) not in wrong]
-        reference = _reference(network, options, stops) if options.corridor else steady
-        for r in routes:
-            if id(r) in wrong and worth_the_detour(r, reference):
-                del wrong[id(r)]
-    kept = [r for r in routes if id(r) not in wrong]
-    if not kept and options.corridor:
+    wrong = {id(r): hit for r in routes if (hit := _wrong_way(graph, r, stops)) is not None}
+    if not wrong:
+        return routes, []
+    pool = _reference(network, options, stops) if options.corridor else routes
+    kept_pool = _kept(pool, {id(r): _wrong_way(graph, r, stops) for r in pool})
+    dropped = {}
+    for r in routes:
+        hit = wrong.get(id(r))
+        if hit is None:
+            continue
+        better = [k for k, km in kept_pool if km < hit[1] and k is not r]
+        if not worth_the_detour(r, better):
+            dropped[id(r)] = f"goes the wrong way: {hit[0]}, and is not {WORTHWHILE_GAIN:.0%} faster or cheaper"
+    kept = [r for r in routes if id(r) not in dropped]
+    if not kept:
         a, b = network.places[stops[0]].name, network.places[stops[-1]].name
-        raise WrongWayError(a, b, f"every route {next(iter(wrong.values()))}")
-    return kept, [(r, wrong[id(r)]) for r in routes if id(r) in wrong]
+        raise WrongWayError(a, b, f"every route {next(iter(dropped.values()))}")
+    return kept, [(r, dropped[id(r)]) for r in routes if id(r) in dropped]
+
+
+def _kept(routes: list[Route], wrong: dict[int, tuple[str, float] | None]) -> list[tuple[Route, float]]:
+    """Routes that stay, least wrong first, with the km they go the wrong way (0 for none)."""
+    kept: list[tuple[Route, float]] = []
+    for r in sorted(routes, key=lambda r: _km(wrong[id(r)])):
+        km = _km(wrong[id(r)])
+        if km == 0 or worth_the_detour(r, [k for k, other in kept if other < km]):
+            kept.append((r, km))
+    return kept
+
+
+def _km(hit: tuple[str, float] | None) -> float:
+    return 0.0 if hit is None else hit[1]
 
 
 def _reference(network: Network, options: RouteOptions, stops: list[str]) -> list[Route]:
@@ -259,7 +280,8 @@ def _reference(network: Network, options: RouteOptions, stops: list[str]) -> lis
         return []
 
 
-def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> str | None:
+def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> tuple[str, float] | None:
+    """Where and by how many km a route goes the wrong way to its next stop, if it does."""
     places = [r.legs[0].from_id, *(leg.to_id for leg in r.legs)]
     names = graph.network.places
     start = 0
@@ -268,10 +290,7 @@ def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> str | None:
         hit = backtrack(places[start : end + 1], distances_to(graph, target))
         if hit is not None:
             place, km = hit
-            return (
-                f"goes the wrong way: {names[place].name} is {km:,.0f} km further from {names[target].name} "
-                "than a place it passed before"
-            )
+            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
         start = end
     return None
 
