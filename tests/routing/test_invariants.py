@@ -95,7 +95,9 @@ def test_every_border_joins_two_countries_once(answers: list[RouteSet]) -> None:
             keys = [(c.link, c.countries) for c in borders]
             assert len(keys) == len(set(keys)), f"{r.places}: a border charged twice"
             crossed = [
-                (leg.from_id, leg.to_id) for leg in r.legs if leg.mode in ("rail", "road") and len(set(leg.countries)) == 2
+                (leg.from_id, leg.to_id)
+                for leg in r.legs
+                if leg.mode in ("rail", "road") and len(set(leg.countries)) == 2
             ]
             assert len(borders) <= len(crossed)
 
