@@ -7,6 +7,7 @@ thinned list for display.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -17,6 +18,7 @@ from corridor.errors import NoRouteError, OptionError
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.places import resolve_place
+from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
     WrongWayError,
@@ -65,7 +67,10 @@ class RouteSet:
     destination: str
     options: RouteOptions
     routes: tuple[Route, ...]
+    priced_at: str = ""
+    """ISO date the tariffs were taken at."""
     detours: tuple[tuple[Route, str], ...] = ()
+    """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -103,7 +108,12 @@ class RouteSet:
     def to_dict(self, routes: Iterable[Route] | None = None) -> dict[str, Any]:
         """The JSON object documented in the README."""
         shown = self.routes if routes is None else tuple(routes)
-        return {"origin": self.origin, "destination": self.destination, "routes": [r.to_dict() for r in shown]}
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "priced_at": self.priced_at,
+            "routes": [r.to_dict() for r in shown],
+        }
 
     def to_dataframe(self) -> pd.DataFrame:
         """One row per route: corridor, totals and the places it passes."""
@@ -139,6 +149,7 @@ def route(
     corridor: str | None = None,
     via: Iterable[str] = (),
     air_cargo: bool = False,
+    date: str | dt.date | None = None,
     network: Network | None = None,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places that a shipper would take.
@@ -164,6 +175,10 @@ def route(
     air_cargo : bool
         The consignment is air cargo by chargeable weight; only then are air legs used. A 20/40 ft
         container never flies.
+    date : str or date, optional
+        Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
+        values last published and exchange rates of that day. Default: the latest date the data
+        covers (``RouteSet.priced_at`` says which).
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -181,6 +196,8 @@ def route(
         For an unknown country code, passage, mode or corridor (with suggestions).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
+    OptionError
+        If ``date`` is malformed or outside the dates the price data covers.
     """
     options = RouteOptions(
         cargo=cargo,
@@ -193,7 +210,7 @@ def route(
         via=tuple(via),
         air_cargo=air_cargo,
     )
-    return search(network or default_network(), origin, destination, options)
+    return search(network_at(network or default_network(), date), origin, destination, options)
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
@@ -210,7 +227,7 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
     steady, detours = _steady(network, options, routes, stops)
-    return RouteSet(a.name, b.name, options, tuple(steady), tuple(detours))
+    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
 
 
 def _stops(network: Network, origin: str, destination: str, via: tuple[str, ...]) -> list[str]:
@@ -334,10 +351,17 @@ class Comparison:
     """``(corridor, reason)`` for corridors with no route under the constraints."""
     detours: tuple[tuple[str, str], ...]
     """``(corridor, reason)`` for corridors whose best route is a detour no shipper takes."""
+    priced_at: str = ""
+    """ISO date the tariffs were taken at."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in the README (same shape as a route query)."""
-        return {"origin": self.origin, "destination": self.destination, "routes": [r.to_dict() for r in self.routes]}
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "priced_at": self.priced_at,
+            "routes": [r.to_dict() for r in self.routes],
+        }
 
 
 def compare(
@@ -359,7 +383,8 @@ def compare(
     network : Network, optional
         Defaults to :func:`default_network`.
     **constraints
-        Any keyword argument of :func:`route` except ``corridor`` (``via``, ``avoid_modes`` …).
+        Any keyword argument of :func:`route` except ``corridor`` (``via``, ``avoid_modes`` …;
+        ``date`` prices every corridor at the same date).
 
     Returns
     -------
@@ -378,7 +403,7 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network or default_network()
+    net = network_at(network or default_network(), constraints.pop("date", None))
     try:
         everything = route(origin, destination, network=net, **constraints)
     except NoRouteError as exc:
@@ -400,7 +425,8 @@ def compare(
         found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
     shown, detours = _drop_detours(found)
     a, b = everything.origin, everything.destination
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), (*wrong_way, *detours))
+    detours_all = (*wrong_way, *detours)
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
 
 
 def _drop_detours(routes: list[Route]) -> tuple[list[Route], tuple[tuple[str, str], ...]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -64,7 +64,8 @@ class Search:
     avoid_passages: list[str]
     max_transshipments: int | None
     include_planned: bool
-    via: list[str]
+    via: list[str] = field(default_factory=list)
+    date: str | None = None
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -81,9 +82,14 @@ async def _search(
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
     via: list[str] = Query(default=[], max_length=5, description="Places the route must pass, in order"),
+    date: str | None = Query(
+        default=None,
+        max_length=10,
+        description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
+    ),
 ) -> Search:
     return Search(
-        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via
+        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, date
     )
 
 
@@ -102,6 +108,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
         via=q.via,
+        date=q.date,
     )
 
 

@@ -17,6 +17,7 @@ from corridor.interfaces.cli.common import (
     DEFAULT_SAMPLES,
     CargoOption,
     DataOption,
+    DateOption,
     DeadlineOption,
     DepartOption,
     Format,
@@ -126,6 +127,7 @@ def route(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -138,7 +140,7 @@ def route(
     from corridor.routing.api import route as find
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
-    found = find(origin, destination, cargo=cargo.value, network=load(data), **constraints)
+    found = find(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
     if robust and samples is None:
@@ -150,9 +152,17 @@ def route(
         title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
         out.print(_routes_table(shown, title, best, rated))
         out.print(_itinerary(best))
+        out.print(_prices_note(best))
         _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
+
+
+def _prices_note(best: Route) -> str:
+    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    lines = [f"[dim]Prices at {best.priced_at} (see the README, 'Prices at a date'):"]
+    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    return "\n".join(lines) + "[/dim]"
 
 
 def _best(found: RouteSet, shown: list[Route], objective: str, weights: dict[str, float] | None, rated: Rated) -> Route:
@@ -216,6 +226,7 @@ def compare(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -226,7 +237,13 @@ def compare(
         raise OptionError("compare ranks each corridor's routes by time, cost or co2; use `reliability` for odds")
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
     result = run(
-        origin, destination, objective=Objective(objective), cargo=cargo.value, network=load(data), **constraints
+        origin,
+        destination,
+        objective=Objective(objective),
+        cargo=cargo.value,
+        date=date,
+        network=load(data),
+        **constraints,
     )
     if map_file is not None:
         from corridor.interfaces.map import route_map
@@ -240,6 +257,9 @@ def compare(
     out.print(_routes_table(result.routes, title, None, rated))
     out.print(_breakdown_table(result.routes))
     _notes(samples, [*result.unavailable, *result.detours])
+    out.print(
+        f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
+    )
     if detail:
         for r in result.routes:
             out.print(_distance_table(r))
@@ -284,6 +304,7 @@ def reliability(
     include_planned: PlannedOption = False,
     via: ViaOption = None,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -291,7 +312,7 @@ def reliability(
     from corridor.routing.api import compare as run
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
-    result = run(origin, destination, cargo=cargo.value, network=load(data), **constraints)
+    result = run(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
