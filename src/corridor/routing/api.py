@@ -21,7 +21,6 @@ from corridor.network.places import resolve_place
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
-    WrongWayError,
     backtrack,
     distances_to,
     no_gain,
@@ -251,8 +250,8 @@ def _steady(
     corridor's only route is still dropped when it goes the wrong way (Poti → Baku round Asia).
     A route that goes the wrong way stays if it is worth it (:func:`worth_the_detour`) next to
     every kept route that goes less far the wrong way — in a one-corridor search, the routes of
-    the same query in any corridor. When a one-corridor search leaves nothing,
-    :class:`WrongWayError` says so.
+    the same query in any corridor. When a one-corridor search would leave nothing, its routes
+    stay (the caller asked for that corridor) and are all listed in ``detours`` too.
     """
     graph = graph_for(network, replace(options, corridor=None, via=()))
     wrong = {id(r): hit for r in routes if (hit := _wrong_way(graph, r, stops)) is not None}
@@ -268,10 +267,7 @@ def _steady(
         better = [k for k, km in kept_pool if km < hit[1] and k is not r]
         if not worth_the_detour(r, better):
             dropped[id(r)] = f"goes the wrong way: {hit[0]}, and is not {WORTHWHILE_GAIN:.0%} faster or cheaper"
-    kept = [r for r in routes if id(r) not in dropped]
-    if not kept:
-        a, b = network.places[stops[0]].name, network.places[stops[-1]].name
-        raise WrongWayError(a, b, f"every route {next(iter(dropped.values()))}")
+    kept = [r for r in routes if id(r) not in dropped] or routes  # a corridor asked for by name stays, marked
     return kept, [(r, dropped[id(r)]) for r in routes if id(r) in dropped]
 
 
@@ -414,11 +410,14 @@ def compare(
     wrong_way: list[tuple[str, str]] = []
     for tag in tags if everything is not None else ():
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
-        except WrongWayError as exc:
-            wrong_way.append((CORRIDOR_TAGS[tag], exc.reason))
+            one = route(origin, destination, corridor=tag, network=net, **constraints)
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
+            continue
+        if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
+            wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
+        else:
+            found.append(one.best(wanted))
     if everything is None:
         raise no_route
     if direct := [r for r in everything.routes if r.corridor == DIRECT]:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from corridor.errors import NoRouteError
 from corridor.routing.graph import SearchGraph
 from corridor.routing.itinerary import Route
 
@@ -49,10 +48,6 @@ less, 1.0–1.2×, and sea via Suez vs rail by about 1.5×, where sea's gain is 
 
 WORTHWHILE_GAIN = 0.1
 """Least relative gain in time or cost that makes a far longer route worth showing (estimate)."""
-
-
-class WrongWayError(NoRouteError):
-    """Every route of the searched corridor goes the wrong way: the corridor is a detour here."""
 
 
 _DISTANCES: dict[tuple[int, str], tuple[SearchGraph, dict[str, float]]] = {}
