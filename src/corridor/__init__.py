@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
 __all__ = ["compare", "find_places", "load_network", "reliability", "route"]
 
 if TYPE_CHECKING:
@@ -35,8 +34,20 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     # Public functions are imported on first use so `import corridor` stays instant.
+    if name == "__version__":
+        return _version()
     if name in _LAZY:
         import importlib
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'corridor' has no attribute {name!r}")
+
+
+def _version() -> str:
+    """The installed distribution's version: ``pyproject.toml`` is the one place it is written."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("corridor")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

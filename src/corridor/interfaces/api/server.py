@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+import corridor
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
 from corridor.interfaces.api import background, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 app = FastAPI(
     title="Corridor",
-    version="0.1.0",
+    version=corridor.__version__,
     description=(
         "Container routes, reliability, forecasts and capacity on the Eurasian land bridge. Reads are open; "
         "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
