@@ -73,7 +73,8 @@ def _leg(network: Network, a: str, b: str, mode: str, sea_route: str = "direct")
     """Distance (km) and running time (h) of one link."""
     for link in network.links:
         if {link.from_id, link.to_id} == {a, b} and link.mode == mode and (link.sea_route or "direct") == sea_route:
-            assert link.distance_km is not None and link.time_h is not None
+            if link.distance_km is None or link.time_h is None:
+                raise ValueError(f"link {a}–{b} lacks derived figures: load networks with load_network")
             return link.distance_km, link.time_h
     raise KeyError(f"no {mode} link {a}–{b}")
 

@@ -12,6 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect,
 
 from conftest import Runner
 from corridor import settings, store
+from corridor.errors import StoreError
 
 BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
 TABLES = {"runs", "scenarios", "results"}
@@ -87,7 +88,7 @@ def test_a_table_corridor_did_not_make_is_refused(db_url: str) -> None:
     engine = create_engine(db_url)
     Table("runs", MetaData(), Column("id", Integer, primary_key=True)).create(engine)
     engine.dispose()
-    with pytest.raises(store.StoreError, match="'runs' table Corridor did not make"):
+    with pytest.raises(StoreError, match="'runs' table Corridor did not make"):
         store.list_scenarios(db_url)
     assert _tables(db_url) == {"runs"}  # the failed upgrade left nothing behind
 
@@ -99,7 +100,7 @@ def test_a_database_newer_than_this_corridor_is_refused(db_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     store.close(db_url)
-    with pytest.raises(store.StoreError, match="older than the database"):
+    with pytest.raises(StoreError, match="older than the database"):
         store.list_scenarios(db_url)
 
 

@@ -15,7 +15,7 @@ def fan_chart(table: pd.DataFrame, path: str | Path, title: str, target: tuple[i
     """Write the forecast as ``.png`` (matplotlib) or ``.html`` (plotly)."""
     out = Path(path)
     if out.suffix.lower() not in (".png", ".html"):
-        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     seen = table[table["kind"] == "observed"]
     ahead = table[table["kind"] != "observed"]
     try:

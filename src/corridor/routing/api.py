@@ -329,7 +329,7 @@ def _summarise(graph: SearchGraph, paths: list[ParetoPath], options: RouteOption
         modes |= {link.mode for link in links}
         passages |= {p for link in links for p in link.passages}
         if not options.include_planned and any(link.status == "planned" for link in links):
-            other.add("uses a planned link (try --include-planned)")
+            other.add("uses a planned link (allow include_planned)")
         if options.max_transshipments is not None and path.transshipments > options.max_transshipments:
             other.add(f"needs more than {options.max_transshipments} transshipment(s)")
     if options.corridor and not any(

@@ -85,7 +85,7 @@ def sweep(
     """
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
-        raise OptionError("--scheduler needs --engine dask")
+        raise OptionError("a scheduler address needs engine 'dask'")
     for path in scenarios:
         if not Path(path).is_file():
             raise OptionError(f"no scenario file {path}")

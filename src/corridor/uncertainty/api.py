@@ -112,7 +112,7 @@ def parse_deadline(text: str, depart: date | None = None) -> float:
             when = datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise OptionError(
-                f"--deadline takes a duration such as 25d or 600h, or a date 2026-03-01; got '{text}'"
+                f"deadline takes a duration such as 25d or 600h, or a date 2026-03-01; got '{text}'"
             ) from None
         start = depart or date.today()
         hours = (when - start).days * 24.0

@@ -17,7 +17,7 @@ def reliability_plot(rated: Sequence[RatedRoute], path: str | Path, title: str =
     """
     out = Path(path)
     if out.suffix.lower() not in (".html", ".png"):
-        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if out.suffix.lower() == ".html":
