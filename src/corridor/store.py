@@ -23,10 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from corridor import settings
 from corridor.errors import ConflictError, NotFoundError, OptionError, StoreError
 
-DB_ENV = "CORRIDOR_DB"
-DEFAULT_URL = "sqlite:///corridor-results.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long an SQLite writer waits for another process's write to finish before giving up."""
@@ -41,7 +40,7 @@ T = TypeVar("T")
 
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else ``$CORRIDOR_DB``, else the SQLite file in the working directory."""
-    return url or os.environ.get(DB_ENV) or DEFAULT_URL
+    return url or os.environ.get(settings.DB_ENV) or settings.DEFAULT_DB_URL
 
 
 def display_url(url: str | None = None) -> str:
@@ -171,7 +170,7 @@ def revisions(url: str | None = None) -> tuple[str | None, str]:
 
 
 @_guarded
-def upgrade(url: str | None = None, revision: str = "head") -> str | None:
+def upgrade(revision: str = "head", *, url: str | None = None) -> str | None:
     """Upgrade the database to ``revision`` (the newest by default); return the revision it is at."""
     key = database_url(url)
     with _lock:
@@ -182,7 +181,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
 
 
 @_guarded
-def downgrade(revision: str, url: str | None = None) -> str | None:
+def downgrade(revision: str, *, url: str | None = None) -> str | None:
     """Downgrade the database to ``revision`` (``base``: no tables); return the revision it is at.
 
     Downgrading drops the tables and columns later revisions added, with their rows.

@@ -99,9 +99,9 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
-            if os.environ.get("CORRIDOR_DEBUG"):
+            if os.environ.get(settings.DEBUG_ENV):
                 raise
-            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set CORRIDOR_DEBUG=1 for details)")
+            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set {settings.DEBUG_ENV}=1 for details)")
             raise typer.Exit(70) from None
 
     return run
