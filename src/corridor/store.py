@@ -26,6 +26,27 @@ from typing import Any, ParamSpec, TypeVar
 from corridor import settings
 from corridor.errors import ConflictError, NotFoundError, OptionError, StoreError
 
+__all__ = [
+    "MIGRATIONS",
+    "SQLITE_BUSY_TIMEOUT_S",
+    "WRITE_ATTEMPTS",
+    "close",
+    "database_url",
+    "delete_scenario",
+    "display_url",
+    "downgrade",
+    "get_scenario",
+    "list_scenarios",
+    "load_results",
+    "load_runs",
+    "revisions",
+    "save_result",
+    "save_runs",
+    "save_scenario",
+    "schema",
+    "upgrade",
+]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long an SQLite writer waits for another process's write to finish before giving up."""

@@ -23,6 +23,21 @@ from corridor.routing.graph import compile_graph
 from corridor.routing.itinerary import Route
 from corridor.routing.options import RouteOptions
 
+__all__ = [
+    "CASES",
+    "KNOWN_MISSES",
+    "RANGE_CASES",
+    "Basis",
+    "Case",
+    "RangeCase",
+    "RangeResult",
+    "Result",
+    "markdown_table",
+    "range_markdown",
+    "run_range_validation",
+    "run_validation",
+]
+
 Basis = Literal["independent", "calibration", "input"]
 
 

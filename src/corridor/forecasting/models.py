@@ -22,6 +22,17 @@ import numpy as np
 
 from corridor.errors import OptionError
 
+__all__ = [
+    "MAX_HORIZON",
+    "METHODS",
+    "MIN_YEARS",
+    "Forecast",
+    "backtest",
+    "check_horizon",
+    "forecast",
+    "required_growth",
+]
+
 MIN_YEARS = {"ets": 6, "arima": 6, "target": 1}
 """Years of history each method needs."""
 MAX_HORIZON = 25

@@ -10,6 +10,8 @@ from corridor.errors import CorridorError, OptionError
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["fan_chart"]
+
 
 def fan_chart(table: pd.DataFrame, path: str | Path, title: str, target: tuple[int, float] | None = None) -> Path:
     """Write the forecast as ``.png`` (matplotlib) or ``.html`` (plotly)."""

@@ -25,6 +25,17 @@ from typing import Any, Literal
 
 from corridor.errors import BusyError, CorridorError, NotFoundError
 
+__all__ = [
+    "KEEP_FINISHED",
+    "MAX_PENDING",
+    "WORKERS",
+    "Job",
+    "JobQueue",
+    "Progress",
+    "Status",
+    "Work",
+]
+
 Status = Literal["queued", "running", "done", "failed"]
 Progress = Callable[[float], None]
 Work = Callable[[Progress], Any]

@@ -37,6 +37,8 @@ from corridor.network.model import (
 )
 from corridor.network.resolve import resolve_links
 
+__all__ = ["load_network", "read_table"]
+
 R = TypeVar("R", bound=BaseModel)
 
 # CSV column → model field, where they differ.

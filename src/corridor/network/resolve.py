@@ -17,6 +17,8 @@ from typing import Any
 from corridor.errors import Problem
 from corridor.network.model import WATER_MODES, Link, Network, Rate, SeaLane
 
+__all__ = ["EARTH_RADIUS_KM", "find_lane", "find_rate", "great_circle_km", "resolve_links"]
+
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
 

@@ -7,6 +7,7 @@ thinned list for display.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -25,6 +26,20 @@ from corridor.vocab import Objective
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "COMPARE_ORDER",
+    "DETOUR_FACTOR",
+    "OBJECTIVES",
+    "Comparison",
+    "RouteSet",
+    "compare",
+    "default_network",
+    "explain_no_route",
+    "graph_for",
+    "route",
+    "search",
+]
 
 OBJECTIVES: dict[str, str] = {
     Objective.time: "total_time_h",
@@ -232,8 +247,13 @@ def compare(
     destination: str,
     *,
     objective: Objective | str = Objective.time,
+    cargo: str = settings.DEFAULT_CARGO,
+    avoid_countries: Iterable[str] = (),
+    avoid_modes: Iterable[str] = (),
+    avoid_passages: Iterable[str] = (),
+    max_transshipments: int | None = None,
+    include_planned: bool = False,
     network: Network | None = None,
-    **constraints: Any,
 ) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
 
@@ -241,12 +261,12 @@ def compare(
     ----------
     origin, destination : str
         Place names.
-    objective : {"time", "cost", "co2"}
-        Which route of each corridor is "best".
+    objective : Objective or str
+        Which route of each corridor is "best": ``time``, ``cost`` or ``co2`` (any case).
+    cargo, avoid_countries, avoid_modes, avoid_passages, max_transshipments, include_planned
+        The constraints of :func:`route`, applied to every corridor.
     network : Network, optional
         Defaults to :func:`default_network`.
-    **constraints
-        Any keyword argument of :func:`route` except ``corridor``.
 
     Returns
     -------
@@ -261,16 +281,28 @@ def compare(
     """
     wanted = Objective.parse(objective, "objective")
     net = network or default_network()
+    search_in = functools.partial(
+        route,
+        origin,
+        destination,
+        cargo=cargo,
+        avoid_countries=tuple(avoid_countries),
+        avoid_modes=tuple(avoid_modes),
+        avoid_passages=tuple(avoid_passages),
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+        network=net,
+    )
     a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
     for tag in COMPARE_ORDER:
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
+            found.append(search_in(corridor=tag).best(wanted))
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
     try:
-        direct = [r for r in route(origin, destination, network=net, **constraints).routes if r.corridor == DIRECT]
+        direct = [r for r in search_in().routes if r.corridor == DIRECT]
     except NoRouteError:
         direct = []
     if direct:

@@ -21,6 +21,8 @@ from corridor.errors import OptionError
 from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTime, Place
 from corridor.routing.options import RouteOptions
 
+__all__ = ["HANDLING_MODES", "Arc", "Event", "SearchGraph", "Step", "compile_graph"]
+
 HANDLING_MODES = WATER_MODES | {"air"}
 """Modes whose legs start and end with a port (or airport) call."""
 

@@ -9,6 +9,8 @@ from corridor.errors import OptionError
 from corridor.network.model import CORRIDOR_TAGS
 from corridor.vocab import Mode
 
+__all__ = ["PASSAGES", "RouteOptions"]
+
 PASSAGES: dict[str, str] = {
     "suez": "suez",
     "bab-el-mandeb": "babalmandab",

@@ -36,6 +36,8 @@ from corridor.network.model import Network
 from corridor.routing.itinerary import Route
 from corridor.uncertainty.journey import Component, journey_model
 
+__all__ = ["DRAIN_H", "TEU_PER_TRAIN", "Assignment", "CrossingCapacity", "Fleet", "SimResult", "Stat", "simulate_flows"]
+
 TEU_PER_TRAIN = 94
 """TEU in a block train: 45–50 cars (S28) with one 40ft box each."""
 DRAIN_H = 60 * 24.0

@@ -8,6 +8,8 @@ from pathlib import Path
 from corridor.errors import CorridorError, OptionError
 from corridor.simulation.scenarios import ScenarioResult
 
+__all__ = ["TOP", "simulation_plot"]
+
 TOP = 5
 
 

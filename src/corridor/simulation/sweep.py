@@ -19,6 +19,8 @@ from typing import Any
 from corridor.errors import OptionError
 from corridor.vocab import SweepExecutor
 
+__all__ = ["Job", "run_job", "sweep"]
+
 
 @dataclass(frozen=True)
 class Job:

@@ -15,6 +15,8 @@ from corridor.uncertainty.journey import journey_model
 from corridor.uncertainty.montecarlo import Reliability, simulate
 from corridor.vocab import RobustObjective, SamplingEngine
 
+__all__ = ["MONTHS", "RatedRoute", "most_reliable", "parse_deadline", "parse_month", "rate", "reliability"]
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

@@ -40,6 +40,8 @@ from corridor.vocab import SamplingEngine
 if TYPE_CHECKING:
     from corridor.uncertainty.kernel import Tables
 
+__all__ = ["BATCH", "BIN_H", "KERNEL_MIN_SAMPLES", "LEVELS", "Floats", "Floats32", "Fold", "Reliability", "simulate"]
+
 BATCH = 100_000
 """Journeys sampled per batch; bounds memory to a few tens of MB."""
 BIN_H = 0.1

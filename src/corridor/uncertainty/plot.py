@@ -8,6 +8,8 @@ from pathlib import Path
 from corridor.errors import CorridorError, OptionError
 from corridor.uncertainty.api import RatedRoute
 
+__all__ = ["reliability_plot"]
+
 
 def reliability_plot(rated: Sequence[RatedRoute], path: str | Path, title: str = "") -> Path:
     """Write the cumulative distribution of each route's time (days) to ``path``.

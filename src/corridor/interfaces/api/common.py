@@ -10,6 +10,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.settings import MAX_REQUEST_SAMPLES
 
+__all__ = [
+    "MAX_VERSION",
+    "MAX_YEARS",
+    "Countries",
+    "DeadlineH",
+    "ErrorOut",
+    "Name",
+    "Place",
+    "Samples",
+    "errors",
+    "plain",
+    "records",
+]
+
 MAX_YEARS = 2.0
 """Longest simulated period a request may ask for."""
 MAX_VERSION = 1_000_000

@@ -12,6 +12,8 @@ from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
 
+__all__ = ["ForecastIn", "ForecastOut", "SimulateIn", "forecast", "router", "run_forecast", "run_simulate", "simulate"]
+
 router = APIRouter()
 
 

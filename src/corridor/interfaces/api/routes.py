@@ -26,6 +26,27 @@ from corridor.vocab import Cargo
 if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
 
+__all__ = [
+    "Compared",
+    "DriverOut",
+    "Found",
+    "PlaceOut",
+    "RatedRouteOut",
+    "ReliabilityIn",
+    "ReliabilityOut",
+    "Search",
+    "Searched",
+    "compare",
+    "compare_geojson",
+    "network_geojson",
+    "places",
+    "reliability",
+    "route",
+    "route_geojson",
+    "router",
+    "run_reliability",
+]
+
 router = APIRouter()
 T = TypeVar("T")
 

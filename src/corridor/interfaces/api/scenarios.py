@@ -12,6 +12,25 @@ from corridor import settings
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
 
+__all__ = [
+    "MAX_FLOWS",
+    "MAX_SCENARIO_BYTES",
+    "MAX_SCENARIO_TEU",
+    "WRITE",
+    "Db",
+    "RunIn",
+    "ScenarioIn",
+    "ScenarioUpdate",
+    "create_scenario",
+    "remove_scenario",
+    "router",
+    "scenario",
+    "scenario_results",
+    "scenarios",
+    "simulate_stored",
+    "update_scenario",
+]
+
 router = APIRouter()
 
 MAX_SCENARIO_BYTES = 100_000

@@ -29,6 +29,8 @@ from corridor.errors import (
 from corridor.interfaces.api import background, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
 
+__all__ = ["STATUS", "WEB_DIR", "app", "page", "status_of"]
+
 log = logging.getLogger(__name__)
 
 app = FastAPI(
