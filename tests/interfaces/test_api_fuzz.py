@@ -36,6 +36,8 @@ from corridor.interfaces import api
 from corridor.interfaces.api import background
 from corridor.interfaces.jobs import JobQueue
 
+pytestmark = [pytest.mark.slow]  # Schemathesis generates hundreds of requests
+
 TOKEN = "fuzz-token"
 EXAMPLES = {GenerationMode.POSITIVE: 45, GenerationMode.NEGATIVE: 25}
 """Generated cases per operation and mode (operations without parameters exhaust sooner)."""

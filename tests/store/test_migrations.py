@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, text
 
-from conftest import Runner
 from corridor import settings, store
 from corridor.errors import StoreError
+from helpers import Runner
 
 BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
 TABLES = {"runs", "scenarios", "results"}

@@ -12,6 +12,8 @@ import pytest
 from corridor import settings, store
 from corridor.errors import ConflictError
 
+pytestmark = [pytest.mark.slow]  # writer processes racing on one database
+
 BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
 WRITERS = 4
 WRITES = 75
