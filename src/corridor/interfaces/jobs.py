@@ -77,7 +77,7 @@ class JobQueue:
     workers : int
         Jobs running at the same time.
     max_pending : int
-        Jobs queued or running at once; :meth:`submit` refuses more with a 429 :class:`JobError`.
+        Jobs queued or running at once; :meth:`submit` refuses more with a :class:`~corridor.errors.BusyError`.
     keep : int
         Finished jobs remembered before the oldest is dropped.
     """
