@@ -110,7 +110,7 @@ class TariffBook:
             start, end = covered
             raise OptionError(
                 f"prices are known from {start} to {end} (the published index values the data holds); "
-                f"{when} is outside — give a --date in that range"
+                f"{when} is outside — give a date in that range"
             )
         return when
 
