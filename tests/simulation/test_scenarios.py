@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
 from corridor.simulation.engine import TEU_PER_TRAIN
 from corridor.simulation.runner import ScenarioResult, run_scenario
 from corridor.simulation.schema import load_scenario, parse_scenario
+from helpers import invoke as run
 
 SHIPPED = settings.data_dir() / "scenarios"
 
@@ -113,14 +113,14 @@ def test_a_tariff_cut_moves_traffic_to_the_cheaper_corridor(tmp_path: Path) -> N
 
 def test_simulate_command(tmp_path: Path) -> None:
     chart, tables = tmp_path / "sim.png", tmp_path / "tables"
-    result = run_cli("simulate", "titr-2024-base", "--years", "0.25", "--plot", str(chart), "--csv", str(tables))
+    result = run("simulate", "titr-2024-base", "--years", "0.25", "--plot", str(chart), "--csv", str(tables))
     assert result.returncode == 0, result.stderr
     assert "TEU demanded" in result.stdout and "Lead times" in result.stdout
     assert chart.stat().st_size > 10_000 and len(list(tables.glob("*.csv"))) == 3
-    both = run_cli("simulate", "titr-2024-base", "--compare", "titr-2030-triple", "--years", "0.1")
+    both = run("simulate", "titr-2024-base", "--compare", "titr-2030-triple", "--years", "0.1")
     assert both.returncode == 0, both.stderr
     assert "Scenario comparison" in both.stdout
-    missing = run_cli("simulate", "no-such-scenario")
+    missing = run("simulate", "no-such-scenario")
     assert missing.returncode == 2 and "titr-2024-base" in missing.stderr
 
 
@@ -135,7 +135,7 @@ SMALL = "name: s\nyear: 2026\ndemand:\n  - {origin: Almaty, destination: Baku, t
 def test_the_web_page_scenario_runs_on_a_short_horizon(tmp_path: Path) -> None:
     path = tmp_path / "web.yaml"
     path.write_text(WEB_PAGE_FILE, encoding="utf-8")
-    result = run_cli("simulate", str(path), "--years", "0.25")
+    result = run("simulate", str(path), "--years", "0.25")
     assert result.returncode == 0, result.stderr
     assert "250 TEU demanded" in result.stdout and "Lead times" in result.stdout
 
@@ -167,7 +167,7 @@ def test_more_ferries_withdrawn_than_exist_is_an_error(tmp_path: Path) -> None:
     path.write_text(SMALL + "levers:\n  - {kind: ferries, from: kuryk, to: alat, change: -10}\n", encoding="utf-8")
     with pytest.raises(CorridorError, match="has 4 vessels; change -10"):
         run_scenario(load_scenario(path))
-    result = run_cli("simulate", str(path), "--years", "0.1")
+    result = run("simulate", str(path), "--years", "0.1")
     assert result.returncode == 2 and "change: -4 to close the line" in result.stderr
 
 
@@ -175,7 +175,7 @@ def test_the_compare_file_is_checked_before_anything_runs(tmp_path: Path) -> Non
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(SMALL, encoding="utf-8")
     bad.write_text(SMALL + "levers:\n  - {kind: crossing, place: Atlantis, crossing: port}\n", encoding="utf-8")
-    result = run_cli("simulate", str(good), "--compare", str(bad), "--years", "0.1")
+    result = run("simulate", str(good), "--compare", str(bad), "--years", "0.1")
     assert result.returncode == 2 and "unknown place 'Atlantis'" in result.stderr
     assert "TEU demanded" not in result.stdout  # the first scenario did not run
 

@@ -45,10 +45,21 @@ from corridor.network.model import Network
 from corridor.routing.itinerary import Leg, Route
 from corridor.uncertainty.journey import journey_model
 
+__all__ = [
+    "DRAIN_H",
+    "TEU_PER_TRAIN",
+    "Assignment",
+    "CrossingCapacity",
+    "Fleet",
+    "SimResult",
+    "Stat",
+    "Window",
+    "release_share",
+    "simulate_flows",
+]
+
 TEU_PER_TRAIN = 94
 """TEU in a block train: 45–50 cars (S28) with one 40ft box each."""
-HOURS_PER_YEAR = 8760.0
-HOURS_PER_MONTH = HOURS_PER_YEAR / 12
 DRAIN_H = 60 * 24.0
 """After the period, trains already on their way get 60 days to arrive before throughput is counted."""
 
@@ -257,7 +268,7 @@ class _PortWeather:
 
     def _run(self) -> Events:
         while True:
-            month = (self.start.month - 1 + int(self.env.now // HOURS_PER_MONTH)) % 12
+            month = (self.start.month - 1 + int(self.env.now // settings.HOURS_PER_MONTH)) % 12
             p, spell = min(self.closure[month], 0.99), self.spell_h[month]  # never shut for good
             open_mean = spell * (1 - p) / p if p > 0 else 24 * 30
             yield self.env.timeout(self.rng.expovariate(1 / open_mean))
@@ -586,12 +597,14 @@ Piece = tuple[float, float, float]
 def _pieces(horizon: float, seasonality: tuple[float, ...], start: date) -> list[Piece]:
     """The period cut into calendar months (730.5 h), each weighted by its seasonality factor;
     evenly if every simulated month has a factor of 0."""
-    months = max(1, math.ceil(horizon / HOURS_PER_MONTH))
-    spans = [min(HOURS_PER_MONTH, horizon - m * HOURS_PER_MONTH) for m in range(months)]
+    months = max(1, math.ceil(horizon / settings.HOURS_PER_MONTH))
+    spans = [min(settings.HOURS_PER_MONTH, horizon - m * settings.HOURS_PER_MONTH) for m in range(months)]
     factors = [seasonality[(start.month - 1 + m) % 12] if seasonality else 1.0 for m in range(months)]
     if sum(f * span for f, span in zip(factors, spans, strict=True)) <= 0:
         factors = [1.0] * months
-    return [(m * HOURS_PER_MONTH, span, span * f) for m, (span, f) in enumerate(zip(spans, factors, strict=True))]
+    return [
+        (m * settings.HOURS_PER_MONTH, span, span * f) for m, (span, f) in enumerate(zip(spans, factors, strict=True))
+    ]
 
 
 def _within(pieces: list[Piece], window: tuple[float, float]) -> list[Piece]:
@@ -697,7 +710,7 @@ def simulate_flows(
         Called with the share of the period simulated.
     """
     env = simpy.Environment()
-    horizon = years * HOURS_PER_YEAR
+    horizon = years * settings.HOURS_PER_YEAR
     inputs = _Inputs(capacities, fleets, dwell_factor or {}, yards or {}, windows or {})
     model = _Model(env, network, inputs, horizon, seed, start)
     with _collector_paused():

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from corridor.simulation.runner import ScenarioResult
 
+__all__ = ["compare_tables", "headline", "lead_table", "lines_table", "unconstrained"]
+
 SHOWN_LINES = 10
 """Lines and crossings listed per scenario (longest queue first)."""
 MOVED_MIN_TEU = 100.0

@@ -28,7 +28,6 @@ from corridor.network.places import resolve_place
 from corridor.routing.api import COMPARE_ORDER, default_network, route
 from corridor.routing.itinerary import DIRECT, Route
 from corridor.simulation.engine import (
-    HOURS_PER_YEAR,
     Assignment,
     CrossingCapacity,
     Fleet,
@@ -52,6 +51,19 @@ from corridor.vocab import CrossingKind
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "ITERATIONS",
+    "ROUTES_PER_CORRIDOR",
+    "SPREAD_SAMPLES",
+    "Plan",
+    "ScenarioResult",
+    "load_capacities",
+    "load_yards",
+    "prepare",
+    "run_scenario",
+    "simulate_plan",
+]
 
 ITERATIONS = 4
 """Route-choice rounds (each simulates the period once)."""
@@ -304,7 +316,7 @@ def _averaged(
 
 def _segments(plan: Plan, years: float) -> list[tuple[float, float]]:
     """The period (hours) cut where a closure starts or ends; one piece when nothing closes."""
-    horizon = years * HOURS_PER_YEAR
+    horizon = years * settings.HOURS_PER_YEAR
     cuts = {0.0, horizon}
     for windows in plan.windows.values():
         cuts |= {min(max(t, 0.0), horizon) for w in windows if w.capacity_factor <= 0 for t in (w.start_h, w.end_h)}
@@ -540,7 +552,7 @@ def _windows(
 ) -> tuple[dict[tuple[str, str], tuple[Window, ...]], tuple[str, ...]]:
     """Dated disruptions as windows in hours from the period's start (1 January of the scenario's year)."""
     start = date(scenario.year, 1, 1)
-    period_h = years * HOURS_PER_YEAR
+    period_h = years * settings.HOURS_PER_YEAR
     out: dict[tuple[str, str], tuple[Window, ...]] = {}
     notes = []
     for lever in scenario.levers:
