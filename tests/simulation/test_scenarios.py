@@ -157,7 +157,7 @@ def test_withdrawing_every_ferry_closes_the_line_and_delivers_no_more() -> None:
         years=0.25,
         seed=1,
     )
-    assert closed.delivered_teu <= base.delivered_teu
+    assert closed.delivered_teu <= base.delivered_teu + 1e-6
     assert any("Kuryk" in note and "closed" in note for note in closed.notes)
     assert all(leg.from_id != "kuryk" for a in closed.assignments for leg in a.route.legs)
 
