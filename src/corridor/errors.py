@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class CorridorError(Exception):
@@ -56,3 +57,21 @@ class NoRouteError(CorridorError):
 
 class OptionError(CorridorError):
     """A routing option has a value Corridor does not know."""
+
+
+class SearchBudgetError(CorridorError):
+    """A route search ran out of its time budget before the Pareto set was complete.
+
+    ``partial`` holds the routes found so far (each a real route, but the set may miss some
+    and include some that a complete search would drop); ``labels`` how many partial routes were
+    expanded.
+    """
+
+    def __init__(self, partial: list[Any], labels: int) -> None:
+        self.partial = partial
+        self.labels = labels
+        super().__init__(
+            f"the route search stopped at its time budget after {labels:,} partial routes, with "
+            f"{len(partial)} route(s) found so far; ask for an approximate set (a tolerance such as 0.01) "
+            "or narrow the search (avoid modes or countries, a corridor)"
+        )

@@ -39,6 +39,10 @@ THIN_TOLERANCE = 0.01
 
 HOURS_PER_WEEK = 168.0
 
+SEARCH_BUDGET_S = 10.0
+"""Seconds one route search may take before it stops with what it has found (so no request
+can hang a worker); the embedded network answers in milliseconds."""
+
 
 def data_dir() -> Path:
     """The data directory in use: ``$CORRIDOR_DATA`` if set, else the embedded data."""
