@@ -41,6 +41,8 @@ class Sections:
     tail: tuple[int, ...]
     succ: tuple[tuple[Move, ...], ...]
     pred: tuple[tuple[Move, ...], ...]
+    pred_weights: tuple[tuple[tuple[tuple[int, float], ...], ...], ...]
+    """Per criterion (hours, USD, kg CO2e), per section: ``(previous section, step cost)``."""
     position: tuple[tuple[int, int], ...]
     """Per arc: ``(section, index within it)``."""
     into: tuple[tuple[int, ...], ...]
@@ -144,6 +146,11 @@ def _build(
         tail=tuple(index[arc_ends[chain[0]][0]] for chain in chains),
         succ=tuple(succ),
         pred=tuple(tuple(p) for p in pred),
+        pred_weights=(
+            tuple(tuple((s, dt) for s, dt, _, _ in p) for p in pred),
+            tuple(tuple((s, dc) for s, _, dc, _ in p) for p in pred),
+            tuple(tuple((s, 0.0) for s, *_ in p) for p in pred),  # no emissions while standing
+        ),
         position=tuple(position),
         into=tuple(tuple(v) for v in into),
         tracked=_tracked(index, arc_ends, chains, position),
