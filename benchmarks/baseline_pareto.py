@@ -1,4 +1,9 @@
-"""Multi-criteria label-setting search: every Pareto-optimal route in time, cost and CO2e.
+"""The route search as it was before sections, bounds and criteria-only dominance (2026-11-25).
+
+Kept, unchanged, as the baseline that ``benchmarks/route.py`` times the new search against and
+that the property tests compare it with; nothing in ``src`` imports it.
+
+Multi-criteria label-setting search: every Pareto-optimal route in time, cost and CO2e.
 
 A *label* is a partial route: the arc it has reached and its running totals. A label
 *dominates* another if it is no worse on every criterion. The search (Martins' algorithm)

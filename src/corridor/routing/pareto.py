@@ -401,10 +401,10 @@ class _Search:
             ft, fc, fe, _, label = heapq.heappop(heap)
             if not label.alive or self._covered(ft, fc, fe):
                 continue
-            label.done = True
-            self.pops += 1
             if self.pops % CHECK_EVERY == 0:
                 self._check_budget()
+            label.done = True
+            self.pops += 1
             self._extend(label)
         return self._paths()
 
