@@ -41,7 +41,7 @@ def default_network() -> Network:
 
 @dataclass(frozen=True)
 class RouteSet:
-    """Routes between two places: the exact Pareto set, fastest first."""
+    """Routes between two places: the exact Pareto set (ε-Pareto when ``options.tolerance`` > 0), fastest first."""
 
     origin: str
     destination: str
@@ -119,6 +119,7 @@ def route(
     max_transshipments: int | None = None,
     include_planned: bool = False,
     corridor: str | None = None,
+    tolerance: float = 0.0,
     network: Network | None = None,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places.
@@ -138,13 +139,15 @@ def route(
         Also use planned links such as the Trans-Afghan railway.
     corridor : str, optional
         Only routes of this corridor (``middle``, ``northern``, ``sea-suez`` …).
+    tolerance : float
+        0 for the exact Pareto set; ``ε > 0`` for an ε-Pareto set (see :class:`RouteOptions`).
     network : Network, optional
         Defaults to :func:`default_network`.
 
     Returns
     -------
     RouteSet
-        The exact Pareto set in time, cost and CO2e, fastest first.
+        The exact (or ε-) Pareto set in time, cost and CO2e, fastest first.
 
     Raises
     ------
@@ -152,6 +155,8 @@ def route(
         If a name matches no place (with suggestions).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
+    SearchBudgetError
+        If the search ran out of :data:`corridor.settings.SEARCH_BUDGET_S`.
     """
     options = RouteOptions(
         cargo=cargo,
@@ -161,6 +166,7 @@ def route(
         max_transshipments=max_transshipments,
         include_planned=include_planned,
         corridor=corridor,
+        tolerance=tolerance,
     )
     return search(network or default_network(), origin, destination, options)
 
@@ -171,7 +177,7 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     if a.id == b.id:
         raise OptionError(f"origin and destination are both {a.name}")
     graph = graph_for(network, options)
-    paths = pareto_paths(graph, a.id, b.id, options.max_transshipments, options.corridor)
+    paths = pareto_paths(graph, a.id, b.id, options.max_transshipments, options.corridor, tolerance=options.tolerance)
     if not paths:
         raise NoRouteError(a.name, b.name, explain_no_route(network, a.id, b.id, options))
     routes = tuple(build_route(graph, p, a.id, b.id) for p in paths)
@@ -187,7 +193,7 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     The key is the network's identity and the complete, immutable options, so one query's
     constraints can never leak into another's graph.
     """
-    key = (id(network), replace(options, max_transshipments=None))  # the limit acts in the search
+    key = (id(network), replace(options, max_transshipments=None, tolerance=0.0))  # these act in the search
     graph = _GRAPHS.get(key)
     if graph is None or graph.network is not network:
         if len(_GRAPHS) > 64:
