@@ -287,7 +287,7 @@ def simulate_flows(
             sailings[key] = _Sailings(env, stats[key], headway, teu, storms[leg_from])
         return sailings[key]
 
-    models = {id(a): journey_model(a.route, network) for a in assignments}
+    models = {id(a): journey_model(a.route, network, per_link=True) for a in assignments}  # one run per leg below
     # Rail sections with a published line capacity (train pairs a day, each direction).
     lines = {
         (link.from_id, link.to_id): link.capacity

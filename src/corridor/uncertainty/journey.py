@@ -63,7 +63,9 @@ class JourneyModel:
     depart: date | None
 
 
-def journey_model(route: Route, network: Network, depart: date | None = None) -> JourneyModel:
+def journey_model(
+    route: Route, network: Network, depart: date | None = None, *, per_link: bool = False
+) -> JourneyModel:
     """Break ``route`` into uncertain components using the network's variability and weather.
 
     Parameters
@@ -74,6 +76,10 @@ def journey_model(route: Route, network: Network, depart: date | None = None) ->
         Supplies ``variability`` and ``weather`` rows.
     depart : date, optional
         Departure date; sets the month of every sailing. Without it the month is random.
+    per_link : bool
+        One run per leg (link) instead of one per service: for the simulator, whose trains
+        queue for the capacity of individual rail sections. Percentiles then depend on how
+        lines are cut into links, so the Monte Carlo never uses it.
     """
     parts: list[Component] = []
     pending = list(route.crossings)
@@ -92,7 +98,7 @@ def journey_model(route: Route, network: Network, depart: date | None = None) ->
     # Variability belongs to what is operated: one run per service (a train that runs on through
     # stations where nothing happens is one run, however many links the line is cut into), one
     # dwell per crossing, one wait per scheduled departure.
-    for leg in route.services:
+    for leg in route.legs if per_link else route.services:
         stops(leg.from_id)
         if leg.departures_per_week:
             add(_wait(network, leg.from_id, leg.mode, leg.departures_per_week, f"wait at {leg.origin}", clock))
