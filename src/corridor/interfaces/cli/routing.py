@@ -86,6 +86,10 @@ def route(
     ] = None,
     include_planned: PlannedOption = False,
     all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option(help="0: the exact Pareto set; 0.01: every Pareto route within 1 % (faster).", min=0, max=0.99),
+    ] = 0.0,
     samples: SamplesOption = None,
     deadline: DeadlineOption = None,
     depart: DepartOption = None,
@@ -111,6 +115,7 @@ def route(
         avoid_passages=split(avoid_passage),
         max_transshipments=max_transshipments,
         include_planned=include_planned,
+        tolerance=tolerance,
         date=date,
         network=load(data),
     )
