@@ -15,6 +15,8 @@ from corridor.network.model import Link, Network, NodeTime
 from corridor.pricing.book import Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
+__all__ = ["UNDATED", "network_at", "price_network", "undated_prices"]
+
 UNDATED = "undated: "
 """Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
 because tariffs.csv has no row for it; ``check-data`` lists them."""
@@ -139,8 +141,11 @@ def _undated_link(link: Link) -> Link:
 
 def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
     kind = row.kind
-    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS and t.place == row.place]
-    tariff = book.pick(rows, when)
+    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS]
+    # A place without its own charge pays the kind's default ("*" row), as node_times.csv does.
+    tariff = book.pick((t for t in rows if t.place == row.place), when) or book.pick(
+        (t for t in rows if t.place == "*"), when
+    )
     if tariff is None:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
         return row.model_copy(update={"cost_source": source})

@@ -50,6 +50,8 @@ shares 0.05 / 0.2 / 0.5 gave 6,000 / 8,300 / 10,900 labels expanded; merging doe
 CHECK_EVERY = 512
 """Labels popped between two looks at the clock."""
 
+__all__ = ["ParetoPath", "pareto_paths"]
+
 
 @dataclass(frozen=True)
 class ParetoPath:

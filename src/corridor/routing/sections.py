@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+__all__ = ["Move", "Sections", "contract"]
+
 Move = tuple[int, float, float, int]
 """``(to, step hours, step USD, lifts)``: a step from one arc (or section) to the next."""
 
