@@ -490,7 +490,7 @@ class _Model:
         steps: list[_Step] = []
         legs = iter(route.legs)
         leg = next(legs)
-        for c in journey_model(route, self.network).components:
+        for c in journey_model(route, self.network, per_link=True).components:  # one run per leg below
             if c.kind == "run":
                 steps.append(_Step(c.base_h, gate=self.section(leg) if leg.mode == "rail" else None))
                 leg = next(legs, leg)
