@@ -25,6 +25,7 @@ from corridor.network.checks import check_network
 from corridor.network.model import (
     CargoType,
     EmissionFactor,
+    HubEmissionFactor,
     Link,
     Network,
     NodeTime,
@@ -90,6 +91,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
         data_dir=str(root),
+        hub_factors={h.kind: h for h in records("hub_emission_factors.csv")},
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
     problems = check_network(network, lines)
@@ -111,6 +113,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "cargo.csv": CargoType,
     "variability.csv": Variability,
     "weather.csv": Weather,
+    "hub_emission_factors.csv": HubEmissionFactor,
 }
 # What must be unique in each file: the field to blame and the key of a row.
 _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
@@ -123,6 +126,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "cargo.csv": ("id", lambda r: r.id),
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
+    "hub_emission_factors.csv": ("kind", lambda r: r.kind),
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corridor import settings
-from corridor.emissions.factors import leg_emissions
+from corridor.emissions.factors import hub_emissions, leg_emissions
 from corridor.errors import OptionError
 from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTime, Place
 from corridor.routing.options import RouteOptions
@@ -33,6 +33,9 @@ class Event:
     kind: str
     time_h: float
     cost_usd: float
+    co2e_kg: float = 0.0
+    """Well-to-wheel emissions of the hub operation (GLEC logistics-site default), kg."""
+    co2e_ttw_kg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def _border_events(network: Network, cargo: CargoType, link: Link) -> tuple[Even
     for place in (a, b):
         row = _border_row(network, place.id, a.country, b.country)
         if row is not None:
-            events.append(_event(place.id, "border", row, cargo))
+            events.append(_event(network, place.id, "border", row, cargo))
     return tuple(events)
 
 
@@ -239,9 +242,10 @@ def _dwell(network: Network, cargo: CargoType, place: str, kind: str) -> Event:
     rows.sort(key=lambda r: r.place == "*")  # a place's own row beats the default
     if not rows:
         raise OptionError(f"node_times.csv has no {kind} row for {place} and no default")
-    return _event(place, kind, rows[0], cargo)
+    return _event(network, place, kind, rows[0], cargo)
 
 
-def _event(place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
+def _event(network: Network, place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
     cost = row.cost_teu_usd if cargo.teu == 1 else row.cost_feu_usd
-    return Event(place=place, kind=kind, time_h=row.time_h, cost_usd=cost * cargo.tariff_multiplier)
+    wtw, ttw = hub_emissions(network.hub_factors.get(kind), cargo)
+    return Event(place, kind, row.time_h, cost * cargo.tariff_multiplier, wtw, ttw)

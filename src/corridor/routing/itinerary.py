@@ -51,13 +51,19 @@ class Leg:
 
 @dataclass(frozen=True)
 class Crossing:
-    """Time and cost spent at a place: a border, gauge change, transshipment or port call."""
+    """Time, cost and hub emissions at a place: a border, gauge change, transshipment or port call.
+
+    ``co2e_kg`` (WTW) and ``co2e_ttw_kg`` are the hub operation's emissions (ISO 14083 hub
+    operation category, GLEC default per TEU or tonne handled); a border handles no freight.
+    """
 
     place: str
     kind: str
     time_h: float
     cost_usd: float
     place_id: str = ""
+    co2e_kg: float = 0.0
+    co2e_ttw_kg: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The crossing as in the JSON output."""
@@ -66,6 +72,8 @@ class Crossing:
             "kind": self.kind,
             "time_h": round(self.time_h, 2),
             "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
         }
 
 
@@ -101,13 +109,18 @@ class Route:
 
     @property
     def co2e_kg(self) -> float:
-        """Well-to-wheel emissions of moving the cargo unit."""
-        return sum(leg.co2e_kg for leg in self.legs)
+        """Well-to-wheel emissions of the transport chain: legs plus hubs (ISO 14083)."""
+        return sum(leg.co2e_kg for leg in self.legs) + self.co2e_hub_kg
 
     @property
     def co2e_ttw_kg(self) -> float:
-        """Tank-to-wheel emissions."""
-        return sum(leg.co2e_ttw_kg for leg in self.legs)
+        """Tank-to-wheel emissions: legs plus hubs."""
+        return sum(leg.co2e_ttw_kg for leg in self.legs) + sum(c.co2e_ttw_kg for c in self.crossings)
+
+    @property
+    def co2e_hub_kg(self) -> float:
+        """Well-to-wheel emissions at hubs (ports, gauge changes, transshipments)."""
+        return sum(c.co2e_kg for c in self.crossings)
 
     @property
     def distance_km(self) -> float:
@@ -126,6 +139,7 @@ class Route:
             "total_cost_usd": round(self.total_cost_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "co2e_hub_kg": round(self.co2e_hub_kg, 2),
             "co2e_kg_per_teu": round(self.co2e_kg / self.teu, 2),
             "co2e_kg_per_tonne": round(self.co2e_kg / self.cargo_tonnes, 2),
             "distance_km": round(self.distance_km, 1),
@@ -240,7 +254,12 @@ def _merge(events: list[Event], names: dict[str, str]) -> tuple[Crossing, ...]:
     out of the same station counts once, with both times)."""
     merged: dict[tuple[str, str], list[float]] = {}
     for e in events:
-        acc = merged.setdefault((e.place, e.kind), [0.0, 0.0])
+        acc = merged.setdefault((e.place, e.kind), [0.0, 0.0, 0.0, 0.0])
         acc[0] += e.time_h
         acc[1] += e.cost_usd
-    return tuple(Crossing(names[p], kind, t, c, place_id=p) for (p, kind), (t, c) in merged.items())
+        acc[2] += e.co2e_kg
+        acc[3] += e.co2e_ttw_kg
+    return tuple(
+        Crossing(names[p], kind, t, c, place_id=p, co2e_kg=w, co2e_ttw_kg=tt)
+        for (p, kind), (t, c, w, tt) in merged.items()
+    )
