@@ -1,0 +1,358 @@
+"""Plan a batch of shipments: one route search per distinct lane, then each shipment's share.
+
+A *lane* is what the route search needs: origin, destination, box type, constraints and
+objective. Tenders repeat lanes (300 rows, 40 lanes), so each distinct lane is searched once and
+every shipment on it reuses the route, scaled to its own cargo (boxes, LCL share, air kg). The
+result of each shipment lists its *transport chain elements* (ISO 14083): every leg and every
+hub, with the activity, the default intensity and its source, so an auditor can follow each
+number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from corridor.errors import NoRouteError, OptionError, UnknownPlaceError
+from corridor.network.model import Link, Network
+from corridor.network.places import resolve_place
+from corridor.routing.api import default_network, search
+from corridor.routing.itinerary import Crossing, Leg, Route
+from corridor.routing.options import RouteOptions
+from corridor.shipments.model import Shipment
+from corridor.shipments.reading import RowError
+from corridor.shipments.reefer import ReeferCheck, check_reefer
+
+LaneKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Element:
+    """One transport chain element (ISO 14083) of a shipment: a leg or a hub operation.
+
+    ``activity`` is tonne-km for a leg and TEU or tonnes handled for a hub (``activity_unit``);
+    ``intensity`` is g CO2e per tonne-km (leg) or kg CO2e per TEU or tonne (hub), WTW.
+    Costs and emissions are this shipment's share.
+    """
+
+    seq: int
+    element: Literal["leg", "hub"]
+    origin: str
+    destination: str
+    mode: str
+    category: str
+    energy_carrier: str
+    distance_km: float
+    tonnes: float
+    activity: float
+    activity_unit: str
+    intensity_wtw: float
+    intensity_ttw: float
+    co2e_wtw_kg: float
+    co2e_ttw_kg: float
+    cost_usd: float
+    time_h: float
+    source: str
+    data_quality: str = "default"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Monte Carlo transit time of a shipment's lane (hours) and its on-time odds."""
+
+    p50_h: float
+    p90_h: float
+    p95_h: float
+    on_time_probability: float | None
+
+
+@dataclass(frozen=True)
+class ShipmentPlan:
+    """A planned shipment: its route (for one box), its share, elements and totals."""
+
+    shipment: Shipment
+    route: Route
+    elements: tuple[Element, ...]
+    timing: Timing | None = None
+    reefer: ReeferCheck | None = None
+
+    @property
+    def cost_usd(self) -> float:
+        """What the shipment pays: its share of legs and charges at places."""
+        return sum(e.cost_usd for e in self.elements)
+
+    @property
+    def co2e_wtw_kg(self) -> float:
+        """Well-to-wheel emissions of the shipment's transport chain (legs + hubs)."""
+        return sum(e.co2e_wtw_kg for e in self.elements)
+
+    @property
+    def co2e_ttw_kg(self) -> float:
+        """Tank-to-wheel emissions of the transport chain."""
+        return sum(e.co2e_ttw_kg for e in self.elements)
+
+    @property
+    def co2e_hub_kg(self) -> float:
+        """Well-to-wheel emissions at hubs."""
+        return sum(e.co2e_wtw_kg for e in self.elements if e.element == "hub")
+
+    @property
+    def tonnes(self) -> float:
+        """Cargo mass the shipment's emissions are counted for."""
+        s = self.shipment
+        return (s.weight_kg or 0.0) / 1000 if s.kind != "fcl" else self.route.cargo_tonnes * s.quantity
+
+
+Outcome = ShipmentPlan | RowError
+
+
+@dataclass
+class BatchPlanner:
+    """Plans shipments, searching each distinct lane once (and sampling it once, if asked).
+
+    Parameters
+    ----------
+    network : Network, optional
+        Defaults to the embedded network.
+    samples : int
+        Monte Carlo journeys per lane for P50/P90 (0: no sampling).
+    seed : int
+        Seed of the Monte Carlo runs.
+    """
+
+    network: Network = field(default_factory=default_network)
+    samples: int = 0
+    seed: int = 0
+    lanes_searched: int = 0
+    _routes: dict[LaneKey, Route | RowError] = field(default_factory=dict)
+    _timings: dict[LaneKey, Any] = field(default_factory=dict)
+    _reefers: dict[LaneKey, ReeferCheck] = field(default_factory=dict)
+    _links: dict[tuple[str, str, str], Link] = field(default_factory=dict)
+
+    def plan(self, shipment: Shipment) -> Outcome:
+        """Plan one shipment, or say which field stopped it."""
+        key = lane_key(shipment)
+        found = self._routes.get(key)
+        if found is None:
+            found = self._routes[key] = self._search(shipment)
+            self.lanes_searched += 1
+        if isinstance(found, RowError):
+            return _for_row(found, shipment)
+        timing = self._timing(key, shipment, found) if self.samples else None
+        reefer = self._reefer(key, found) if self.network.cargo_types[found.cargo].reefer else None
+        return ShipmentPlan(shipment, found, self._elements(shipment, found), timing, reefer)
+
+    def plan_all(
+        self, items: Iterable[Shipment | RowError], progress: Callable[[int], None] | None = None
+    ) -> list[Outcome]:
+        """Plan every shipment; row errors pass through unchanged. ``progress`` gets rows done."""
+        out: list[Outcome] = []
+        for item in items:
+            out.append(item if isinstance(item, RowError) else self.plan(item))
+            if progress is not None:
+                progress(len(out))
+        return out
+
+    def _search(self, s: Shipment) -> Route | RowError:
+        for name, query in (("origin", s.origin), ("destination", s.destination)):
+            try:
+                resolve_place(self.network, query)
+            except UnknownPlaceError as exc:
+                return _error(s, name, str(exc))
+        try:
+            options = lane_options(s)
+            return search(self.network, s.origin, s.destination, options).best(s.objective)  # type: ignore[arg-type]
+        except NoRouteError as exc:
+            return _error(s, "route", str(exc))
+        except OptionError as exc:
+            return _error(s, _option_field(str(exc)), str(exc))
+
+    def _timing(self, key: LaneKey, s: Shipment, route: Route) -> Timing:
+        from corridor.uncertainty.api import reliability
+
+        month_key = (key, s.depart.month if s.depart else None)
+        rel = self._timings.get(month_key)
+        if rel is None:
+            rel = reliability(route, self.samples, seed=self.seed, depart=s.depart, network=self.network)
+            self._timings[month_key] = rel
+        on_time = _on_time(rel.ecdf_h, rel.ecdf_p, s.deadline_h) if s.deadline_h else None
+        return Timing(rel.p50_h, rel.p90_h, rel.p95_h, on_time)
+
+    def _reefer(self, key: LaneKey, route: Route) -> ReeferCheck:
+        if key not in self._reefers:
+            self._reefers[key] = check_reefer(route, self.network, seed=self.seed)
+        return self._reefers[key]
+
+    def _elements(self, s: Shipment, route: Route) -> tuple[Element, ...]:
+        unit_kg = route.cargo_tonnes * 1000
+        share = s.box_share
+        out: list[Element] = []
+        for leg in route.legs:
+            cost_f, mass_f = share, share
+            if s.kind == "air" and leg.mode == "air":
+                cost_f, mass_f = (s.chargeable_kg or 0.0) / unit_kg, (s.weight_kg or 0.0) / unit_kg
+            out.append(self._leg(len(out) + 1, leg, route, cost_f, mass_f))
+        out += [self._hub(len(out) + 1 + i, c, route, share) for i, c in enumerate(route.crossings)]
+        return tuple(out)
+
+    def _leg(self, seq: int, leg: Leg, route: Route, cost_f: float, mass_f: float) -> Element:
+        link = self._link(leg)
+        factor = self.network.emission_factors[link.vehicle]
+        tonnes = route.cargo_tonnes * mass_f
+        return Element(
+            seq=seq,
+            element="leg",
+            origin=leg.origin,
+            destination=leg.destination,
+            mode=leg.mode,
+            category=link.vehicle,
+            energy_carrier=energy_carrier(link.vehicle, leg.mode),
+            distance_km=leg.distance_km,
+            tonnes=tonnes,
+            activity=tonnes * leg.distance_km,
+            activity_unit="tkm",
+            intensity_wtw=factor.wtw_g_per_tkm * self.network.cargo_types[route.cargo].emission_multiplier,
+            intensity_ttw=factor.ttw_g_per_tkm * self.network.cargo_types[route.cargo].emission_multiplier,
+            co2e_wtw_kg=leg.co2e_kg * mass_f,
+            co2e_ttw_kg=leg.co2e_ttw_kg * mass_f,
+            cost_usd=leg.cost_usd * cost_f,
+            time_h=leg.time_h,
+            source=factor.source,
+        )
+
+    def _hub(self, seq: int, c: Crossing, route: Route, share: float) -> Element:
+        hub = self.network.hub_factors.get(c.kind)
+        reefer = self.network.cargo_types[route.cargo].reefer
+        unit = hub.unit if hub else "tonne"
+        amount = (route.teu if unit == "teu" else route.cargo_tonnes) * share
+        intensity = (hub.wtw_kg_reefer if reefer else hub.wtw_kg) if hub else 0.0
+        return Element(
+            seq=seq,
+            element="hub",
+            origin=c.place,
+            destination=c.place,
+            mode=c.kind,
+            category=hub.hub_category if hub else "no hub",
+            energy_carrier="electricity and diesel (site mix)" if intensity else "",
+            distance_km=0.0,
+            tonnes=route.cargo_tonnes * share,
+            activity=amount,
+            activity_unit=unit,
+            intensity_wtw=intensity,
+            intensity_ttw=intensity * (hub.ttw_share if hub else 0.0),
+            co2e_wtw_kg=c.co2e_kg * share,
+            co2e_ttw_kg=c.co2e_ttw_kg * share,
+            cost_usd=c.cost_usd * share,
+            time_h=c.time_h,
+            source=hub.source if hub else "",
+        )
+
+    def _link(self, leg: Leg) -> Link:
+        if not self._links:
+            for link in self.network.links:
+                self._links[(link.from_id, link.to_id, link.mode)] = link
+                if link.bidirectional:
+                    self._links.setdefault((link.to_id, link.from_id, link.mode), link)
+        return self._links[(leg.from_id, leg.to_id, leg.mode)]
+
+
+def lane_key(s: Shipment) -> LaneKey:
+    """What makes two shipments share a route search."""
+    return (
+        s.origin.strip().lower(),
+        s.destination.strip().lower(),
+        s.container,
+        s.kind == "air",
+        frozenset(c.upper() for c in s.avoid_countries),
+        frozenset(m.lower() for m in s.avoid_modes),
+        frozenset(p.lower() for p in s.avoid_passages),
+        s.max_transshipments,
+        s.objective,
+    )
+
+
+def lane_options(s: Shipment) -> RouteOptions:
+    """Search options for a shipment's lane.
+
+    Air cargo must fly (the route uses the air corridor's links); boxes never fly, so FCL and
+    LCL avoid air whatever the row says.
+    """
+    modes = set(s.avoid_modes)
+    if s.kind != "air":
+        modes.add("air")
+    return RouteOptions(
+        cargo=s.container,
+        avoid_countries=frozenset(s.avoid_countries),
+        avoid_modes=frozenset(modes),
+        avoid_passages=frozenset(s.avoid_passages),
+        max_transshipments=s.max_transshipments,
+        corridor="air" if s.kind == "air" else None,
+    )
+
+
+ENERGY: dict[str, str] = {
+    "rail_mixed": "electricity and diesel (62 % electric traction)",
+    "rail_diesel": "diesel",
+    "rail_electric": "electricity",
+    "container_ship_large": "VLSFO / HFO",
+    "feeder_small": "MGO / VLSFO",
+    "truck_artic": "diesel",
+    "air_longhaul": "jet kerosene",
+    "ferry_ropax_10_20k": "MDO",
+}
+"""Energy carrier of each GLEC vehicle category in ``emission_factors.csv`` (from its notes)."""
+
+
+def energy_carrier(vehicle: str, mode: str) -> str:
+    """The energy carrier of a vehicle category (``not stated (<mode>)`` for one not listed)."""
+    return ENERGY.get(vehicle, f"not stated ({mode})")
+
+
+def _on_time(ecdf_h: tuple[float, ...], ecdf_p: tuple[float, ...], deadline_h: float) -> float:
+    import numpy as np
+
+    return float(np.interp(deadline_h, ecdf_h, ecdf_p, left=0.0, right=1.0))
+
+
+def _error(s: Shipment, field_name: str, reason: str) -> RowError:
+    return RowError(s.line, s.reference, field_name, reason, s.origin, s.destination, s.cargo)
+
+
+def _for_row(e: RowError, s: Shipment) -> RowError:
+    """A lane's error, told for this row (its line and reference)."""
+    return RowError(s.line, s.reference, e.field, e.reason, s.origin, s.destination, s.cargo)
+
+
+def _option_field(message: str) -> str:
+    for word, name in (("country", "avoid_countries"), ("mode", "avoid_modes"), ("passage", "avoid_passages")):
+        if word in message:
+            return name
+    return "cargo" if "cargo" in message else "route"
+
+
+def plan_shipments(
+    items: Iterable[Shipment | RowError],
+    *,
+    network: Network | None = None,
+    samples: int = 0,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Plan a batch: one :class:`ShipmentPlan` or :class:`RowError` per input item, in order.
+
+    Parameters
+    ----------
+    items : iterable of Shipment or RowError
+        From :func:`corridor.shipments.reading.read_shipments`.
+    network : Network, optional
+        Defaults to the embedded network.
+    samples : int
+        Monte Carlo journeys per lane for P50/P90 and on-time odds (0: none).
+    seed : int
+        Monte Carlo seed.
+    progress : callable, optional
+        Called with the number of rows done after each row.
+    """
+    planner = BatchPlanner(network or default_network(), samples, seed)
+    return planner.plan_all(items, progress)
