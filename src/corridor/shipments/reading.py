@@ -80,7 +80,11 @@ def read_shipments(path: str | Path) -> list[Shipment | RowError]:
         raise ShipmentFileError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return parse_rows(_csv_rows(path.read_text(encoding="utf-8-sig")), str(path))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ShipmentFileError(f"{path}: not UTF-8 text (save the list as CSV UTF-8)") from None
+        return parse_rows(_csv_rows(text, str(path)), str(path))
     if suffix in (".xlsx", ".xlsm"):
         return parse_rows(_xlsx_rows(path), str(path))
     raise ShipmentFileError(f"{path}: a shipment list is a .csv or .xlsx file")
@@ -88,11 +92,16 @@ def read_shipments(path: str | Path) -> list[Shipment | RowError]:
 
 def read_shipments_text(text: str, name: str = "upload") -> list[Shipment | RowError]:
     """:func:`read_shipments` for CSV text already in memory (an upload)."""
-    return parse_rows(_csv_rows(text), name)
+    return parse_rows(_csv_rows(text, name), name)
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    yield from enumerate(csv.reader(io.StringIO(text)), start=1)
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise ShipmentFileError(f"{name}: line {reader.line_num}: not valid CSV ({exc})") from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:

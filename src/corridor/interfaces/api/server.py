@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
-from corridor.interfaces.api import background, planning, routes, scenarios
+from corridor.interfaces.api import background, batch, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ app = FastAPI(
     ),
     responses=errors(400, 422),
 )
-for part in (routes, planning, background, scenarios):
+for part in (routes, planning, batch, background, scenarios):
     app.include_router(part.router)
 
 WEB_DIR = pathlib.Path(__file__).parent.with_name("web")
