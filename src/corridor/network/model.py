@@ -190,7 +190,7 @@ class HubEmissionFactor(_Record):
     ``ttw_share`` is the part burnt on site.
     """
 
-    kind: Literal["port", "gauge-change", "transshipment", "border"]
+    kind: CrossingKind
     hub_category: str = Field(min_length=1)
     unit: Literal["teu", "tonne"]
     wtw_kg: float = Field(ge=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -76,6 +77,8 @@ ELEMENT_COLUMNS = (
 )
 """Columns of the per-leg file: one row per transport chain element (leg or hub)."""
 
+_SOURCE_ID = re.compile(r"\b[A-Z]+[0-9]+[a-z]?\b")
+
 METHOD = (
     "ISO 14083:2023 and the GLEC Framework v3: the emissions of a shipment are the sum over its "
     "transport chain elements. A leg (transport operation) emits its GLEC default intensity "
@@ -122,12 +125,12 @@ def _plan_row(p: ShipmentPlan) -> dict[str, Any]:
         "status": "ok",
         "origin": r.origin,
         "destination": r.destination,
-        "date": s.depart.isoformat() if s.depart else "",
+        "date": s.depart.isoformat() if s.depart else None,
         "cargo": s.cargo,
-        "quantity": s.quantity if s.kind == "fcl" else "",
-        "weight_kg": s.weight_kg or "",
-        "volume_m3": s.volume_m3 or "",
-        "chargeable_kg": round(s.chargeable_kg, 1) if s.chargeable_kg else "",
+        "quantity": s.quantity if s.kind == "fcl" else None,
+        "weight_kg": s.weight_kg,
+        "volume_m3": s.volume_m3,
+        "chargeable_kg": round(s.chargeable_kg, 1) if s.chargeable_kg else None,
         "box_share": round(s.box_share, 4),
         "corridor": r.corridor,
         "route": " – ".join(r.places),
@@ -137,8 +140,8 @@ def _plan_row(p: ShipmentPlan) -> dict[str, Any]:
         "co2e_wtw_kg": round(p.co2e_wtw_kg, 2),
         "co2e_ttw_kg": round(p.co2e_ttw_kg, 2),
         "co2e_hub_kg": round(p.co2e_hub_kg, 2),
-        "set_temp_c": "" if s.set_temp_c is None else s.set_temp_c,
-        "reefer_power": p.reefer.summary() if p.reefer else "",
+        "set_temp_c": s.set_temp_c,
+        "reefer_power": p.reefer.summary() if p.reefer else None,
     }
     if p.timing is not None:
         row["p50_days"] = round(p.timing.p50_h / 24, 2)
@@ -184,17 +187,24 @@ def _element_row(p: ShipmentPlan, e: Element) -> dict[str, Any]:
 
 
 def totals(outcomes: Sequence[Outcome]) -> dict[str, list[dict[str, Any]]]:
-    """Emissions summed by mode (legs by mode, hubs by kind), by corridor and by month."""
+    """Emissions summed by mode (legs by mode, hubs by kind), by corridor and by month.
+
+    Each row: shipments that have an element there, their tonnes, tonne-km, WTW, TTW and WTT.
+    """
     plans = [p for p in outcomes if isinstance(p, ShipmentPlan)]
     by: dict[str, dict[str, list[float]]] = {"mode": {}, "corridor": {}, "month": {}}
     for p in plans:
         month = p.shipment.depart.strftime("%Y-%m") if p.shipment.depart else "undated"
-        _add(by["corridor"], p.route.corridor, 1, p.tonnes, 0.0, p.co2e_wtw_kg, p.co2e_ttw_kg)
-        _add(by["month"], month, 1, p.tonnes, 0.0, p.co2e_wtw_kg, p.co2e_ttw_kg)
+        tkm = sum(e.activity for e in p.elements if e.element == "leg")
+        _add(by["corridor"], p.route.corridor, 1, p.tonnes, tkm, p.co2e_wtw_kg, p.co2e_ttw_kg)
+        _add(by["month"], month, 1, p.tonnes, tkm, p.co2e_wtw_kg, p.co2e_ttw_kg)
+        seen: set[str] = set()
         for e in p.elements:
             key = e.mode if e.element == "leg" else f"hub: {e.mode}"
+            first = key not in seen
+            seen.add(key)
             tkm = e.activity if e.element == "leg" else 0.0
-            _add(by["mode"], key, 0, 0.0, tkm, e.co2e_wtw_kg, e.co2e_ttw_kg)
+            _add(by["mode"], key, int(first), p.tonnes if first else 0.0, tkm, e.co2e_wtw_kg, e.co2e_ttw_kg)
     return {dim: [_total(dim, k, v) for k, v in sorted(groups.items())] for dim, groups in by.items()}
 
 
@@ -231,12 +241,13 @@ def factors_used(outcomes: Sequence[Outcome], network: Network) -> list[dict[str
     for h in network.hub_factors.values():
         wtw = f"{h.wtw_kg:g} (reefer {h.wtw_kg_reefer:g})"
         ttw = f"{h.ttw_share:g} x WTW"
-        rows.append(_factor(network, f"hub: {h.kind} ({h.hub_category})", wtw, ttw, f"kg CO2e/{h.unit}", h.source))
+        source = f"{h.source}; TTW: {h.ttw_source}"
+        rows.append(_factor(network, f"hub: {h.kind} ({h.hub_category})", wtw, ttw, f"kg CO2e/{h.unit}", source))
     return rows
 
 
 def _factor(network: Network, name: str, wtw: str, ttw: str, unit: str, source: str) -> dict[str, Any]:
-    ids = [part.strip() for part in source.split(";") if part.strip() in network.sources]
+    ids = list(dict.fromkeys(i for i in _SOURCE_ID.findall(source) if i in network.sources))
     cited = [f"{i}: {network.sources[i].citation} ({network.sources[i].url})" for i in ids]
     return {"factor": name, "wtw": wtw, "ttw": ttw, "unit": unit, "source": source, "cited": cited}
 
