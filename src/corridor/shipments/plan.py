@@ -162,7 +162,7 @@ class BatchPlanner:
                 return _error(s, name, str(exc))
         try:
             options = lane_options(s)
-            return search(self.network, s.origin, s.destination, options).best(s.objective)  # type: ignore[arg-type]
+            return search(self.network, s.origin, s.destination, options).best(s.objective)
         except NoRouteError as exc:
             return _error(s, "route", str(exc))
         except OptionError as exc:
