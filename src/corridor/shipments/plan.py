@@ -11,7 +11,7 @@ number.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from corridor.errors import NoRouteError, OptionError, UnknownPlaceError
@@ -68,40 +68,83 @@ class Timing:
 
 
 @dataclass(frozen=True)
-class ShipmentPlan:
-    """A planned shipment: its route (for one box), its share, elements and totals."""
+class LanePlan:
+    """A lane's route for one box, its transport chain elements and their sums, computed once."""
 
-    shipment: Shipment
     route: Route
     elements: tuple[Element, ...]
+    """For one box (``20ft`` for LCL and air), in chain order."""
+    flown: tuple[float, float, float]
+    """``(cost_usd, co2e_wtw_kg, co2e_ttw_kg)`` of the air legs."""
+    other: tuple[float, float, float]
+    """The same for every other element (surface legs and hubs)."""
+    hubs_wtw_kg: float
+
+
+@dataclass(frozen=True)
+class ShipmentPlan:
+    """A planned shipment: its lane, the factors that scale the lane to it, and its totals.
+
+    ``share`` scales surface legs and hubs (boxes for FCL, the box share for LCL and air);
+    ``air_cost`` and ``air_mass`` scale air legs (chargeable and actual kg over a box's 10 t).
+    """
+
+    shipment: Shipment
+    lane: LanePlan
+    share: float
+    air_cost: float
+    air_mass: float
     timing: Timing | None = None
     reefer: ReeferCheck | None = None
 
     @property
+    def route(self) -> Route:
+        """The lane's route (its figures are for one box)."""
+        return self.lane.route
+
+    @property
     def cost_usd(self) -> float:
         """What the shipment pays: its share of legs and charges at places."""
-        return sum(e.cost_usd for e in self.elements)
+        return self.lane.flown[0] * self.air_cost + self.lane.other[0] * self.share
 
     @property
     def co2e_wtw_kg(self) -> float:
         """Well-to-wheel emissions of the shipment's transport chain (legs + hubs)."""
-        return sum(e.co2e_wtw_kg for e in self.elements)
+        return self.lane.flown[1] * self.air_mass + self.lane.other[1] * self.share
 
     @property
     def co2e_ttw_kg(self) -> float:
         """Tank-to-wheel emissions of the transport chain."""
-        return sum(e.co2e_ttw_kg for e in self.elements)
+        return self.lane.flown[2] * self.air_mass + self.lane.other[2] * self.share
 
     @property
     def co2e_hub_kg(self) -> float:
         """Well-to-wheel emissions at hubs."""
-        return sum(e.co2e_wtw_kg for e in self.elements if e.element == "hub")
+        return self.lane.hubs_wtw_kg * self.share
 
     @property
     def tonnes(self) -> float:
         """Cargo mass the shipment's emissions are counted for."""
         s = self.shipment
         return (s.weight_kg or 0.0) / 1000 if s.kind != "fcl" else self.route.cargo_tonnes * s.quantity
+
+    @property
+    def elements(self) -> tuple[Element, ...]:
+        """This shipment's transport chain elements (the lane's, scaled to its cargo)."""
+        return tuple(self._scaled(e) for e in self.lane.elements)
+
+    def _scaled(self, e: Element) -> Element:
+        flown = e.mode == "air"
+        mass = self.air_mass if flown else self.share
+        cost = self.air_cost if flown else self.share
+        return replace(
+            e,
+            tonnes=e.tonnes * mass,
+            activity=e.activity * mass,
+            co2e_wtw_kg=e.co2e_wtw_kg * mass,
+            co2e_ttw_kg=e.co2e_ttw_kg * mass,
+            cost_usd=e.cost_usd * cost,
+        )
 
 
 Outcome = ShipmentPlan | RowError
@@ -125,7 +168,7 @@ class BatchPlanner:
     samples: int = 0
     seed: int = 0
     lanes_searched: int = 0
-    _routes: dict[LaneKey, Route | RowError] = field(default_factory=dict)
+    _lanes: dict[LaneKey, LanePlan | RowError] = field(default_factory=dict)
     _timings: dict[LaneKey, Any] = field(default_factory=dict)
     _reefers: dict[LaneKey, ReeferCheck] = field(default_factory=dict)
     _links: dict[tuple[str, str, str], Link] = field(default_factory=dict)
@@ -133,15 +176,21 @@ class BatchPlanner:
     def plan(self, shipment: Shipment) -> Outcome:
         """Plan one shipment, or say which field stopped it."""
         key = lane_key(shipment)
-        found = self._routes.get(key)
-        if found is None:
-            found = self._routes[key] = self._search(shipment)
+        lane = self._lanes.get(key)
+        if lane is None:
+            found = self._search(shipment)
+            lane = self._lanes[key] = found if isinstance(found, RowError) else self._lane(found)
             self.lanes_searched += 1
-        if isinstance(found, RowError):
-            return _for_row(found, shipment)
-        timing = self._timing(key, shipment, found) if self.samples else None
-        reefer = self._reefer(key, found) if self.network.cargo_types[found.cargo].reefer else None
-        return ShipmentPlan(shipment, found, self._elements(shipment, found), timing, reefer)
+        if isinstance(lane, RowError):
+            return _for_row(lane, shipment)
+        route = lane.route
+        timing = self._timing(key, shipment, route) if self.samples else None
+        reefer = self._reefer(key, route) if self.network.cargo_types[route.cargo].reefer else None
+        unit_kg = route.cargo_tonnes * 1000
+        share = shipment.box_share
+        air_cost = (shipment.chargeable_kg or 0.0) / unit_kg if shipment.kind == "air" else share
+        air_mass = (shipment.weight_kg or 0.0) / unit_kg if shipment.kind == "air" else share
+        return ShipmentPlan(shipment, lane, share, air_cost, air_mass, timing, reefer)
 
     def plan_all(
         self, items: Iterable[Shipment | RowError], progress: Callable[[int], None] | None = None
@@ -184,22 +233,22 @@ class BatchPlanner:
             self._reefers[key] = check_reefer(route, self.network, seed=self.seed)
         return self._reefers[key]
 
-    def _elements(self, s: Shipment, route: Route) -> tuple[Element, ...]:
-        unit_kg = route.cargo_tonnes * 1000
-        share = s.box_share
-        out: list[Element] = []
-        for leg in route.legs:
-            cost_f, mass_f = share, share
-            if s.kind == "air" and leg.mode == "air":
-                cost_f, mass_f = (s.chargeable_kg or 0.0) / unit_kg, (s.weight_kg or 0.0) / unit_kg
-            out.append(self._leg(len(out) + 1, leg, route, cost_f, mass_f))
-        out += [self._hub(len(out) + 1 + i, c, route, share) for i, c in enumerate(route.crossings)]
-        return tuple(out)
+    def _lane(self, route: Route) -> LanePlan:
+        legs = [self._leg(i + 1, leg, route) for i, leg in enumerate(route.legs)]
+        hubs = [self._hub(len(legs) + 1 + i, c, route) for i, c in enumerate(route.crossings)]
+        elements = (*legs, *hubs)
+        return LanePlan(
+            route,
+            elements,
+            _sums(e for e in elements if e.mode == "air"),
+            _sums(e for e in elements if e.mode != "air"),
+            sum(e.co2e_wtw_kg for e in hubs),
+        )
 
-    def _leg(self, seq: int, leg: Leg, route: Route, cost_f: float, mass_f: float) -> Element:
+    def _leg(self, seq: int, leg: Leg, route: Route) -> Element:
         link = self._link(leg)
         factor = self.network.emission_factors[link.vehicle]
-        tonnes = route.cargo_tonnes * mass_f
+        tonnes = route.cargo_tonnes
         return Element(
             seq=seq,
             element="leg",
@@ -214,18 +263,18 @@ class BatchPlanner:
             activity_unit="tkm",
             intensity_wtw=factor.wtw_g_per_tkm * self.network.cargo_types[route.cargo].emission_multiplier,
             intensity_ttw=factor.ttw_g_per_tkm * self.network.cargo_types[route.cargo].emission_multiplier,
-            co2e_wtw_kg=leg.co2e_kg * mass_f,
-            co2e_ttw_kg=leg.co2e_ttw_kg * mass_f,
-            cost_usd=leg.cost_usd * cost_f,
+            co2e_wtw_kg=leg.co2e_kg,
+            co2e_ttw_kg=leg.co2e_ttw_kg,
+            cost_usd=leg.cost_usd,
             time_h=leg.time_h,
             source=factor.source,
         )
 
-    def _hub(self, seq: int, c: Crossing, route: Route, share: float) -> Element:
+    def _hub(self, seq: int, c: Crossing, route: Route) -> Element:
         hub = self.network.hub_factors.get(c.kind)
         reefer = self.network.cargo_types[route.cargo].reefer
         unit = hub.unit if hub else "tonne"
-        amount = (route.teu if unit == "teu" else route.cargo_tonnes) * share
+        amount = route.teu if unit == "teu" else route.cargo_tonnes
         intensity = (hub.wtw_kg_reefer if reefer else hub.wtw_kg) if hub else 0.0
         return Element(
             seq=seq,
@@ -236,14 +285,14 @@ class BatchPlanner:
             category=hub.hub_category if hub else "no hub",
             energy_carrier="electricity and diesel (site mix)" if intensity else "",
             distance_km=0.0,
-            tonnes=route.cargo_tonnes * share,
+            tonnes=route.cargo_tonnes,
             activity=amount,
             activity_unit=unit,
             intensity_wtw=intensity,
             intensity_ttw=intensity * (hub.ttw_share if hub else 0.0),
-            co2e_wtw_kg=c.co2e_kg * share,
-            co2e_ttw_kg=c.co2e_ttw_kg * share,
-            cost_usd=c.cost_usd * share,
+            co2e_wtw_kg=c.co2e_kg,
+            co2e_ttw_kg=c.co2e_ttw_kg,
+            cost_usd=c.cost_usd,
             time_h=c.time_h,
             source=hub.source if hub else "",
         )
@@ -307,6 +356,13 @@ ENERGY: dict[str, str] = {
 def energy_carrier(vehicle: str, mode: str) -> str:
     """The energy carrier of a vehicle category (``not stated (<mode>)`` for one not listed)."""
     return ENERGY.get(vehicle, f"not stated ({mode})")
+
+
+def _sums(elements: Iterable[Element]) -> tuple[float, float, float]:
+    cost = wtw = ttw = 0.0
+    for e in elements:
+        cost, wtw, ttw = cost + e.cost_usd, wtw + e.co2e_wtw_kg, ttw + e.co2e_ttw_kg
+    return cost, wtw, ttw
 
 
 def _on_time(ecdf_h: tuple[float, ...], ecdf_p: tuple[float, ...], deadline_h: float) -> float:
