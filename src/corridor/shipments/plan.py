@@ -44,6 +44,7 @@ class Element:
     category: str
     energy_carrier: str
     distance_km: float
+    distance_source: str
     tonnes: float
     activity: float
     activity_unit: str
@@ -258,6 +259,7 @@ class BatchPlanner:
             category=link.vehicle,
             energy_carrier=energy_carrier(link.vehicle, leg.mode),
             distance_km=leg.distance_km,
+            distance_source=link.distance_source or "link distance",
             tonnes=tonnes,
             activity=tonnes * leg.distance_km,
             activity_unit="tkm",
@@ -285,6 +287,7 @@ class BatchPlanner:
             category=hub.hub_category if hub else "no hub",
             energy_carrier="electricity and diesel (site mix)" if intensity else "",
             distance_km=0.0,
+            distance_source="",
             tonnes=route.cargo_tonnes,
             activity=amount,
             activity_unit=unit,

@@ -63,6 +63,8 @@ ELEMENT_COLUMNS = (
     "category",
     "energy_carrier",
     "distance_km",
+    "distance_source",
+    "load_factor",
     "tonnes",
     "activity",
     "activity_unit",
@@ -83,8 +85,10 @@ METHOD = (
     "ISO 14083:2023 and the GLEC Framework v3: the emissions of a shipment are the sum over its "
     "transport chain elements. A leg (transport operation) emits its GLEC default intensity "
     "(g CO2e per tonne-km, well-to-wheel and tank-to-wheel) x the shipment's cargo mass x the "
-    "leg's distance on the planned network route, which is taken as the shortest feasible "
-    "distance; the intensities include GLEC's average load factor and empty running. Cargo mass "
+    "leg's distance: the link's published rail or road distance or its searoute sea path (the "
+    "source is in the per-leg file), both the actual and the shortest feasible distance of the "
+    "leg since the network knows one path per link, so no distance adjustment factor is "
+    "applied; the intensities include GLEC's average load factor and empty running. Cargo mass "
     "is 10 t per TEU for containers (E08), the actual mass for LCL and air cargo. A reefer's leg "
     "intensity is x 1.55 (Clean Cargo reefer/dry ratio, E04); its set point does not change it. "
     "A hub (port call, gauge change, rail-road transshipment) emits the GLEC logistics-site "
@@ -93,6 +97,8 @@ METHOD = (
     "20 ft box, the larger of weight (of 10 t) and volume (of 28 m3) shares; air cargo pays the "
     "air tariff per chargeable kg (IATA: 6,000 cm3 per kg) and emits by its actual mass."
 )
+LOAD_FACTOR = "GLEC default (average load and empty running in the intensity)"
+"""What every leg assumes about the vehicle's load: the default intensity's own average."""
 DATA_QUALITY = (
     "Default data only: every intensity is a published default (GLEC, DEFRA, Clean Cargo) or "
     "derived from one; no primary data from carriers or terminals was used. Distances come from "
@@ -172,6 +178,8 @@ def _element_row(p: ShipmentPlan, e: Element) -> dict[str, Any]:
         "category": e.category,
         "energy_carrier": e.energy_carrier,
         "distance_km": round(e.distance_km, 1),
+        "distance_source": e.distance_source,
+        "load_factor": LOAD_FACTOR if e.element == "leg" else "",
         "tonnes": round(e.tonnes, 4),
         "activity": round(e.activity, 3),
         "activity_unit": e.activity_unit,
