@@ -66,3 +66,17 @@ def test_unreadable_uploads_are_422_and_unknown_downloads_404(client: TestClient
     assert client.get("/jobs/nope/results.csv").status_code == 404
     _finish(client, location)
     assert client.get(f"{location}/report.json").json()["planned"] == 2
+
+
+def test_only_recent_batches_keep_their_per_leg_file(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridor.interfaces.api import batch
+
+    monkeypatch.setattr(batch, "KEEP_LEGS", 1)
+    first = client.post("/jobs/batch", content=UPLOAD).headers["location"]
+    second = client.post("/jobs/batch", content=UPLOAD).headers["location"]
+    _finish(client, first)
+    _finish(client, second)
+    gone = client.get(f"{first}/legs.csv")
+    assert gone.status_code == 404 and "no longer kept" in gone.json()["detail"]
+    assert client.get(f"{first}/results.csv").status_code == 200  # the results stay with the job
+    assert client.get(f"{second}/legs.csv").status_code == 200

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -30,6 +32,11 @@ MAX_ROWS = 20_000
 MAX_BATCH_SAMPLES = 20_000
 """Monte Carlo journeys per lane a batch may ask for (each distinct lane is sampled once)."""
 FILES = ("results.csv", "legs.csv", "report.html", "report.json")
+KEEP_LEGS = 8
+"""Batches whose per-leg file is kept (its rows are made on download from the planned lanes)."""
+
+_planned: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_planned_lock = threading.Lock()
 
 
 class BatchInputError(CorridorError):
@@ -61,20 +68,33 @@ async def batch_job(
     items = read_shipments_text(text, "upload")
     if len(items) > MAX_ROWS:
         raise BatchInputError(f"the list has {len(items):,} shipments; the limit is {MAX_ROWS:,} per upload")
-    job = background.jobs.submit("batch", lambda progress: run_batch(items, samples, seed, progress))
+    kept: dict[str, Any] = {}
+    job = background.jobs.submit("batch", lambda progress: run_batch(items, samples, seed, progress, kept))
+    with _planned_lock:
+        _planned[job.id] = kept
+        while len(_planned) > KEEP_LEGS:
+            _planned.popitem(last=False)
     return background.accepted(job, response)
 
 
-def run_batch(items: list[Any], samples: int, seed: int, progress: Progress) -> dict[str, Any]:
-    """Plan ``items`` and return what the downloads need (JSON-ready)."""
+def run_batch(
+    items: list[Any], samples: int, seed: int, progress: Progress, kept: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Plan ``items``; return the summary and the report (JSON-ready) and keep the plans in ``kept``.
+
+    The per-leg rows (thirty or so per shipment) are not part of the job's result: they are
+    made from the kept plans when ``legs.csv`` is downloaded.
+    """
     from corridor.routing.api import default_network
     from corridor.shipments.plan import plan_shipments
-    from corridor.shipments.report import element_rows, report_data, summarise
+    from corridor.shipments.report import report_data, summarise
 
     total = max(len(items), 1)
     network = default_network()
     out = plan_shipments(items, network=network, samples=samples, seed=seed, progress=lambda n: progress(n / total))
-    return {"summary": summarise(out), "report": report_data(out, network), "elements": element_rows(out)}
+    if kept is not None:
+        kept["outcomes"] = out
+    return {"summary": summarise(out), "report": report_data(out, network)}
 
 
 @router.get(
@@ -86,7 +106,7 @@ def batch_file(
     job_id: Annotated[str, Path(min_length=1, max_length=64)],
     name: Annotated[str, Path(description="results.csv, legs.csv, report.html or report.json")],
 ) -> Response:
-    from corridor.shipments.report import ELEMENT_COLUMNS, RESULT_COLUMNS, report_html
+    from corridor.shipments.report import ELEMENT_COLUMNS, RESULT_COLUMNS, element_rows, report_html
 
     if name not in FILES:
         raise JobError(f"unknown file '{name}'; a batch job has {', '.join(FILES)}", 404)
@@ -99,7 +119,13 @@ def batch_file(
     if name == "results.csv":
         return PlainTextResponse(_csv(result["report"]["results"], RESULT_COLUMNS), media_type="text/csv")
     if name == "legs.csv":
-        return PlainTextResponse(_csv(result["elements"], ELEMENT_COLUMNS), media_type="text/csv")
+        with _planned_lock:
+            kept = _planned.get(job_id, {})
+        if "outcomes" not in kept:
+            raise JobError(
+                f"the per-leg file of job {job_id} is no longer kept (only the last {KEEP_LEGS} batches)", 404
+            )
+        return PlainTextResponse(_csv(element_rows(kept["outcomes"]), ELEMENT_COLUMNS), media_type="text/csv")
     if name == "report.json":
         return JSONResponse(result["report"])
     return HTMLResponse(report_html(result["report"]))
