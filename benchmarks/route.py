@@ -121,7 +121,7 @@ def path_totals(graph: SearchGraph, arcs: Sequence[int], steps: dict[tuple[int, 
     return (
         arc_sums[0] + sum(e.time_h for e in events),
         arc_sums[1] + sum(e.cost_usd for e in events),
-        arc_sums[2],
+        arc_sums[2] + sum(e.co2e_kg for e in events),
     )
 
 

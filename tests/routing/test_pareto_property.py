@@ -16,12 +16,24 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import networkx as nx
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from corridor.network.model import CargoType, CrossingKind, EmissionFactor, Link, Mode, Network, NodeTime, Place, Source
+from corridor.network.model import (
+    CargoType,
+    CrossingKind,
+    EmissionFactor,
+    HubEmissionFactor,
+    Link,
+    Mode,
+    Network,
+    NodeTime,
+    Place,
+    Source,
+)
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
@@ -86,6 +98,21 @@ def build_network(n: int, edges: Sequence[EdgeSpec], lift: tuple[int, int] = (6,
         emission_factors={"rail_x": _factor("rail_x", "rail", 50), "truck_x": _factor("truck_x", "road", 100)},
         cargo_types={"40ft": cargo},
         sources={"S1": Source(id="S1", citation="property test")},
+        # Hub emissions the search must add up too: 3 kg per TEU at a port, 0.5 kg per tonne at a lift.
+        hub_factors={"port": _hub("port", "teu", 3), "transshipment": _hub("transshipment", "tonne", 0.5)},
+    )
+
+
+def _hub(kind: CrossingKind, unit: Literal["teu", "tonne"], kg: float) -> HubEmissionFactor:
+    return HubEmissionFactor(
+        kind=kind,
+        hub_category=kind,
+        unit=unit,
+        wtw_kg=kg,
+        wtw_kg_reefer=kg,
+        ttw_share=0.5,
+        source="S1",
+        ttw_source="S1",
     )
 
 
@@ -136,7 +163,11 @@ def path_totals(graph: SearchGraph, arcs: Sequence[int]) -> Totals:
     events = [*graph.start_events(graph.arcs[arcs[0]]), *graph.end_events(graph.arcs[arcs[-1]])]
     events += [e for a, b in itertools.pairwise(arcs) for e in graph.step(a, b).events]
     time, cost, co2 = (sum(graph.arc_totals(i)[k] for i in arcs) for k in range(3))
-    return time + sum(e.time_h for e in events), cost + sum(e.cost_usd for e in events), co2
+    return (
+        time + sum(e.time_h for e in events),
+        cost + sum(e.cost_usd for e in events),
+        co2 + sum(e.co2e_kg for e in events),
+    )
 
 
 def arc_routes(graph: SearchGraph, origin: str, destination: str) -> Iterable[tuple[int, ...]]:

@@ -61,6 +61,11 @@ class Arc:
         """Tariff + border charges."""
         return self.cost_usd + sum(e.cost_usd for e in self.events)
 
+    @property
+    def total_co2e_kg(self) -> float:
+        """Leg emissions (WTW) + those of the hub operations on the arc (none at a border)."""
+        return self.co2e_kg + sum(e.co2e_kg for e in self.events)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -83,8 +88,8 @@ class SearchGraph:
     steps: tuple[tuple[Step, ...], ...]
     totals: tuple[tuple[float, float, float], ...] = ()
     """Per arc: ``(time_h, cost_usd, co2e_kg)`` — the numbers the search adds up."""
-    moves: tuple[tuple[tuple[int, float, float, int], ...], ...] = ()
-    """Per arc: ``(next arc, step hours, step USD, lifts)`` for every step out of it."""
+    moves: tuple[tuple[tuple[int, float, float, float, int], ...], ...] = ()
+    """Per arc: ``(next arc, step hours, step USD, step kg CO2e, lifts)`` for every step out of it."""
 
     def arc_totals(self, index: int) -> tuple[float, float, float]:
         """``(time_h, cost_usd, co2e_kg)`` of travelling one arc."""
@@ -125,14 +130,21 @@ def compile_graph(network: Network, options: RouteOptions) -> SearchGraph:
     for arc in arcs:
         out.setdefault(arc.link.from_id, []).append(arc.index)
     steps = tuple(_steps(network, cargo, arc, arcs, out) for arc in arcs)
-    totals = tuple((a.time_h, a.total_cost_usd, a.co2e_kg) for a in arcs)
-    moves = tuple(
-        tuple(
-            (s.to_arc, sum(e.time_h for e in s.events), sum(e.cost_usd for e in s.events), s.transshipments) for s in ss
-        )
-        for ss in steps
-    )
+    totals = tuple((a.time_h, a.total_cost_usd, a.total_co2e_kg) for a in arcs)
+    moves = tuple(tuple(_move(s) for s in ss) for ss in steps)
     return SearchGraph(network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps, totals, moves)
+
+
+def _move(s: Step) -> tuple[int, float, float, float, int]:
+    """A step as the search adds it: next arc, hours, USD and kg CO2e at the place, lifts."""
+    events = s.events
+    return (
+        s.to_arc,
+        sum(e.time_h for e in events),
+        sum(e.cost_usd for e in events),
+        sum(e.co2e_kg for e in events),
+        s.transshipments,
+    )
 
 
 def _directed(network: Network) -> list[Link]:
