@@ -16,12 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["compare", "find_places", "load_network", "reliability", "route"]
+__all__ = ["compare", "find_places", "load_network", "plan_shipments", "read_shipments", "reliability", "route"]
 
 if TYPE_CHECKING:
     from corridor.network.io import load_network
     from corridor.network.places import find_places
     from corridor.routing.api import compare, route
+    from corridor.shipments.plan import plan_shipments
+    from corridor.shipments.reading import read_shipments
     from corridor.uncertainty.api import reliability
 
 _LAZY = {
@@ -30,6 +32,8 @@ _LAZY = {
     "load_network": "corridor.network.io",
     "find_places": "corridor.network.places",
     "reliability": "corridor.uncertainty.api",
+    "plan_shipments": "corridor.shipments.plan",
+    "read_shipments": "corridor.shipments.reading",
 }
 
 
