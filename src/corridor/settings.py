@@ -27,6 +27,9 @@ DATA_FILES = (
     "variability.csv",
     "weather.csv",
     "hub_emission_factors.csv",
+    "tariffs.csv",
+    "fx.csv",
+    "indexes.csv",
     "sea_lanes.geojson",
 )
 """The files a data directory must hold for the network."""

@@ -26,6 +26,7 @@ __all__ = [
     "PROGRESS_FROM",
     "CargoOption",
     "DataOption",
+    "DateOption",
     "DbOption",
     "DeadlineOption",
     "DepartOption",
@@ -77,6 +78,10 @@ DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or
 DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
 MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
 SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
+]
 DbOption = Annotated[
     str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")
 ]
