@@ -109,3 +109,20 @@ def test_the_example_file_plans_and_reports(tmp_path: Path) -> None:
     assert data["planned"] == len(rows) - len(bad)
     assert data["co2e_wtw_kg"] == pytest.approx(sum(r["co2e_wtw_kg"] for r in rows if r["status"] == "ok"), abs=0.1)
     assert report_data(out, default_network())["factors"]
+
+
+def test_shipments_are_priced_at_their_month_within_the_known_prices() -> None:
+    network = default_network()
+    book = network.tariff_book
+    covered = book.coverage() if book is not None else None
+    assert covered is not None
+    first, last = covered
+    inside = f"{last.year - 1}-07-15"
+    rows = f"a,Xian,Duisburg,{inside},40ft\nb,Xian,Duisburg,{last.year + 2}-03-02,40ft\nc,Xian,Duisburg,,40ft\n"
+    a, b, c = _plans(rows)
+    assert isinstance(a, ShipmentPlan) and isinstance(b, ShipmentPlan) and isinstance(c, ShipmentPlan)
+    assert a.route.priced_at == f"{last.year - 1}-07-01"
+    single = route("Xian", "Duisburg", cargo="40ft", avoid_modes=["air"], date=a.route.priced_at).best("time")
+    assert a.cost_usd == pytest.approx(single.total_cost_usd)
+    assert b.route.priced_at == last.isoformat()  # a future shipment takes the latest prices known
+    assert first.isoformat() <= a.route.priced_at

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from corridor.errors import NoRouteError, OptionError, UnknownPlaceError
 from corridor.network.model import Link, Network
 from corridor.network.places import resolve_place
+from corridor.pricing.apply import network_at
 from corridor.routing.api import default_network, search
 from corridor.routing.itinerary import Crossing, Leg, Route
 from corridor.routing.options import RouteOptions
@@ -176,7 +177,7 @@ class BatchPlanner:
 
     def plan(self, shipment: Shipment) -> Outcome:
         """Plan one shipment, or say which field stopped it."""
-        key = lane_key(shipment)
+        key = (*lane_key(shipment), self.pricing_month(shipment))
         lane = self._lanes.get(key)
         if lane is None:
             found = self._search(shipment)
@@ -212,11 +213,29 @@ class BatchPlanner:
                 return _error(s, name, str(exc))
         try:
             options = lane_options(s)
-            return search(self.network, s.origin, s.destination, options).best(s.objective)
+            priced = network_at(self.network, self.pricing_month(s))
+            return search(priced, s.origin, s.destination, options).best(s.objective)
         except NoRouteError as exc:
             return _error(s, "route", str(exc))
         except OptionError as exc:
             return _error(s, _option_field(str(exc)), str(exc))
+
+    def pricing_month(self, s: Shipment) -> str | None:
+        """The first day of the shipment's month, inside the dates the price data covers.
+
+        Tariffs, index values and exchange rates are those of the month the shipment leaves
+        (so lanes repeat within a month); a date before or after the prices known is priced at
+        the first or last date known (a tender for next year is priced at today's rates).
+        ``None`` (the network's default date) for an undated shipment.
+        """
+        book = self.network.tariff_book
+        if s.depart is None or book is None:
+            return None
+        day = s.depart.replace(day=1)
+        covered = book.coverage()
+        if covered is not None:
+            day = min(max(day, covered[0]), covered[1])
+        return day.isoformat()
 
     def _timing(self, key: LaneKey, s: Shipment, route: Route) -> Timing:
         from corridor.uncertainty.api import reliability

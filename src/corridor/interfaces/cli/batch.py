@@ -41,7 +41,10 @@ def batch(
         typer.Option(help="ISO 14083 emissions report FILE.html; the same figures go to FILE.json and FILE.csv."),
     ] = None,
     depart: Annotated[
-        str | None, typer.Option("--date", help="Departure date YYYY-MM-DD for rows without a date.")
+        str | None,
+        typer.Option(
+            "--date", help="Departure date YYYY-MM-DD for rows without one (it also sets their pricing month)."
+        ),
     ] = None,
     samples: Annotated[
         int, typer.Option(help="Monte Carlo journeys per lane: adds P50/P90 days and on-time odds.", min=0, max=200_000)
