@@ -317,7 +317,7 @@ def test_upload_a_shipment_list(page: Any, server: str) -> None:
     page.click("#batch-run")
     page.wait_for_selector("#batch-links a")
     assert "shipments planned" in page.inner_text("#batch-status")
-    assert page.locator("#batch-errors li").count() == 8  # the example's bad rows, by line
+    assert page.locator("#batch-errors li").count() == 9  # the example's bad rows, by line
     href = page.locator("#batch-links a").first.get_attribute("href")
     assert href is not None and href.endswith("/results.csv")
     assert "status" in urllib.request.urlopen(f"{server}{href}", timeout=10).read().decode()

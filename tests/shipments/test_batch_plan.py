@@ -126,3 +126,15 @@ def test_shipments_are_priced_at_their_month_within_the_known_prices() -> None:
     assert a.cost_usd == pytest.approx(single.total_cost_usd)
     assert b.route.priced_at == last.isoformat()  # a future shipment takes the latest prices known
     assert first.isoformat() <= a.route.priced_at
+
+
+def test_via_pins_the_gateway_and_a_typo_is_a_via_error() -> None:
+    text = "origin,destination,cargo,via\nLianyungang,Istanbul,40ft,Altynkol\nLianyungang,Istanbul,40ft,Atlynkol\n"
+    pinned, typo = plan_shipments(read_shipments_text(text))
+    assert isinstance(pinned, ShipmentPlan) and "Altynkol" in pinned.route.places
+    assert isinstance(typo, RowError) and typo.field == "via" and "Altynkol" in typo.reason
+
+
+def test_boxes_never_fly_even_when_air_is_fastest() -> None:
+    (box,) = _plans("a,Astana,Belgrade,,20ft\n")
+    assert isinstance(box, ShipmentPlan) and all(leg.mode != "air" for leg in box.route.legs)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridor.network.model import CORRIDOR_TAGS
+from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.resolve import find_lane
 from corridor.routing.graph import Event, SearchGraph
 from corridor.routing.pareto import ParetoPath
@@ -34,6 +34,10 @@ class Leg:
     to_id: str = ""
     departures_per_week: float | None = None
     """Sailings or flights a week (``None`` for a train or truck that leaves when loaded)."""
+    passages: tuple[str, ...] = ()
+    """Sea passages the leg sails through (``suez``, ``babalmandab`` …), as the sea-lane data names them."""
+    countries: tuple[str, str] = ("", "")
+    """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
 
@@ -56,8 +60,11 @@ class Leg:
 class Crossing:
     """Time, cost and hub emissions at a place: a border, gauge change, transshipment or port call.
 
-    ``co2e_kg`` (WTW) and ``co2e_ttw_kg`` are the hub operation's emissions (ISO 14083 hub
-    operation category, GLEC default per TEU or tonne handled); a border handles no freight.
+    A border is crossed on a link between two countries: ``countries`` names them in the
+    direction travelled and ``link`` the places at the link's ends; ``place`` is the end whose
+    ``node_times.csv`` row prices the stop (see :mod:`corridor.routing.borders`). ``co2e_kg``
+    (WTW) and ``co2e_ttw_kg`` are the hub operation's emissions (ISO 14083 hub operation
+    category, GLEC default per TEU or tonne handled); a border handles no freight.
     """
 
     place: str
@@ -67,10 +74,19 @@ class Crossing:
     place_id: str = ""
     co2e_kg: float = 0.0
     co2e_ttw_kg: float = 0.0
+    countries: tuple[str, ...] = ()
+    link: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How a shipper names it: ``UZ → TM border (Tashkent – Turkmenabat)``, or the place."""
+        if self.countries and self.link:
+            return f"{self.countries[0]} → {self.countries[1]} border ({self.link[0]} – {self.link[1]})"
+        return self.place
 
     def to_dict(self) -> dict[str, Any]:
-        """The crossing as in the JSON output."""
-        return {
+        """The crossing as in the JSON output (a border adds ``from_country``, ``to_country``)."""
+        row: dict[str, Any] = {
             "place": self.place,
             "kind": self.kind,
             "time_h": round(self.time_h, 2),
@@ -78,6 +94,9 @@ class Crossing:
             "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
         }
+        if self.countries:
+            row["from_country"], row["to_country"] = self.countries
+        return row
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,17 @@ class Route:
     def distance_km(self) -> float:
         """Length of all legs."""
         return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def transit_countries(self) -> frozenset[str]:
+        """Countries the route passes between its origin's and its destination's."""
+        ends = {self.legs[0].countries[0], self.legs[-1].countries[1]}
+        return frozenset(c for leg in self.legs for c in leg.countries) - ends
+
+    @property
+    def passages(self) -> frozenset[str]:
+        """Sea passages of all legs."""
+        return frozenset(p for leg in self.legs for p in leg.passages)
 
     def time_by(self, kind: str) -> float:
         """Hours spent at places of one crossing kind (``border``, ``port`` …)."""
@@ -236,11 +266,13 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 from_id=link.from_id,
                 to_id=link.to_id,
                 departures_per_week=link.frequency_per_week,
+                passages=link.passages,
+                countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
-    crossings = _merge(events, names)
+    crossings = _merge(events, network)
     places = (network.places[origin].name, *(leg.destination for leg in legs))
     return Route(
         origin=names[origin],
@@ -257,17 +289,25 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
     )
 
 
-def _merge(events: list[Event], names: dict[str, str]) -> tuple[Crossing, ...]:
-    """One crossing per place and kind, in route order (a border crossed on the way in and
-    out of the same station counts once, with both times)."""
-    merged: dict[tuple[str, str], list[float]] = {}
+def _merge(events: list[Event], network: Network) -> tuple[Crossing, ...]:
+    """One crossing per place, kind and border, in route order (a gauge change and a border at one
+    station stay two crossings; entering and leaving a country at one station are two borders)."""
+    merged: dict[tuple[str, str, tuple[str, ...]], list[float]] = {}
     for e in events:
-        acc = merged.setdefault((e.place, e.kind), [0.0, 0.0, 0.0, 0.0])
+        acc = merged.setdefault((e.place, e.kind, e.link), [0.0, 0.0, 0.0, 0.0])
         acc[0] += e.time_h
         acc[1] += e.cost_usd
         acc[2] += e.co2e_kg
         acc[3] += e.co2e_ttw_kg
-    return tuple(
-        Crossing(names[p], kind, t, c, place_id=p, co2e_kg=w, co2e_ttw_kg=tt)
-        for (p, kind), (t, c, w, tt) in merged.items()
-    )
+    return tuple(_crossing(network, *key, *sums) for key, sums in merged.items())
+
+
+def _crossing(
+    network: Network, place: str, kind: str, link: tuple[str, ...], time_h: float, usd: float, wtw: float, ttw: float
+) -> Crossing:
+    name = network.places[place].name
+    if len(link) != 2:
+        return Crossing(name, kind, time_h, usd, place_id=place, co2e_kg=wtw, co2e_ttw_kg=ttw)
+    a, b = network.places[link[0]], network.places[link[1]]
+    countries, ends = (a.country, b.country), (a.name, b.name)
+    return Crossing(name, kind, time_h, usd, place, wtw, ttw, countries=countries, link=ends)

@@ -97,6 +97,7 @@ class Shipment:
     avoid_countries: tuple[str, ...] = ()
     avoid_modes: tuple[str, ...] = ()
     avoid_passages: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
     max_transshipments: int | None = None
     objective: str = "time"
     notes: tuple[str, ...] = field(default=())

@@ -215,6 +215,8 @@ class BatchPlanner:
             options = lane_options(s)
             priced = network_at(self.network, self.pricing_month(s))
             return search(priced, s.origin, s.destination, options).best(s.objective)
+        except UnknownPlaceError as exc:
+            return _error(s, "via", str(exc))  # origin and destination were resolved above
         except NoRouteError as exc:
             return _error(s, "route", str(exc))
         except OptionError as exc:
@@ -338,6 +340,7 @@ def lane_key(s: Shipment) -> LaneKey:
         frozenset(c.upper() for c in s.avoid_countries),
         frozenset(m.lower() for m in s.avoid_modes),
         frozenset(p.lower() for p in s.avoid_passages),
+        tuple(v.lower() for v in s.via),
         s.max_transshipments,
         s.objective,
     )
@@ -346,19 +349,19 @@ def lane_key(s: Shipment) -> LaneKey:
 def lane_options(s: Shipment) -> RouteOptions:
     """Search options for a shipment's lane.
 
-    Air cargo must fly (the route uses the air corridor's links); boxes never fly, so FCL and
-    LCL avoid air whatever the row says.
+    Air cargo must fly (``air_cargo``, and the route uses the air corridor's links); boxes,
+    FCL or a consolidated LCL box, never fly (the search forbids air without ``air_cargo``).
     """
-    modes = set(s.avoid_modes)
-    if s.kind != "air":
-        modes.add("air")
+    air = s.kind == "air"
     return RouteOptions(
         cargo=s.container,
         avoid_countries=frozenset(s.avoid_countries),
-        avoid_modes=frozenset(modes),
+        avoid_modes=frozenset(s.avoid_modes),
         avoid_passages=frozenset(s.avoid_passages),
         max_transshipments=s.max_transshipments,
-        corridor="air" if s.kind == "air" else None,
+        corridor="air" if air else None,
+        via=s.via,
+        air_cargo=air,
     )
 
 
@@ -403,7 +406,13 @@ def _for_row(e: RowError, s: Shipment) -> RowError:
 
 
 def _option_field(message: str) -> str:
-    for word, name in (("country", "avoid_countries"), ("mode", "avoid_modes"), ("passage", "avoid_passages")):
+    pairs = (
+        ("--via", "via"),
+        ("country", "avoid_countries"),
+        ("mode", "avoid_modes"),
+        ("passage", "avoid_passages"),
+    )
+    for word, name in pairs:
         if word in message:
             return name
     return "cargo" if "cargo" in message else "route"

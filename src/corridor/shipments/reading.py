@@ -176,8 +176,6 @@ def _shipment(line: int, reference: str, r: dict[str, str]) -> Shipment:
     for name in REQUIRED:
         if not r.get(name):
             raise _CellError(name, "is empty")
-    if r.get("via"):
-        raise _CellError("via", "routing via a place is not supported in batches yet; leave it empty")
     cargo = _cargo(r["cargo"])
     depart = _cell(r, "date", _date)
     shipment = Shipment(
@@ -195,6 +193,7 @@ def _shipment(line: int, reference: str, r: dict[str, str]) -> Shipment:
         avoid_countries=_list(r.get("avoid_countries", "")),
         avoid_modes=_list(r.get("avoid_modes", "")),
         avoid_passages=_list(r.get("avoid_passages", "")),
+        via=_list(r.get("via", "")),
         max_transshipments=_cell(r, "max_transshipments", _count),
         objective=_cell(r, "objective", _objective) or "time",
     )
