@@ -22,6 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+__all__ = [
+    "CARGO_CODES",
+    "FCL_CODES",
+    "IATA_CM3_PER_KG",
+    "LCL_BOX_CARGO",
+    "LCL_BOX_KG",
+    "LCL_BOX_M3",
+    "OBJECTIVES",
+    "Kind",
+    "Shipment",
+    "chargeable_weight_kg",
+    "lcl_share",
+]
+
 Kind = Literal["fcl", "lcl", "air"]
 
 LCL_BOX_CARGO = "20ft"

@@ -25,6 +25,21 @@ from corridor.shipments.model import Shipment
 from corridor.shipments.reading import RowError
 from corridor.shipments.reefer import ReeferCheck, check_reefer
 
+__all__ = [
+    "ENERGY",
+    "BatchPlanner",
+    "Element",
+    "LaneKey",
+    "LanePlan",
+    "Outcome",
+    "ShipmentPlan",
+    "Timing",
+    "energy_carrier",
+    "lane_key",
+    "lane_options",
+    "plan_shipments",
+]
+
 LaneKey = tuple[Any, ...]
 
 

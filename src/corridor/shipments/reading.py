@@ -18,6 +18,17 @@ from typing import Any
 from corridor.errors import CorridorError
 from corridor.shipments.model import CARGO_CODES, FCL_CODES, OBJECTIVES, Shipment
 
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "RowError",
+    "ShipmentFileError",
+    "parse_record",
+    "parse_rows",
+    "read_shipments",
+    "read_shipments_text",
+]
+
 COLUMNS = (
     "reference",
     "origin",

@@ -23,6 +23,20 @@ from dataclasses import dataclass
 from corridor.network.model import Network
 from corridor.routing.itinerary import Leg, Route
 
+__all__ = [
+    "GENSET_AUTONOMY_H",
+    "GENSET_BURN_L_PER_H",
+    "GENSET_MODES",
+    "GENSET_TANK_L",
+    "POWER_KINDS",
+    "REEFER_SAMPLES",
+    "SELF_POWERED_AUTONOMY_H",
+    "ReeferCheck",
+    "Stretch",
+    "check_reefer",
+    "genset_stretches",
+]
+
 GENSET_TANK_L = 300.0
 """estimate: clip-on genset tank (no published size found)."""
 GENSET_BURN_L_PER_H = 3.0

@@ -21,6 +21,23 @@ from corridor.network.model import Network
 from corridor.shipments.plan import Element, Outcome, ShipmentPlan
 from corridor.shipments.reading import RowError
 
+__all__ = [
+    "DATA_QUALITY",
+    "ELEMENT_COLUMNS",
+    "LOAD_FACTOR",
+    "METHOD",
+    "RESULT_COLUMNS",
+    "element_rows",
+    "factors_used",
+    "report_data",
+    "report_html",
+    "result_row",
+    "summarise",
+    "totals",
+    "write_report",
+    "write_table",
+]
+
 RESULT_COLUMNS = (
     "line",
     "reference",

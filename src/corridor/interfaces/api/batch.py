@@ -18,10 +18,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
-from corridor.errors import CorridorError
+from corridor.errors import ConflictError, CorridorError, NotFoundError
 from corridor.interfaces.api import background
 from corridor.interfaces.api.common import errors
-from corridor.interfaces.jobs import JobError, Progress
+from corridor.interfaces.jobs import Progress
+
+__all__ = [
+    "FILES",
+    "KEEP_LEGS",
+    "MAX_BATCH_SAMPLES",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "BatchInputError",
+    "batch_file",
+    "batch_job",
+    "router",
+    "run_batch",
+]
 
 router = APIRouter()
 
@@ -109,12 +122,12 @@ def batch_file(
     from corridor.shipments.report import ELEMENT_COLUMNS, RESULT_COLUMNS, element_rows, report_html
 
     if name not in FILES:
-        raise JobError(f"unknown file '{name}'; a batch job has {', '.join(FILES)}", 404)
+        raise NotFoundError(f"unknown file '{name}'; a batch job has {', '.join(FILES)}")
     job = background.jobs.get(job_id)
     if job.kind != "batch":
-        raise JobError(f"job {job_id} is a {job.kind} job, not a batch", 404)
+        raise NotFoundError(f"job {job_id} is a {job.kind} job, not a batch")
     if job.status != "done":
-        raise JobError(f"job {job_id} is {job.status}; download once it is done", 409)
+        raise ConflictError(f"job {job_id} is {job.status}; download once it is done")
     result: dict[str, Any] = job.result
     if name == "results.csv":
         return PlainTextResponse(_csv(result["report"]["results"], RESULT_COLUMNS), media_type="text/csv")
@@ -122,8 +135,8 @@ def batch_file(
         with _planned_lock:
             kept = _planned.get(job_id, {})
         if "outcomes" not in kept:
-            raise JobError(
-                f"the per-leg file of job {job_id} is no longer kept (only the last {KEEP_LEGS} batches)", 404
+            raise NotFoundError(
+                f"the per-leg file of job {job_id} is no longer kept (only the last {KEEP_LEGS} batches)"
             )
         return PlainTextResponse(_csv(element_rows(kept["outcomes"]), ELEMENT_COLUMNS), media_type="text/csv")
     if name == "report.json":
