@@ -158,7 +158,7 @@ def path_totals(graph: SearchGraph, arcs: Sequence[int], steps: dict[tuple[int, 
     return (
         arc_sums[0] + sum(e.time_h for e in events),
         arc_sums[1] + sum(e.cost_usd for e in events),
-        arc_sums[2],
+        arc_sums[2] + sum(e.co2e_kg for e in events),
     )
 
 
@@ -251,7 +251,7 @@ def dijkstra_ms(graph: SearchGraph, origin: str, repeats: int) -> float:
     n = len(graph.arcs)
     rows, cols, weights = [], [], []
     for i, moves in enumerate(graph.moves):
-        for j, dt, _, _ in moves:
+        for j, dt, *_ in moves:
             rows.append(i)
             cols.append(j)
             weights.append(dt + graph.totals[j][0] + 1e-9)  # an explicit zero would read as no edge

@@ -182,6 +182,7 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
         ),
         "variability.csv": (("source",), network.variability),
         "weather.csv": (("source",), network.weather),
+        "hub_emission_factors.csv": (("source", "ttw_source"), network.hub_factors.values()),
     }
     problems = []
     for name, (fields, rows) in records.items():
