@@ -405,6 +405,9 @@ KNOWN_MISSES: dict[str, str] = {
     "Corridor; sea schedule unreliability and port congestion are not yet modelled (issue 3)",
     "20": "the CAREC-wide average rail border time (40.6 h, S81) is used at Altynkol; the timetabled "
     "express clears the border within 5 h",
+    "9a": "the 11,179 km is the 2013 routing (S57), before the Lanzhou–Chongqing railway opened in "
+    "2017; the model takes that line (832 km, G06) instead of the old way via Xi'an, and the OSM-checked "
+    "distances (tools/rail_distances.md) shortened the rest, so it lands about 10.5 % short",
     "22": "searoute's Cape path to Rotterdam is about 6,150 km longer than via Suez, 8.5 days at the "
     "16.3 kn Far East–Europe speed; carriers also add calls and slow down on Cape loops",
 }

@@ -24,8 +24,9 @@ PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge
 CrossingKind = Literal["border", "gauge-change", "transshipment", "port"]
 Status = Literal["operating", "planned"]
 SeaRoute = Literal["suez", "cape", "direct"]
-GAUGES = (1435, 1520)
-"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey) and Russian (1520 space)."""
+GAUGES = (1435, 1520, 1668, 1676)
+"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey), Russian (1520 space),
+Iberian (Spain) and Indian (Pakistan)."""
 
 CORRIDOR_TAGS: dict[str, str] = {
     "air": "Air",
