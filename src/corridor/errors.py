@@ -44,6 +44,25 @@ class UnknownPlaceError(CorridorError):
         super().__init__(f"unknown place '{query}'.{hint}")
 
 
+class AmbiguousPlaceError(UnknownPlaceError):
+    """A name fits places or cities in more than one country; the user must pick one."""
+
+    def __init__(self, query: str, options: list[str]) -> None:
+        CorridorError.__init__(
+            self,
+            f"'{query}' is ambiguous: {'; '.join(options[:8])}. "
+            f"Add the country code, e.g. '{query}, {_country_of(options[-1])}'.",
+        )
+        self.query = query
+        self.suggestions = options
+
+
+def _country_of(option: str) -> str:
+    """``XX`` from an option label such as ``Brest (FR, 144,899 people)``."""
+    inside = option.rpartition("(")[2]
+    return inside[:2] if inside[:2].isalpha() and inside[:2].isupper() else "CC"
+
+
 class NoRouteError(CorridorError):
     """No route joins origin and destination under the given constraints."""
 

@@ -20,7 +20,8 @@ Mode = Literal["rail", "road", "ferry", "sea", "air"]
 """How a leg moves: ``ferry`` rolls wagons or trucks aboard, ``sea`` lifts containers aboard."""
 
 WATER_MODES: frozenset[str] = frozenset({"ferry", "sea"})
-PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge_change", "airport"]
+PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge_change", "airport", "city"]
+"""``city``: a gazetteer city joined to the network by first/last-mile truck legs (never in places.csv)."""
 CrossingKind = Literal["border", "gauge-change", "transshipment", "port"]
 Status = Literal["operating", "planned"]
 SeaRoute = Literal["suez", "cape", "direct"]

@@ -43,6 +43,11 @@ def _index(network: Network) -> dict[str, Place]:
     return index
 
 
+def place_index(network: Network) -> dict[str, Place]:
+    """Normalised name (any language, alias, LOCODE or id) → place, built once per network."""
+    return _index(network)
+
+
 def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
     """Places whose name, alias or LOCODE matches ``query``.
 

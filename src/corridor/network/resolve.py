@@ -58,6 +58,17 @@ def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...],
     return tuple(resolved), problems
 
 
+def resolve_link(network: Network, link: Link) -> Link:
+    """One link with distance, running time and tariffs filled in.
+
+    Raises
+    ------
+    ValueError
+        ``"field: message"`` when a figure cannot be derived (no sea lane, no rate).
+    """
+    return _resolve(network, link)
+
+
 def _resolve(network: Network, link: Link) -> Link:
     update = _distance(network, link)
     distance = float(update.get("distance_km", link.distance_km or 0.0))

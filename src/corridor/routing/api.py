@@ -16,7 +16,7 @@ from corridor import settings
 from corridor.errors import NoRouteError, OptionError
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
-from corridor.network.places import resolve_place
+from corridor.network.cities import resolve_ends
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions
@@ -126,7 +126,9 @@ def route(
     Parameters
     ----------
     origin, destination : str
-        Place names in any language, aliases or UN/LOCODEs (``Shanghai``, ``Белград``, ``KZAAU``).
+        Place names in any language, aliases or UN/LOCODEs (``Shanghai``, ``Белград``, ``KZAAU``),
+        or any city of 15,000+ people (``Kokshetau``, ``Brest, FR``): a city is joined by a truck
+        leg to its nearest terminals (see :mod:`corridor.network.cities`).
     cargo : str
         ``20ft``, ``40ft`` or ``40ft-reefer``.
     avoid_countries, avoid_modes, avoid_passages : iterable of str
@@ -149,7 +151,8 @@ def route(
     Raises
     ------
     UnknownPlaceError
-        If a name matches no place (with suggestions).
+        If a name matches no place or city (with suggestions); its subclass
+        AmbiguousPlaceError if it fits several countries (with the options).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
     """
@@ -167,7 +170,7 @@ def route(
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
-    a, b = resolve_place(network, origin), resolve_place(network, destination)
+    network, a, b = resolve_ends(network, origin, destination)
     if a.id == b.id:
         raise OptionError(f"origin and destination are both {a.name}")
     graph = graph_for(network, options)
@@ -257,7 +260,8 @@ def compare(
         If no corridor has a route; the message gives each corridor's reason.
     """
     net = network or default_network()
-    a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
+    _, ends_a, ends_b = resolve_ends(net, origin, destination)
+    a, b = ends_a.name, ends_b.name
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
     for tag in COMPARE_ORDER:

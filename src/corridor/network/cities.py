@@ -1,0 +1,240 @@
+"""Any city of the region as an origin or destination, reached by road from the nearest terminals.
+
+``cities.csv`` (built by ``tools/cities.py`` from GeoNames, CC BY 4.0) lists every city of 15,000+
+people from China to Western Europe with its names in English, Russian, Kazakh, Serbian and
+Chinese. A name that is not a network place but is a city becomes a temporary place of kind
+``city``, joined by a truck leg (first or last mile) to the nearest sensible terminals; the search
+then treats that leg like any road link — priced, timed and emitted from ``rates.csv`` and
+``emission_factors.csv`` — and the itinerary shows it.
+
+The file is read only when a name is not a network place, so loading the network stays as fast
+as before. A name shared by cities (or a place and cities) in several countries raises
+:class:`~corridor.errors.AmbiguousPlaceError` listing them; ``"Dimitrovgrad, BG"`` picks one.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
+from corridor.network.model import Link, Network, Place
+from corridor.network.places import find_places, normalize, place_index, resolve_place
+from corridor.network.resolve import great_circle_km, resolve_link
+
+CITIES_FILE = "cities.csv"
+GEONAMES_SOURCE = "GN1"
+"""Source id of GeoNames in ``sources.csv`` (coordinates of a city)."""
+ROAD_CIRCUITY = 1.3
+"""Road distance ÷ great-circle distance for a first/last-mile truck leg (estimate: trunk roads
+between a city and a nearby terminal typically run 20-40 % longer than the straight line)."""
+FIRST_MILE_KINDS = frozenset({"terminal", "dry_port", "seaport"})
+"""Places a truck can hand a container to: not border stations, gauge-change yards or airports."""
+MAX_FIRST_MILE_KM = 600.0
+"""Farthest terminal (great-circle) a city is joined to within its own country."""
+FIRST_MILE_LEGS = 3
+"""How many terminals a city is joined to: the search picks the best."""
+
+_SUFFIX = re.compile(r"^(?P<name>.+?)\s*[,(]\s*(?P<cc>[A-Za-z]{2})\s*\)?$")
+
+
+@dataclass(frozen=True)
+class City:
+    """A city from the gazetteer: GeoNames id, names, country, WGS84 point, population."""
+
+    geonameid: str
+    name: str
+    names: tuple[str, ...]
+    country: str
+    lat: float
+    lon: float
+    population: int
+    name_ru: str = ""
+    name_local: str = ""
+
+    @property
+    def place_id(self) -> str:
+        """Id of the temporary place standing for the city in a search."""
+        return f"city_{self.geonameid}"
+
+    @property
+    def label(self) -> str:
+        """``Kokshetau (KZ, 150,649 people)``, as listed when a name is ambiguous."""
+        return f"{self.name} ({self.country}, {self.population:,} people)"
+
+    def as_place(self) -> Place:
+        """The city as a network place of kind ``city``."""
+        return Place(
+            id=self.place_id,
+            name=f"{self.name} ({self.country})",
+            name_ru=self.name_ru,
+            name_local=self.name_local,
+            country=self.country,
+            kind="city",
+            lat=self.lat,
+            lon=self.lon,
+            reefer=True,
+            aliases=self.names,
+            coord_source=GEONAMES_SOURCE,
+        )
+
+
+_LOCAL = {"KZ": "name_kk", "RS": "name_sr", "CN": "name_zh", "RU": "name_ru", "BY": "name_ru", "KG": "name_ru"}
+
+
+@functools.lru_cache(maxsize=4)
+def load_cities(data_dir: str) -> tuple[City, ...]:
+    """Every city of ``cities.csv`` in ``data_dir`` (none if the file is absent), read once."""
+    path = Path(data_dir) / CITIES_FILE
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(_city(row) for row in csv.DictReader(handle))
+
+
+def _city(row: dict[str, str]) -> City:
+    langs = ("name_en", "name_ru", "name_kk", "name_sr", "name_zh")
+    names = tuple(n for n in (*(row[k] for k in langs), *row["aliases"].split(";")) if n)
+    local = row.get(_LOCAL.get(row["country"], ""), "")
+    return City(
+        geonameid=row["geonameid"],
+        name=row["name"],
+        names=names,
+        country=row["country"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        population=int(row["population"]),
+        name_ru=row["name_ru"],
+        name_local=local,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def city_index(data_dir: str) -> dict[str, tuple[City, ...]]:
+    """Normalised name → the cities bearing it, most populous first."""
+    index: dict[str, list[City]] = {}
+    for city in sorted(load_cities(data_dir), key=lambda c: -c.population):
+        for name in {normalize(n) for n in (city.name, *city.names)}:
+            index.setdefault(name, []).append(city)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def find_cities(network: Network, query: str) -> tuple[City, ...]:
+    """Cities whose name (in any language) is exactly ``query``, most populous first."""
+    return city_index(network.data_dir).get(normalize(query), ())
+
+
+def resolve_endpoint(network: Network, query: str) -> Place | City:
+    """The network place or the city ``query`` names.
+
+    Network places come first. A name that only an alias of a place shares with cities of other
+    countries (``Dimitrovgrad``, ``Serakhs``) is ambiguous; so is a city name found in several
+    countries (``Brest``). ``"Name, CC"`` or ``"Name (CC)"`` restricts the match to one country.
+
+    Raises
+    ------
+    AmbiguousPlaceError
+        If the name fits places or cities in more than one country (the options are listed).
+    UnknownPlaceError
+        If it fits neither a place nor a city (with suggestions).
+    """
+    name, country = _split_country(query)
+    place = place_index(network).get(normalize(name))
+    if place is not None and country in (None, place.country):
+        if country or normalize(name) in {normalize(n) for n in (place.name, place.locode or "")}:
+            return place
+    cities = tuple(c for c in find_cities(network, name) if country in (None, c.country))
+    if place is not None and country in (None, place.country):
+        others = [c for c in cities if c.country != place.country]
+        if not others:
+            return place
+        options = [f"{place.name} ({place.country}, {place.kind.replace('_', ' ')})", *(c.label for c in others)]
+        raise AmbiguousPlaceError(query, options)
+    if not cities and country is None:
+        resolve_place(network, name)  # raises UnknownPlaceError with suggestions
+    if not cities:
+        elsewhere = [c.label for c in find_cities(network, name)]
+        raise UnknownPlaceError(query, elsewhere or [p.name for p in find_places(network, name, limit=5)])
+    if len({c.country for c in cities}) > 1:
+        raise AmbiguousPlaceError(query, [c.label for c in cities])
+    return cities[0]
+
+
+def _split_country(query: str) -> tuple[str, str | None]:
+    match = _SUFFIX.match(query.strip())
+    if match is None:
+        return query, None
+    return match["name"], match["cc"].upper()
+
+
+def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
+    """Truck legs from ``city`` to its nearest sensible terminals, resolved (time, tariff).
+
+    The nearest :data:`FIRST_MILE_LEGS` terminals, ports and dry ports of the city's own country
+    within :data:`MAX_FIRST_MILE_KM`; a city with none gets the nearest ones of any country.
+    """
+    here = city.as_place()
+    ranked = sorted(
+        (great_circle_km(city.lat, city.lon, p.lat, p.lon), p)
+        for p in network.places.values()
+        if p.kind in FIRST_MILE_KINDS
+    )
+    home = [(km, p) for km, p in ranked if p.country == city.country and km <= MAX_FIRST_MILE_KM]
+    chosen = (home or ranked)[:FIRST_MILE_LEGS]
+    with_city = Network(**{**network.__dict__, "places": {**network.places, here.id: here}})
+    return tuple(resolve_link(with_city, _road(city, place, km)) for km, place in chosen)
+
+
+def _road(city: City, place: Place, km: float) -> Link:
+    return Link(
+        from_id=city.place_id,
+        to_id=place.id,
+        mode="road",
+        vehicle="truck_artic",
+        distance_km=max(round(km * ROAD_CIRCUITY), 1),
+        distance_source=(
+            f"estimate: great-circle {km:.0f} km x {ROAD_CIRCUITY:g} typical road circuity, "
+            "first/last mile by truck"
+        ),
+        notes="first/last mile",
+    )
+
+
+_WITH: dict[tuple[int, tuple[str, ...]], tuple[Network, Network]] = {}
+
+
+def with_cities(network: Network, cities: Iterable[City]) -> Network:
+    """``network`` plus each city as a place with its first/last-mile truck legs.
+
+    The result is cached per network and set of cities, so repeated queries reuse one object
+    (and with it the compiled search graph).
+    """
+    chosen = tuple(sorted({c.geonameid: c for c in cities}.values(), key=lambda c: c.geonameid))
+    if not chosen:
+        return network
+    key = (id(network), tuple(c.geonameid for c in chosen))
+    hit = _WITH.get(key)
+    if hit is not None and hit[0] is network:
+        return hit[1]
+    places = dict(network.places)
+    links = list(network.links)
+    for city in chosen:
+        places[city.place_id] = city.as_place()
+        links.extend(first_mile_links(network, city))
+    augmented = Network(**{**network.__dict__, "places": places, "links": tuple(links)})
+    if len(_WITH) > 64:
+        _WITH.clear()
+    _WITH[key] = (network, augmented)
+    return augmented
+
+
+def resolve_ends(network: Network, origin: str, destination: str) -> tuple[Network, Place, Place]:
+    """Resolve both ends of a query; cities come back as places of the returned network."""
+    ends = [resolve_endpoint(network, q) for q in (origin, destination)]
+    net = with_cities(network, [e for e in ends if isinstance(e, City)])
+    a, b = (net.places[e.place_id] if isinstance(e, City) else e for e in ends)
+    return net, a, b
