@@ -164,7 +164,8 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
                     "node_times.csv",
                     0,
                     "place",
-                    f"rail of {' and '.join(map(str, sorted(seen)))} mm gauge meets at {place} but it has no gauge-change row",
+                    f"rail of {' and '.join(map(str, sorted(seen)))} mm gauge meets at {place} "
+                    "but it has no gauge-change row",
                 )
             )
     return problems

@@ -144,9 +144,9 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     """
     name, country = _split_country(query)
     place = place_index(network).get(normalize(name))
-    if place is not None and country in (None, place.country):
-        if country or normalize(name) in {normalize(n) for n in (place.name, place.locode or "")}:
-            return place
+    primary = place is not None and normalize(name) in {normalize(n) for n in (place.name, place.locode or "")}
+    if place is not None and country in (None, place.country) and (country or primary):
+        return place
     cities = tuple(c for c in find_cities(network, name) if country in (None, c.country))
     if place is not None and country in (None, place.country):
         others = [c for c in cities if c.country != place.country]
@@ -197,8 +197,7 @@ def _road(city: City, place: Place, km: float) -> Link:
         vehicle="truck_artic",
         distance_km=max(round(km * ROAD_CIRCUITY), 1),
         distance_source=(
-            f"estimate: great-circle {km:.0f} km x {ROAD_CIRCUITY:g} typical road circuity, "
-            "first/last mile by truck"
+            f"estimate: great-circle {km:.0f} km x {ROAD_CIRCUITY:g} typical road circuity, first/last mile by truck"
         ),
         notes="first/last mile",
     )

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from corridor import settings
 from corridor.errors import NoRouteError, OptionError
+from corridor.network.cities import resolve_ends
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
-from corridor.network.cities import resolve_ends
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions

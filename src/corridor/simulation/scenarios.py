@@ -272,9 +272,9 @@ def _logit(
         nests: dict[str, list[int]] = {}
         for j, r in enumerate(routes):
             nests.setdefault(r.corridor, []).append(j)
-        best = {name: min(costs[j] for j in members) for name, members in nests.items()}
-        nest_share = _logit_shares(list(best.values()), choice.logit_scale)
-        for (name, members), outer in zip(nests.items(), nest_share, strict=True):
+        best = [min(costs[j] for j in members) for members in nests.values()]
+        nest_share = _logit_shares(best, choice.logit_scale)
+        for members, outer in zip(nests.values(), nest_share, strict=True):
             inner = _logit_shares([costs[j] for j in members], choice.logit_scale)
             for j, w in zip(members, inner, strict=True):
                 shares[(i, j)] = outer * w
