@@ -30,17 +30,21 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src/corridor/data/cities.csv"
 MIN_POPULATION = 15_000
-COUNTRIES = (
-    # China, Mongolia, Central and South Asia on the corridors
-    "CN MN KZ KG TJ UZ TM AF PK IR "
-    # Caucasus, Turkey, Russia and its western neighbours
-    "AZ GE AM TR RU BY UA MD "
-    # Europe
-    "PL LT LV EE FI SE NO DK DE NL BE LU FR GB IE ES PT IT CH AT CZ SK HU SI HR BA RS ME XK MK AL GR BG RO"
-).split()
+COUNTRIES = frozenset(
+    {
+        # China, Mongolia, Central and South Asia on the corridors
+        *("CN", "MN", "KZ", "KG", "TJ", "UZ", "TM", "AF", "PK", "IR"),
+        # Caucasus, Turkey, Russia and its western neighbours
+        *("AZ", "GE", "AM", "TR", "RU", "BY", "UA", "MD"),
+        # Europe
+        *("PL", "LT", "LV", "EE", "FI", "SE", "NO", "DK", "DE", "NL", "BE", "LU", "FR", "GB", "IE", "ES", "PT"),
+        *("IT", "CH", "AT", "CZ", "SK", "HU", "SI", "HR", "BA", "RS", "ME", "XK", "MK", "AL", "GR", "BG", "RO"),
+    }
+)
 LANGUAGES = ("en", "ru", "kk", "sr", "zh")
 MAX_ALIASES = 16
-FIELDS = ["geonameid", "name", *(f"name_{lang}" for lang in LANGUAGES), "country", "lat", "lon", "population", "aliases"]
+FIELDS = ["geonameid", "name", *(f"name_{lang}" for lang in LANGUAGES)]
+FIELDS += ["country", "lat", "lon", "population", "aliases"]
 
 
 def catalogs(locale_dir: Path) -> dict[str, dict[str, str]]:

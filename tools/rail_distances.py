@@ -153,9 +153,7 @@ def link_key(row: dict[str, str]) -> str:
     return f"{row['from']}-{row['to']}"
 
 
-def measure(
-    matrix: Any, xy: Any, places: dict[str, dict[str, str]], links: Iterable[dict[str, str]]
-) -> list[Measure]:
+def measure(matrix: Any, xy: Any, places: dict[str, dict[str, str]], links: Iterable[dict[str, str]]) -> list[Measure]:
     """Graph distance of every rail link (``None`` where the graph does not join the ends)."""
     import numpy as np
     from scipy.sparse.csgraph import dijkstra
