@@ -37,11 +37,11 @@ class DataFileError(CorridorError):
 class UnknownPlaceError(CorridorError):
     """A place name matched nothing in the network."""
 
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    def __init__(self, query: str, suggestions: list[str], note: str = "") -> None:
         self.query = query
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown place '{query}'.{hint}")
+        super().__init__(f"unknown place '{query}'.{hint}{' ' + note if note else ''}")
 
 
 class AmbiguousPlaceError(UnknownPlaceError):

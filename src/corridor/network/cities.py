@@ -15,6 +15,7 @@ as before. A name shared by cities (or a place and cities) in several countries 
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridor.network.model import Link, Network, Place
 from corridor.network.places import find_places, normalize, place_index, resolve_place
 from corridor.network.resolve import great_circle_km, resolve_link
+from corridor.vocab import Mode, PlaceKind
 
 CITIES_FILE = "cities.csv"
 GEONAMES_SOURCE = "GN1"
@@ -74,7 +76,7 @@ class City:
             name_ru=self.name_ru,
             name_local=self.name_local,
             country=self.country,
-            kind="city",
+            kind=PlaceKind.city,
             lat=self.lat,
             lon=self.lon,
             reefer=True,
@@ -131,9 +133,12 @@ def find_cities(network: Network, query: str) -> tuple[City, ...]:
 def resolve_endpoint(network: Network, query: str) -> Place | City:
     """The network place or the city ``query`` names.
 
-    Network places come first. A name that only an alias of a place shares with cities of other
-    countries (``Dimitrovgrad``, ``Serakhs``) is ambiguous; so is a city name found in several
-    countries (``Brest``). ``"Name, CC"`` or ``"Name (CC)"`` restricts the match to one country.
+    Network places come first. A place is still ambiguous when cities of other countries share
+    the name and either the name is only an alias of the place (``Serakhs``) or a city abroad is
+    bigger than the place's own town (``Dimitrovgrad``: the Serbian border station against the
+    Bulgarian and Russian cities); ``Brest`` stays the Belarusian gateway, the larger Brest. A
+    city name found in several countries is ambiguous too. ``"Name, CC"`` or ``"Name (CC)"``
+    restricts the match to one country.
 
     Raises
     ------
@@ -144,24 +149,86 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     """
     name, country = _split_country(query)
     place = place_index(network).get(normalize(name))
-    primary = place is not None and normalize(name) in {normalize(n) for n in (place.name, place.locode or "")}
-    if place is not None and country in (None, place.country) and (country or primary):
+    if place is not None and country == place.country:
         return place
     cities = tuple(c for c in find_cities(network, name) if country in (None, c.country))
-    if place is not None and country in (None, place.country):
-        others = [c for c in cities if c.country != place.country]
-        if not others:
-            return place
-        options = [f"{place.name} ({place.country}, {place.kind.replace('_', ' ')})", *(c.label for c in others)]
-        raise AmbiguousPlaceError(query, options)
+    if place is not None and country is None:
+        return _place_unless_ambiguous(query, name, place, cities)
     if not cities and country is None:
-        resolve_place(network, name)  # raises UnknownPlaceError with suggestions
+        raise _unknown(network, query)
     if not cities:
         elsewhere = [c.label for c in find_cities(network, name)]
         raise UnknownPlaceError(query, elsewhere or [p.name for p in find_places(network, name, limit=5)])
     if len({c.country for c in cities}) > 1:
         raise AmbiguousPlaceError(query, [c.label for c in cities])
     return cities[0]
+
+
+TOWN_RADIUS_KM = 50.0
+"""A place lies in a city of its own country when closer than this to the city's point."""
+
+
+def _place_unless_ambiguous(query: str, name: str, place: Place, cities: tuple[City, ...]) -> Place:
+    others = [c for c in cities if c.country != place.country]
+    if not others:
+        return place
+    own = [
+        c.population
+        for c in cities
+        if c.country == place.country and great_circle_km(c.lat, c.lon, place.lat, place.lon) < TOWN_RADIUS_KM
+    ]
+    primary = normalize(name) in {normalize(n) for n in (place.name, place.id, place.locode or "")}
+    if primary and max(own, default=0) >= max(c.population for c in others):
+        return place
+    kind = place.kind.replace("_", " ")
+    raise AmbiguousPlaceError(query, [f"{place.name} ({place.country}, {kind})", *(c.label for c in others)])
+
+
+def _unknown(network: Network, query: str) -> UnknownPlaceError:
+    """An unknown name: how many places and cities there are, close names, places of the country."""
+    try:
+        resolve_place(network, query)
+    except UnknownPlaceError as exc:
+        by_name = exc.suggestions
+    else:  # pragma: no cover - resolve_endpoint only calls this when no place matched
+        by_name = []
+    cities = load_cities(network.data_dir)
+    names = {normalize(c.name): c for c in sorted(cities, key=lambda c: c.population)}
+    close = [names[n] for n in difflib.get_close_matches(normalize(query), names, n=3, cutoff=0.75)]
+    note = f"The network has {len(network.places)} places"
+    note += f" and knows {len(cities):,} cities." if cities else "."
+    if close:
+        city = close[0]
+        nearest = sorted(
+            (p for p in network.places.values() if p.country == city.country and p.kind in FIRST_MILE_KINDS),
+            key=lambda p: great_circle_km(city.lat, city.lon, p.lat, p.lon),
+        )[:3]
+        if nearest:
+            note += f" Near {city.name} ({city.country}): {', '.join(p.name for p in nearest)}."
+    return UnknownPlaceError(query, [*by_name, *(f"{c.name}, {c.country}" for c in close)][:6], note)
+
+
+def cities_matching(network: Network, query: str, countries: Iterable[str] = (), limit: int = 20) -> list[City]:
+    """Cities whose name in any language is, starts with or contains ``query``; most populous first
+    within each of those tiers. ``countries`` (ISO codes) restricts them."""
+    q = normalize(query)
+    wanted = set(countries)
+    if not q:
+        return []
+    index = city_index(network.data_dir)
+    tiers: tuple[Iterable[tuple[City, ...]], ...] = (
+        [index.get(q, ())],
+        [cs for n, cs in index.items() if n.startswith(q)],
+        [cs for n, cs in index.items() if q in n],
+    )
+    found: dict[str, City] = {}
+    for tier in tiers:
+        for city in sorted((c for cs in tier for c in cs), key=lambda c: -c.population):
+            if not wanted or city.country in wanted:
+                found.setdefault(city.geonameid, city)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
 
 
 def _split_country(query: str) -> tuple[str, str | None]:
@@ -193,7 +260,7 @@ def _road(city: City, place: Place, km: float) -> Link:
     return Link(
         from_id=city.place_id,
         to_id=place.id,
-        mode="road",
+        mode=Mode.road,
         vehicle="truck_artic",
         distance_km=max(round(km * ROAD_CIRCUITY), 1),
         distance_source=(
