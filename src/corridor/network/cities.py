@@ -18,7 +18,7 @@ import csv
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,9 @@ class City:
     geonameid: str
     name: str
     names: tuple[str, ...]
+    """Names in English, Russian, Kazakh, Serbian and Chinese (where GeoNames has them)."""
+    aliases: tuple[str, ...]
+    """Other spellings, for matching only."""
     country: str
     lat: float
     lon: float
@@ -80,7 +83,7 @@ class City:
             lat=self.lat,
             lon=self.lon,
             reefer=True,
-            aliases=self.names,
+            aliases=(*self.names, *self.aliases),
             coord_source=GEONAMES_SOURCE,
         )
 
@@ -100,12 +103,13 @@ def load_cities(data_dir: str) -> tuple[City, ...]:
 
 def _city(row: dict[str, str]) -> City:
     langs = ("name_en", "name_ru", "name_kk", "name_sr", "name_zh")
-    names = tuple(n for n in (*(row[k] for k in langs), *row["aliases"].split(";")) if n)
+    names = tuple(row[k] for k in langs if row[k])
     local = row.get(_LOCAL.get(row["country"], ""), "")
     return City(
         geonameid=row["geonameid"],
         name=row["name"],
         names=names,
+        aliases=tuple(a for a in row["aliases"].split(";") if a),
         country=row["country"],
         lat=float(row["lat"]),
         lon=float(row["lon"]),
@@ -117,17 +121,30 @@ def _city(row: dict[str, str]) -> City:
 
 @functools.lru_cache(maxsize=4)
 def city_index(data_dir: str) -> dict[str, tuple[City, ...]]:
-    """Normalised name → the cities bearing it, most populous first."""
+    """Normalised name in any of the cities' languages → the cities bearing it, most populous first."""
+    return _index(load_cities(data_dir), lambda c: (c.name, *c.names))
+
+
+@functools.lru_cache(maxsize=4)
+def alias_index(data_dir: str) -> dict[str, tuple[City, ...]]:
+    """Normalised other spelling → the cities bearing it; built only when a name is not found
+    among the cities' own names (it holds most of the gazetteer's 250,000 names)."""
+    return _index(load_cities(data_dir), lambda c: c.aliases)
+
+
+def _index(cities: Iterable[City], names: Callable[[City], Iterable[str]]) -> dict[str, tuple[City, ...]]:
     index: dict[str, list[City]] = {}
-    for city in sorted(load_cities(data_dir), key=lambda c: -c.population):
-        for name in {normalize(n) for n in (city.name, *city.names)}:
+    for city in sorted(cities, key=lambda c: -c.population):
+        for name in {normalize(n) for n in names(city)}:
             index.setdefault(name, []).append(city)
     return {k: tuple(v) for k, v in index.items()}
 
 
 def find_cities(network: Network, query: str) -> tuple[City, ...]:
-    """Cities whose name (in any language) is exactly ``query``, most populous first."""
-    return city_index(network.data_dir).get(normalize(query), ())
+    """Cities whose name in any language (or, failing that, another spelling) is exactly
+    ``query``, most populous first."""
+    key = normalize(query)
+    return city_index(network.data_dir).get(key) or alias_index(network.data_dir).get(key, ())
 
 
 def resolve_endpoint(network: Network, query: str) -> Place | City:
@@ -181,7 +198,7 @@ def _place_unless_ambiguous(query: str, name: str, place: Place, cities: tuple[C
     if primary and max(own, default=0) >= max(c.population for c in others):
         return place
     kind = place.kind.replace("_", " ")
-    raise AmbiguousPlaceError(query, [f"{place.name} ({place.country}, {kind})", *(c.label for c in others)])
+    raise AmbiguousPlaceError(query, [f"{place.name}: {kind} in {place.country}", *(c.label for c in others)])
 
 
 def _unknown(network: Network, query: str) -> UnknownPlaceError:
@@ -215,15 +232,21 @@ def cities_matching(network: Network, query: str, countries: Iterable[str] = (),
     wanted = set(countries)
     if not q:
         return []
-    index = city_index(network.data_dir)
-    tiers: tuple[Iterable[tuple[City, ...]], ...] = (
-        [index.get(q, ())],
-        [cs for n, cs in index.items() if n.startswith(q)],
-        [cs for n, cs in index.items() if q in n],
+    own = city_index(network.data_dir)
+
+    def other() -> dict[str, tuple[City, ...]]:
+        return alias_index(network.data_dir)
+
+    tiers: tuple[Callable[[], Iterable[tuple[City, ...]]], ...] = (
+        lambda: [own.get(q, ())],
+        lambda: [cs for n, cs in own.items() if n.startswith(q)],
+        lambda: [other().get(q, ())],
+        lambda: [cs for n, cs in other().items() if n.startswith(q)],
+        lambda: [cs for n, cs in own.items() if q in n],
     )
     found: dict[str, City] = {}
     for tier in tiers:
-        for city in sorted((c for cs in tier for c in cs), key=lambda c: -c.population):
+        for city in sorted((c for cs in tier() for c in cs), key=lambda c: -c.population):
             if not wanted or city.country in wanted:
                 found.setdefault(city.geonameid, city)
         if len(found) >= limit:
