@@ -155,7 +155,8 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     bigger than the place's own town (``Dimitrovgrad``: the Serbian border station against the
     Bulgarian and Russian cities); ``Brest`` stays the Belarusian gateway, the larger Brest. A
     city name found in several countries is ambiguous too. ``"Name, CC"`` or ``"Name (CC)"``
-    restricts the match to one country.
+    restricts the match to one country. A place id as ``corridor places`` lists it (``dimitrovgrad``)
+    always means that place.
 
     Raises
     ------
@@ -164,6 +165,8 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     UnknownPlaceError
         If it fits neither a place nor a city (with suggestions).
     """
+    if query in network.places:  # a place id (``dimitrovgrad``) is an exact reference
+        return network.places[query]
     name, country = _split_country(query)
     place = place_index(network).get(normalize(name))
     if place is not None and country == place.country:
@@ -321,9 +324,9 @@ def with_cities(network: Network, cities: Iterable[City]) -> Network:
     return augmented
 
 
-def resolve_ends(network: Network, origin: str, destination: str) -> tuple[Network, Place, Place]:
-    """Resolve both ends of a query; cities come back as places of the returned network."""
-    ends = [resolve_endpoint(network, q) for q in (origin, destination)]
-    net = with_cities(network, [e for e in ends if isinstance(e, City)])
-    a, b = (net.places[e.place_id] if isinstance(e, City) else e for e in ends)
-    return net, a, b
+def resolve_stops(network: Network, names: Iterable[str]) -> tuple[Network, list[Place]]:
+    """Resolve a query's places (origin, via places, destination); cities come back as places of
+    the returned network, which has their first/last-mile legs."""
+    found = [resolve_endpoint(network, q) for q in names]
+    net = with_cities(network, [e for e in found if isinstance(e, City)])
+    return net, [net.places[e.place_id] if isinstance(e, City) else e for e in found]
