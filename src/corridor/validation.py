@@ -632,6 +632,9 @@ KNOWN_MISSES: dict[str, str] = {
     "Corridor; sea schedule unreliability and port congestion are not yet modelled (issue 3)",
     "20": "the CAREC-wide average rail border time (40.6 h, S81) is used at Altynkol; the timetabled "
     "express clears the border within 5 h",
+    "9a": "the 11,179 km is the 2013 routing (S57), before the Lanzhou–Chongqing railway opened in "
+    "2017; the model takes that line (832 km, G06) instead of the old way via Xi'an, and the OSM-checked "
+    "distances (tools/rail_distances.md) shortened the rest, so it lands about 10.5 % short",
     "22": "searoute's Cape path to Rotterdam is about 6,150 km longer than via Suez, 8.5 days at the "
     "16.3 kn Far East–Europe speed; carriers also add calls and slow down on Cape loops",
     "E2": "GLEC's transshipment-site default, 0.6 kg CO2e per tonne, × the model's 10 t per TEU gives "
@@ -640,7 +643,8 @@ KNOWN_MISSES: dict[str, str] = {
     "average for ships over 8,000 TEU (12.66 g TTW per tonne-km, E03) at 10 t per TEU gives 45 % more",
     "C1": "ERAI prices the whole 1520 mm leg at one level; the model prices its Kazakh part at the "
     "reduced 2023 North–South rate (T04, USD 0.24/FEU-km) and Russia/Belarus at the ERAI level, and "
-    "leaves out the fitting-platform and terminal services ERAI includes: about 27 % low",
+    "leaves out the fitting-platform and terminal services ERAI includes; the cheapest all-rail path "
+    "now runs through Kazakhstan via Aktobe and Samara, longer at the low Kazakh rate: about 32 % low",
     "C2": "the model runs block trains at the operators' 1,100–1,400 km/day claims (G25–G27) with no "
     "wait for a path or locomotive inside the 1520 space; ERAI's 7.3 days includes them",
     "C3": "the May 2024 through rates include the container itself (the source reports container "
@@ -648,7 +652,7 @@ KNOWN_MISSES: dict[str, str] = {
     "only, with China Railway's 2008 per-km tariff (PR21), the latest found",
     "C4": "as C3: container provision and operator margin are not modelled",
     "C5": "as C3: container provision and operator margin are not modelled",
-    "C9": "the network's Khorgos branch is 336 km shorter than the Dostyk branch to Almaty, Shymkent "
+    "C9": "the network's Khorgos branch is 339 km shorter than the Dostyk branch to Almaty, Shymkent "
     "or Tashkent; KTZ's 500 km is a round figure for China–Central Asia flows, whose Chinese "
     "origins may lie further east of Urumqi than the network's junction (distances are in links.csv)",
 }

@@ -93,6 +93,8 @@ class PlaceKind(Vocabulary):
     border_crossing = "border_crossing"
     gauge_change = "gauge_change"
     airport = "airport"
+    city = "city"
+    """A gazetteer city joined to the network by first/last-mile truck legs (never in places.csv)."""
 
 
 class LinkStatus(Vocabulary):

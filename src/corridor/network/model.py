@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 WATER_MODES: frozenset[str] = frozenset({Mode.ferry, Mode.sea})
-GAUGES = (1435, 1520)
-"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey) and Russian (1520 space)."""
+GAUGES = (1435, 1520, 1668, 1676)
+"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey), Russian (1520 space),
+Iberian (Spain) and Indian (Pakistan)."""
 
 CORRIDOR_TAGS: dict[str, str] = {
     "air": "Air",

@@ -130,7 +130,8 @@ function autocomplete(input) {
         const other = [lang() === "ru" ? p.name : p.name_ru, p.name_local].filter((x) => x && x !== localName(p));
         li.innerHTML = "<b></b> <small></small>";
         li.querySelector("b").textContent = localName(p);
-        li.querySelector("small").textContent = [...new Set(other), p.country, p.locode].filter(Boolean).join(" · ");
+        const city = p.kind === "city" ? t("city") : "";
+        li.querySelector("small").textContent = [...new Set(other), p.country, p.locode, city].filter(Boolean).join(" · ");
         li.addEventListener("mousedown", (e) => {
           e.preventDefault();
           choose(p);
