@@ -40,12 +40,19 @@ def forecast(
     by_group: Annotated[
         bool, typer.Option("--by-group", help="Also show the final year's tonnes and TEU per commodity group.")
     ] = False,
+    reporter: Annotated[
+        str | None,
+        typer.Option(
+            help="Whose statistics the history is in (a country code of the pair; mirror statistics differ). "
+            "Default: the reporter with the latest year, its gaps bridged from the partner's level-adjusted figures."
+        ),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
     from corridor.forecasting.api import pair_forecast
 
-    result = pair_forecast(country_a, country_b, to, method.value, level, data)
+    result = pair_forecast(country_a, country_b, to, method.value, level, data, reporter)
     goal, table = result.goal, result.table
     if plot is not None:
         from corridor.forecasting.plot import fan_chart
@@ -60,6 +67,9 @@ def forecast(
         print(table.to_json(orient="records", indent=2))
         return
     out.print(_forecast_table(result, method, to, level))
+    out.print(result.series_note())
+    if result.calibration is not None:
+        out.print(result.calibration.coverage_note() + ".")
     _print_conversion(result, by_group)
     _print_target(result, method)
     if result.path.note:
