@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from conftest import run_cli as run
 from corridor.interfaces.api import app
 from corridor.settings import data_dir
-
 from interfaces.test_web_page import CHROMIUM_ARGS, SCREENSHOTS, _chromium_or_skip
 
 # <script src=…>, <link href=…> (stylesheets, preloads), CSS @import and url(…) of another host

@@ -26,7 +26,7 @@ class ForecastIn(BaseModel):
         default=None,
         min_length=2,
         max_length=2,
-        description="Whose statistics the history is in (a country of the pair); default: the one reaching the latest year",
+        description="Whose statistics the history is in (a country of the pair); default: the one with the latest year",
     )
 
 
