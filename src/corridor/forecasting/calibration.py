@@ -138,6 +138,15 @@ def calibration(trade: TradeData, method: str, level: float = 0.8, holdout: int 
     return Calibration(method, level, q, len(pool), pairs, covered, model_covered, held)
 
 
+def pair_coverage(
+    trade: TradeData, pair: str, method: str, level: float = 0.8, holdout: int = 3
+) -> tuple[int, int] | None:
+    """Held-out years of one pair inside the calibrated band, and how many were held out (None when
+    the pair has too few years for the backtest)."""
+    result = _held_out(trade.series(pair), pooled_misses(trade, method), method, level, holdout)
+    return None if result is None else (result[0], result[2])
+
+
 def _held_out(
     history: dict[int, float], pool: tuple[Miss, ...], method: str, level: float, holdout: int
 ) -> tuple[int, int, int] | None:

@@ -200,6 +200,7 @@ def backtest(
     data: DataOption = None,
 ) -> None:
     """Backtest MAPE of ets, arima and gravity on every pair with trade data (last years held out)."""
+    from corridor.forecasting.calibration import CALIBRATED, calibration, pair_coverage
     from corridor.forecasting.data import load_trade
     from corridor.forecasting.gravity import load_gravity
     from corridor.forecasting.scores import SCORED, all_scores
@@ -207,14 +208,24 @@ def backtest(
     trade = load_trade(data)
     scores = all_scores(trade, load_gravity(trade, data), holdout)
     rows = [
-        [pair, _run(trade.series(pair)), *(_mape(s.mape) for s in scores if s.pair == pair)] for pair in trade.pairs()
+        [
+            pair,
+            _run(trade.series(pair)),
+            *(_mape(s.mape) for s in scores if s.pair == pair),
+            *(_held(pair_coverage(trade, pair, m, holdout=holdout)) for m in CALIBRATED),
+        ]
+        for pair in trade.pairs()
     ]
-    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED)]
+    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED), *(f"{m} in 80 % band" for m in CALIBRATED)]
+    calibrations = [calibration(trade, m, holdout=holdout) for m in CALIBRATED]
     if markdown:
         print("| " + " | ".join(header) + " |")
-        print("|" + "|".join(["---", "---", *("---:" for _ in SCORED)]) + "|")
+        print("|" + "|".join(["---", "---", *("---:" for _ in header[2:])]) + "|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
+        print()
+        for c in calibrations:
+            print(f"{c.method}: {c.coverage_note()}.")
     else:
         t = Table(title=f"Backtest MAPE, last {holdout} years held out", title_justify="left")
         for name in header:
@@ -222,6 +233,8 @@ def backtest(
         for row in rows:
             t.add_row(*row)
         out.print(t)
+        for c in calibrations:
+            out.print(f"{c.method}: {c.coverage_note()}.")
     # why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
     why = err if markdown else out
     for s in scores:
@@ -237,6 +250,10 @@ def _run(series: dict[int, float]) -> str:
     while first - 1 in series:
         first -= 1
     return f"{first}–{last} ({last - first + 1})"
+
+
+def _held(coverage: tuple[int, int] | None) -> str:
+    return f"{coverage[0]} of {coverage[1]}" if coverage is not None else "n/a"
 
 
 def _mape(value: float | None) -> str:
