@@ -45,7 +45,7 @@ def route_map(routes: Sequence[Route], path: str | Path, title: str = "") -> Pat
         raise CorridorError("maps need folium: pip install 'corridor[plot]'") from exc
     fmap = _offline(folium.Map(location=(42, 55), zoom_start=3, tiles="OpenStreetMap"))
     if title:
-        fmap.get_root().html.add_child(folium.Element(f"<h3 style='margin:6px'>{title}</h3>"))  # type: ignore[attr-defined]
+        fmap.get_root().html.add_child(folium.Element(f"<h3 style='margin:6px'>{title}</h3>"))
     for route in routes:
         layer = folium.FeatureGroup(name=_label(route))
         colour = COLOURS.get(route.corridor, "#333333")
