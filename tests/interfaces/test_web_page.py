@@ -343,3 +343,22 @@ def test_errors_on_the_russian_page_are_translated_without_http_codes(page: Any)
     assert text.startswith("Проверьте запрос:"), text
     assert "422" not in text and "Error" not in text
     _screenshot(page, "error-ru")
+
+
+def test_autocomplete_list_stays_closed_after_leaving_the_field(page: Any) -> None:
+    """A lookup still under way when the user moves on must not reopen the list."""
+
+    def slow(route: Any) -> None:
+        time.sleep(0.4)  # a slow network: the answer arrives after the field lost focus
+        route.continue_()
+
+    page.route("**/places?*", slow)
+    page.locator("#destination").press_sequentially("Бак", delay=10)
+    page.locator("#cargo").focus()
+    page.wait_for_timeout(1000)
+    assert page.locator("#destination + .suggestions").is_hidden()
+    page.unroute("**/places?*")
+    page.fill("#origin", "")
+    _choose_place(page, "#origin", "Almaty", "Almaty")
+    page.wait_for_timeout(1000)
+    assert page.locator("#origin + .suggestions").is_hidden()

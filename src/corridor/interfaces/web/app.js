@@ -124,6 +124,7 @@ function autocomplete(input) {
     active = -1;
   };
   const choose = (place) => {
+    clearTimeout(timer);
     input.place = place;
     input.value = localName(place);
     close();
@@ -146,7 +147,8 @@ function autocomplete(input) {
         return li;
       }),
     );
-    list.hidden = items.length === 0;
+    // An answer that arrives after the user chose a place or left the field must not reopen the list.
+    list.hidden = items.length === 0 || input.place != null || document.activeElement !== input;
   };
   const lookup = async () => {
     const q = input.value.trim();
@@ -181,7 +183,10 @@ function autocomplete(input) {
       close();
     }
   });
-  input.addEventListener("blur", () => setTimeout(close, 150));
+  input.addEventListener("blur", () => {
+    clearTimeout(timer);
+    setTimeout(close, 150);
+  });
 }
 
 /** What to send for a place input: the chosen place's LOCODE or name, else the text as typed. */
