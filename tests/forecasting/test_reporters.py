@@ -7,12 +7,12 @@ import math
 
 import pytest
 
-from conftest import run_cli as run
 from corridor.errors import OptionError
 from corridor.forecasting.api import pair_forecast
 from corridor.forecasting.calibration import Miss, calibrate, calibration, conformal_q
 from corridor.forecasting.data import TradeData, TradeFigure, load_trade
 from corridor.forecasting.models import forecast
+from helpers import run_cli as run
 
 
 def _figure(year: int, value: float, country: str) -> TradeFigure:

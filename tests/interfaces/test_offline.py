@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import run_cli as run
 from corridor.interfaces.api import app
 from corridor.settings import data_dir
+from helpers import run_cli as run
 from interfaces.test_web_page import CHROMIUM_ARGS, SCREENSHOTS, _chromium_or_skip
 
 # <script src=…>, <link href=…> (stylesheets, preloads), CSS @import and url(…) of another host

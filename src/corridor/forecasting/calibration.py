@@ -26,6 +26,18 @@ from corridor.forecasting.models import MIN_YEARS, Forecast, forecast
 if TYPE_CHECKING:
     from corridor.forecasting.data import TradeData
 
+__all__ = [
+    "CALIBRATED",
+    "Calibration",
+    "Miss",
+    "calibrate",
+    "calibration",
+    "conformal_q",
+    "pair_coverage",
+    "pooled_misses",
+    "rolling_misses",
+]
+
 CALIBRATED = ("ets", "arima")
 """Methods whose interval is replaced by the calibrated one (gravity has its own bootstrap)."""
 

@@ -31,10 +31,12 @@ from corridor.network.io import read_table
 
 __all__ = [
     "BLOCS",
+    "MIN_OVERLAP",
     "SHARE_TOLERANCE",
     "CommodityGroup",
     "CompositionShare",
     "Conversion",
+    "Series",
     "TradeData",
     "TradeFigure",
     "TradeHub",

@@ -223,9 +223,6 @@ def backtest(
         print("|" + "|".join(["---", "---", *("---:" for _ in header[2:])]) + "|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
-        print()
-        for c in calibrations:
-            print(f"{c.method}: {c.coverage_note()}.")
     else:
         t = Table(title=f"Backtest MAPE, last {holdout} years held out", title_justify="left")
         for name in header:
@@ -233,10 +230,10 @@ def backtest(
         for row in rows:
             t.add_row(*row)
         out.print(t)
-        for c in calibrations:
-            out.print(f"{c.method}: {c.coverage_note()}.")
-    # why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
+    # coverage and why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
     why = err if markdown else out
+    for c in calibrations:
+        why.print(f"{c.method}: {c.coverage_note()}.")
     for s in scores:
         if s.mape is None:
             why.print(f"[dim]{s.pair} {s.method}: {s.reason}[/dim]")
