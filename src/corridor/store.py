@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from corridor.errors import CorridorError
 
@@ -40,11 +40,16 @@ T = TypeVar("T")
 
 
 class StoreError(CorridorError):
-    """The store cannot do what was asked; ``status`` is the HTTP status the API answers with."""
+    """The store cannot do what was asked; ``status`` is the HTTP status the API answers with.
 
-    def __init__(self, message: str, status: int = 503) -> None:
+    The message never names the database's host, port, user or file (API clients see it);
+    ``detail`` has the driver's own words for the operator (the CLI prints it, the server logs it).
+    """
+
+    def __init__(self, message: str, status: int = 503, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.detail = detail
 
 
 class ScenarioStoreError(StoreError):
@@ -71,24 +76,48 @@ def display_url(url: str | None = None) -> str:
 
 
 def _guarded(function: Callable[P, T]) -> Callable[P, T]:
-    """Turn database failures (unreachable server, bad URL, unknown revision) into a StoreError."""
+    """Turn database failures (unreachable server, damaged file, bad URL, newer schema) into a StoreError."""
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         from alembic.util import CommandError
-        from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+        from sqlalchemy.exc import (
+            ArgumentError,
+            DatabaseError,
+            DataError,
+            InterfaceError,
+            NoSuchModuleError,
+            OperationalError,
+        )
 
         try:
             return function(*args, **kwargs)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(f"not a database URL Corridor can use: {exc}", 422) from None
+        except DataError as exc:
+            raise StoreError("the database refused a value (text with a NUL character?)", 422, _first(exc)) from None
         except (OperationalError, InterfaceError) as exc:
-            first = str(exc.orig or exc).strip().splitlines()[0]
-            raise StoreError(f"the database is unavailable: {first}") from None
+            raise _logged(StoreError("the database is unavailable; retry later", 503, _first(exc))) from None
+        except DatabaseError as exc:
+            message = "the database is damaged or is not a Corridor database"
+            raise _logged(StoreError(message, 503, _first(exc))) from None
         except CommandError as exc:
-            raise StoreError(f"cannot migrate the database: {exc}; is this Corridor older than the database?") from None
+            message = "the database's schema is newer than this Corridor knows (or unknown): upgrade Corridor"
+            raise _logged(StoreError(message, 503, str(exc))) from None
 
     return run
+
+
+def _first(exc: Any) -> str:
+    """The driver's first line about a failure (may name host, port, user: for the operator only)."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _logged(error: StoreError) -> StoreError:
+    import logging
+
+    logging.getLogger(__name__).warning("%s: %s", error, error.detail)
+    return error
 
 
 _engines: dict[str, Any] = {}
@@ -183,6 +212,52 @@ def revisions(url: str | None = None) -> tuple[str | None, str]:
         engine = _connect(database_url(url))
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision(), head
+
+
+SchemaState = Literal["missing", "empty", "current", "behind", "newer"]
+
+
+@_guarded
+def schema_state(url: str | None = None) -> tuple[SchemaState, str | None, str]:
+    """Where a database stands against this Corridor's migrations, changing nothing.
+
+    Returns ``(state, revision, head)``: ``missing`` (an SQLite file that does not exist: none is
+    created), ``empty`` (no revision yet), ``current``, ``behind`` (``corridor db upgrade``
+    brings it to ``head``) or ``newer`` (a revision this Corridor does not ship: made by a newer one).
+
+    Raises
+    ------
+    StoreError
+        If the database is unreachable, or damaged (SQLite's ``quick_check`` fails).
+    """
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    head = script.get_current_head()
+    assert head is not None  # the package ships at least the baseline revision
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            return "missing", None, head
+        _quick_check(url)
+    current = revisions(url)[0]
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is None:
+        return "empty", None, head
+    if current == head:
+        return "current", current, head
+    return ("behind" if current in known else "newer"), current, head
+
+
+def _quick_check(url: str | None) -> None:
+    """SQLite's own consistency check of the file (reads every page: seconds for a large file)."""
+    with _lock:
+        engine = _connect(database_url(url))
+    with engine.connect() as conn:
+        answer = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    if answer != ["ok"]:
+        raise _logged(StoreError("the database is damaged (SQLite quick_check failed)", 503, "; ".join(answer[:3])))
 
 
 @_guarded
@@ -420,8 +495,8 @@ def get_scenario(name: str, version: int | None = None, url: str | None = None) 
 
 
 @_guarded
-def list_scenarios(url: str | None = None) -> list[dict[str, Any]]:
-    """Every live scenario with its latest version number, by name."""
+def list_scenarios(url: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Live scenarios with their latest version number, by name: ``limit`` of them from ``offset``."""
     from sqlalchemy import and_, func, select
 
     def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
@@ -432,6 +507,8 @@ def list_scenarios(url: str | None = None) -> list[dict[str, Any]]:
             .join(latest, and_(table.c.name == latest.c.name, table.c.version == latest.c.version))
             .where(table.c.deleted.is_(False))
             .order_by(table.c.name)
+            .limit(limit)
+            .offset(offset)
         )
         return [{"name": r.name, "version": r.version, "created_at": r.created_at.isoformat()} for r in rows]
 
@@ -465,13 +542,15 @@ def save_result(
 
 
 @_guarded
-def load_results(name: str, version: int | None = None, url: str | None = None) -> list[dict[str, Any]]:
-    """Stored results of a scenario (of every version, or one), oldest first."""
+def load_results(
+    name: str, version: int | None = None, url: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Stored results of a scenario (of every version, or one), oldest first: ``limit`` of them from ``offset``."""
     from sqlalchemy import select
 
     def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
         results = tables["results"]
-        chosen = select(results).where(results.c.scenario == name).order_by(results.c.id)
+        chosen = select(results).where(results.c.scenario == name).order_by(results.c.id).limit(limit).offset(offset)
         if version is not None:
             chosen = chosen.where(results.c.version == version)
         return [

@@ -14,7 +14,10 @@ MAX_YEARS = 2.0
 """Longest simulated period a request may ask for."""
 MAX_VERSION = 1_000_000
 """Largest scenario version number a request may name (keeps it inside a database integer)."""
-Name = Annotated[str, Path(min_length=1, max_length=100)]
+Name = Annotated[
+    str,
+    Path(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="A name (no control characters)"),
+]
 
 
 Cargo = Literal["20ft", "40ft", "40ft-reefer"]
@@ -40,9 +43,12 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "No or wrong bearer token",
         403: "Writes are disabled on this server",
         404: "Not found (place pair without a route, scenario, job)",
+        408: "The request body stalled",
         409: "Already exists",
+        413: "The request body is larger than the limit",
         422: "Bad input, with a message",
-        429: "Too many background jobs queued; retry later",
+        429: "Too many background jobs queued; retry after the Retry-After seconds",
+        503: "Busy with heavy requests of this kind, or the database is unavailable; retry after Retry-After",
     }
     return {code: {"model": ErrorOut, "description": what[code]} for code in codes}
 

@@ -21,6 +21,7 @@ from corridor.interfaces.api.common import (
     errors,
     plain,
 )
+from corridor.interfaces.api.limits import SAMPLING
 from corridor.interfaces.jobs import Progress
 
 if TYPE_CHECKING:
@@ -121,11 +122,11 @@ Compared = Annotated["Comparison", Depends(_compared)]
 @router.get(
     "/route",
     summary="Pareto-optimal routes between two places (same JSON as the CLI)",
-    responses=errors(404),
+    responses=errors(404, 503),
 )
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
-    rows = _rated(shown, samples, deadline_h)
+    rows = await SAMPLING.run(_rated, shown, samples, deadline_h) if samples else _rated(shown, None, None)
     return plain({"origin": found.origin, "destination": found.destination, "routes": rows})
 
 
@@ -139,13 +140,13 @@ async def route_geojson(
     return plain(routes_geojson(found.thinned() if thin else found.routes))
 
 
-@router.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=errors(404))
-def compare(result: Compared, samples: Samples = 20_000, deadline_h: DeadlineH = None) -> Any:
+@router.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=errors(404, 503))
+async def compare(result: Compared, samples: Samples = 20_000, deadline_h: DeadlineH = None) -> Any:
     return plain(
         {
             "origin": result.origin,
             "destination": result.destination,
-            "routes": _rated(result.routes, samples, deadline_h),
+            "routes": await SAMPLING.run(_rated, result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
         }
     )
@@ -226,10 +227,10 @@ class ReliabilityOut(BaseModel):
     "/reliability",
     response_model=ReliabilityOut,
     summary="On-time odds per corridor for a deadline, and the legs that drive the late tail",
-    responses=errors(404),
+    responses=errors(404, 503),
 )
-def reliability(query: Annotated[ReliabilityIn, Query()]) -> Any:
-    return run_reliability(query, None)
+async def reliability(query: Annotated[ReliabilityIn, Query()]) -> Any:
+    return await SAMPLING.run(run_reliability, query, None)
 
 
 def run_reliability(query: ReliabilityIn, progress: Progress | None) -> dict[str, Any]:

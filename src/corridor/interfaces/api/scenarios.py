@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
+from corridor.interfaces.api.limits import SIMULATION
 
 router = APIRouter()
 
+DEFAULT_PAGE = 100
+"""Rows in one answer of a list endpoint unless ``limit`` says otherwise."""
+MAX_PAGE = 1_000
+"""Most rows a list endpoint answers at once (a stored result is about 1-2 kB of JSON)."""
 MAX_SCENARIO_BYTES = 100_000
 """Largest scenario YAML a client may store."""
 TOKEN_ENV = "CORRIDOR_TOKEN"
@@ -41,6 +46,17 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
 WRITE = [Depends(_require_token)]
 
 
+def _token_given(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> bool:
+    """True with a valid token, False with none; a wrong token is refused (401) as for writes."""
+    if credentials is None:
+        return False
+    _require_token(credentials)
+    return True
+
+
+Authorised = Annotated[bool, Depends(_token_given)]
+
+
 MAX_FLOWS = 20
 """Demand flows a scenario sent over the API may have: each adds route searches and trains."""
 MAX_SCENARIO_TEU = 1_000_000
@@ -56,6 +72,7 @@ def _servable(text: str, name: str) -> Any:
     """
     from corridor.simulation.scenario import parse_scenario
 
+    _readable(text)
     scenario = parse_scenario(text, name)
     if scenario.network != "default":
         raise CorridorError("scenarios sent to the API run on the embedded network: use network: default")
@@ -66,6 +83,21 @@ def _servable(text: str, name: str) -> Any:
             f"this one has {len(scenario.demand)} flows and {teu:,.0f} TEU"
         )
     return scenario
+
+
+def _readable(text: str) -> None:
+    """Refuse YAML that breaks the reader itself rather than the scenario's rules (422, not 500):
+    nesting deeper than Python's recursion limit, integers longer than Python converts (4,300 digits)."""
+    import yaml
+
+    try:
+        yaml.safe_load(text)
+    except RecursionError:
+        raise CorridorError("the scenario YAML is nested too deeply to read") from None
+    except ValueError as exc:
+        raise CorridorError(f"the scenario YAML has a value that cannot be read: {exc}") from None
+    except yaml.YAMLError:
+        pass  # parse_scenario reports it with its line
 
 
 class ScenarioIn(BaseModel):
@@ -88,11 +120,23 @@ class RunIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-@router.get("/scenarios", summary="Stored scenarios with their latest version")
-def scenarios() -> Any:
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most rows in one answer")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip (the Link header names the next page)")]
+
+
+def _paged(rows: list[dict[str, Any]], request: Request, response: Response, limit: int, offset: int) -> Any:
+    """``rows`` as they are, with a ``Link: <…>; rel="next"`` header when a further page may exist."""
+    if len(rows) == limit:
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return rows
+
+
+@router.get("/scenarios", summary="Stored scenarios with their latest version, by name (paginated)")
+def scenarios(request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
     from corridor.store import list_scenarios
 
-    return list_scenarios()
+    return _paged(list_scenarios(limit=limit, offset=offset), request, response, limit, offset)
 
 
 @router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
@@ -143,10 +187,15 @@ def remove_scenario(name: Name) -> Any:
 
 @router.post(
     "/scenarios/{name}/simulate",
-    summary="Simulate the latest version of a stored scenario",
-    responses=errors(404),
+    summary="Simulate the latest version of a stored scenario; with a token the result is stored",
+    responses=errors(401, 403, 404, 503),
 )
-def simulate_stored(name: Name, body: RunIn) -> Any:
+async def simulate_stored(name: Name, body: RunIn, keep: Authorised) -> Any:
+    return await SIMULATION.run(_simulate_stored, name, body, keep)
+
+
+def _simulate_stored(name: str, body: RunIn, keep: bool) -> dict[str, Any]:
+    """Anyone may simulate; only a client with the token stores the result (``result_id`` None otherwise)."""
     from corridor.simulation.scenarios import run_scenario
     from corridor.store import get_scenario, save_result
 
@@ -159,20 +208,26 @@ def simulate_stored(name: Name, body: RunIn) -> Any:
         "delivered_teu": round(result.delivered_teu),
         "bottlenecks": records(result.bottlenecks()),
     }
-    # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
-    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed)
+    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed) if keep else None
     return {**summary, "result_id": result_id}
 
 
 @router.get(
     "/scenarios/{name}/results",
-    summary="Stored results of a scenario (of every version, or ?version=N)",
+    summary="Stored results of a scenario (of every version, or ?version=N), oldest first (paginated)",
     responses=errors(404),
 )
-def scenario_results(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+def scenario_results(
+    name: Name,
+    request: Request,
+    response: Response,
+    version: int | None = Query(default=None, ge=1, le=MAX_VERSION),
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+) -> Any:
     from corridor.store import get_scenario, load_results
 
     # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
     # deleted one keeps its history, results included.
     get_scenario(name, version or 1)
-    return load_results(name, version)
+    return _paged(load_results(name, version, limit=limit, offset=offset), request, response, limit, offset)

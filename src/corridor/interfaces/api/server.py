@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
 from corridor.interfaces.api import background, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
+from corridor.interfaces.api.limits import MAX_BODY_BYTES, RETRY_AFTER_S, Guard
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,10 @@ app = FastAPI(
         "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
         "jobs are kept in the memory of the server process: poll them on the process that accepted them."
     ),
-    responses=errors(400, 422),
+    responses=errors(400, 408, 413, 422),
+    max_body_size=MAX_BODY_BYTES,
 )
+app.add_middleware(Guard)
 for part in (routes, planning, background, scenarios):
     app.include_router(part.router)
 
@@ -52,7 +55,7 @@ async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions
-    headers = {"Retry-After": "5"} if status == 429 else None
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status in (429, 503) else None
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 

@@ -1,0 +1,180 @@
+"""What bounds the server's memory and keeps it answering: request size and time, and a lane per kind of heavy work.
+
+* A body larger than :data:`MAX_BODY_BYTES` is answered 413 before anything parses it and before
+  the token is checked: a declared ``Content-Length`` by :class:`Guard` at once, a chunked body by
+  FastAPI's ``max_body_size`` as soon as it passes the limit.
+* :class:`Guard` (ASGI middleware) also answers a body that stalls for :data:`BODY_TIMEOUT_S`
+  with 408, and ``HEAD`` as ``GET`` without the body.
+* :class:`Lane`: heavy work (Monte Carlo sampling, simulations, forecasts) runs on a small thread
+  pool of its own, off the event loop, so cheap endpoints such as ``/places`` never wait behind
+  it. A lane admits :attr:`Lane.running` computations at once and :attr:`Lane.waiting` more in
+  line; past that it answers 503 with ``Retry-After`` instead of queueing without end.
+
+Connection-level limits (header size and time, keep-alive, stalled readers, connection count)
+are set where the server starts, in :mod:`corridor.interfaces.api.serving`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from starlette.exceptions import HTTPException
+
+from corridor.errors import CorridorError
+
+MAX_BODY_BYTES = 256 * 1024
+"""Largest request body (the largest legitimate one, a 100,000-character scenario in JSON, fits)."""
+BODY_TIMEOUT_S = 30.0
+"""Longest wait for the next part of a request body before the request is answered 408."""
+RETRY_AFTER_S = 5
+"""What a 503 or 429 tells a client to wait before trying again, in seconds."""
+
+T = TypeVar("T")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BusyError(CorridorError):
+    """A lane is full: 503 with ``Retry-After``; the client should try again later."""
+
+    status = 503
+
+
+class Lane:
+    """A bounded pool of threads for one kind of heavy work.
+
+    Parameters
+    ----------
+    kind : str
+        What runs here (named in the 503 message and the thread names).
+    running : int
+        Computations at the same time (threads).
+    waiting : int
+        Computations admitted beyond those, waiting for a thread; more are refused.
+    """
+
+    def __init__(self, kind: str, running: int, waiting: int) -> None:
+        self.kind = kind
+        self.running = running
+        self.waiting = waiting
+        self._pool = ThreadPoolExecutor(max_workers=running, thread_name_prefix=f"corridor-{kind}")
+        self._admitted = 0
+        self._lock = threading.Lock()
+
+    @property
+    def admitted(self) -> int:
+        """Computations running or waiting now."""
+        return self._admitted
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(*args)`` on this lane's threads and wait for it without blocking the loop.
+
+        Raises
+        ------
+        BusyError
+            If ``running + waiting`` computations are already admitted.
+        """
+        with self._lock:
+            if self._admitted >= self.running + self.waiting:
+                raise BusyError(
+                    f"the server is busy with {self._admitted} {self.kind} requests; try again in {RETRY_AFTER_S} s"
+                )
+            self._admitted += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+        finally:
+            with self._lock:
+                self._admitted -= 1
+
+
+SAMPLING = Lane("sampling", running=2, waiting=6)
+"""Monte Carlo journeys (``/route?samples``, ``/compare``, ``/reliability``): at most 200,000
+journeys a route, about 100 MB at the peak of one request (estimate: 8 float64 arrays of the
+route's legs × samples), so at most two at once."""
+SIMULATION = Lane("simulation", running=1, waiting=4)
+"""Simulations (``/simulate``, stored scenarios): pure Python that holds the GIL, so one at a time."""
+FORECAST = Lane("forecast", running=2, waiting=8)
+"""Trade forecasts (statsmodels fits, a fraction of a second each)."""
+
+
+class _Stalled(HTTPException):
+    """The client stopped sending its body: 408 (raised inside FastAPI's body reading, which passes
+    an HTTPException on as it is)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(status_code=408, detail=f"the request body stalled for {seconds:g} s")
+
+
+class Guard:
+    """ASGI middleware: a declared body over the limit is answered 413 at once (with a message),
+    a stalled body 408; ``HEAD`` is answered as ``GET`` without the body (FastAPI routes ``HEAD``
+    nowhere, so it would be 405). A chunked body over the limit is FastAPI's ``max_body_size``'s 413."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT_S) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body:
+            await _refuse(send, 413, f"the request body is {declared:,} bytes; the limit is {self.max_body:,}")
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}  # a copy: the server still knows it answers a HEAD
+
+        body_done = False
+
+        async def timed_receive() -> Message:
+            # Once the body is in, receive() only waits for the client to hang up: no time limit.
+            nonlocal body_done
+            if body_done:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                raise _Stalled(self.body_timeout) from None
+            body_done = not message.get("more_body", False)
+            return message
+
+        async def bodiless_send(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, timed_receive, bodiless_send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the HTTP parser refuses it before this
+    return None
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    """Answer with a JSON error and close the connection (the unread body is not wanted)."""
+    import json
+
+    body = json.dumps({"detail": detail}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
