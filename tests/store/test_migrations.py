@@ -99,7 +99,7 @@ def test_a_database_newer_than_this_corridor_is_refused(db_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     store.close(db_url)
-    with pytest.raises(store.StoreError, match="older than the database"):
+    with pytest.raises(store.StoreError, match="newer than this Corridor"):
         store.list_scenarios(db_url)
 
 
