@@ -16,14 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Mode = Literal["rail", "road", "ferry", "sea", "air"]
-"""How a leg moves: ``ferry`` rolls wagons or trucks aboard, ``sea`` lifts containers aboard."""
+from corridor.vocab import CrossingKind, LinkStatus, Mode, PlaceKind, SeaRoute
 
-WATER_MODES: frozenset[str] = frozenset({"ferry", "sea"})
-PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge_change", "airport"]
-CrossingKind = Literal["border", "gauge-change", "transshipment", "port"]
-Status = Literal["operating", "planned"]
-SeaRoute = Literal["suez", "cape", "direct"]
+WATER_MODES: frozenset[str] = frozenset({Mode.ferry, Mode.sea})
 GAUGES = (1435, 1520)
 """Track gauges in the network, mm: standard (China, Europe, Iran, Turkey) and Russian (1520 space)."""
 
@@ -106,7 +101,7 @@ class Link(_Record):
     capacity_source: str = ""
     frequency_per_week: float | None = Field(default=None, gt=0)
     frequency_source: str = ""
-    status: Status = "operating"
+    status: LinkStatus = LinkStatus.operating
     corridor: str = ""
     reefer: bool = True
     sea_route: SeaRoute | None = None
@@ -197,7 +192,7 @@ class Variability(_Record):
     matches any, and the most specific row wins.
     """
 
-    component: Literal["run", "wait", "border", "gauge-change", "port", "transshipment"]
+    component: Literal["run", "wait"] | CrossingKind
     mode: str = "*"
     place: str = "*"
     p90_factor: float = Field(ge=1.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from corridor import settings
 from corridor.errors import NoRouteError, OptionError
@@ -21,12 +21,16 @@ from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
+from corridor.vocab import Objective
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Objective = Literal["time", "cost", "co2"]
-OBJECTIVES: dict[str, str] = {"time": "total_time_h", "cost": "total_cost_usd", "co2": "co2e_kg"}
+OBJECTIVES: dict[str, str] = {
+    Objective.time: "total_time_h",
+    Objective.cost: "total_cost_usd",
+    Objective.co2: "co2e_kg",
+}
 
 
 @lru_cache(maxsize=4)
@@ -48,7 +52,7 @@ class RouteSet:
     options: RouteOptions
     routes: tuple[Route, ...]
 
-    def best(self, objective: Objective = "time", weights: dict[str, float] | None = None) -> Route:
+    def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
 
         Parameters
@@ -59,10 +63,9 @@ class RouteSet:
             E.g. ``{"time": 1, "cost": 1}``: each criterion is divided by its best value in the
             set, so the weights compare like with like.
         """
-        if objective not in OBJECTIVES:
-            raise OptionError(f"unknown objective '{objective}'; use one of {', '.join(OBJECTIVES)}")
+        wanted = Objective.parse(objective, "objective")
         if not weights:
-            return min(self.routes, key=lambda r: _criteria(r)[objective])
+            return min(self.routes, key=lambda r: _criteria(r)[wanted])
         if unknown := set(weights) - set(OBJECTIVES):
             raise OptionError(f"unknown weight {', '.join(sorted(unknown))}")
         floor = {k: min(_criteria(r)[k] for r in self.routes) or 1.0 for k in weights}
@@ -228,7 +231,7 @@ def compare(
     origin: str,
     destination: str,
     *,
-    objective: Objective = "time",
+    objective: Objective | str = Objective.time,
     network: Network | None = None,
     **constraints: Any,
 ) -> Comparison:
@@ -256,13 +259,14 @@ def compare(
     NoRouteError
         If no corridor has a route; the message gives each corridor's reason.
     """
+    wanted = Objective.parse(objective, "objective")
     net = network or default_network()
     a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
     for tag in COMPARE_ORDER:
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(objective))
+            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
     try:
@@ -270,11 +274,11 @@ def compare(
     except NoRouteError:
         direct = []
     if direct:
-        found.insert(0, min(direct, key=lambda r: _criteria(r)[objective]))
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
     if not found:
         raise NoRouteError(a, b, "; ".join(f"{c}: {why}" for c, why in unavailable))
     shown, detours = _drop_detours(found)
-    return Comparison(a, b, objective, tuple(shown), tuple(unavailable), tuple(detours))
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), tuple(detours))
 
 
 def _drop_detours(routes: list[Route]) -> tuple[list[Route], list[tuple[str, str]]]:

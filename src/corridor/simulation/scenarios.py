@@ -40,6 +40,7 @@ from corridor.simulation.scenario import (
     Scenario,
     TariffLever,
 )
+from corridor.vocab import CrossingKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -327,7 +328,7 @@ def _apply_capacity_levers(
 class _CapacityRow(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     place: str
-    kind: Literal["border", "gauge-change", "port", "transshipment"]
+    kind: CrossingKind
     trains_per_day: float = Field(gt=0)
     source: str = Field(min_length=3)
 

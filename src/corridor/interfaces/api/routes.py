@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import (
     MAX_SAMPLES,
-    Cargo,
     Countries,
     DeadlineH,
     Place,
@@ -23,6 +22,7 @@ from corridor.interfaces.api.common import (
 )
 from corridor.interfaces.api.limits import SAMPLING
 from corridor.interfaces.jobs import Progress
+from corridor.vocab import Cargo
 
 if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
@@ -74,7 +74,7 @@ class Search:
 async def _search(
     origin: Place,
     destination: Place,
-    cargo: Cargo = "40ft",
+    cargo: Cargo = Cargo.feu,
     avoid: Countries = [],  # noqa: B006 - FastAPI copies defaults per request
     avoid_mode: list[str] = Query(default=[], max_length=5),
     avoid_passage: list[str] = Query(default=[], max_length=10),
@@ -181,7 +181,7 @@ class ReliabilityIn(BaseModel):
     origin: str = Field(min_length=1, max_length=100)
     destination: str = Field(min_length=1, max_length=100)
     deadline: str = Field(min_length=1, max_length=40, description="25d, 600h or a date 2026-03-01")
-    cargo: Cargo = "40ft"
+    cargo: Cargo = Cargo.feu
     samples: int = Field(default=100_000, ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per corridor")
     depart: date | None = Field(default=None, description="Departure date: sets the Caspian weather month")
     month: str | None = Field(default=None, max_length=10, description="Or a departure month: jan … dec, 1 … 12")
