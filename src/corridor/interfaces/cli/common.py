@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corridor import settings
 from corridor.errors import CorridorError, NoRouteError
@@ -90,7 +91,9 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except CorridorError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}")
+            # A store failure's driver detail (host, port, file) is for the operator at the terminal.
+            detail = getattr(exc, "detail", "")
+            err.print(f"[bold red]error:[/bold red] {escape(str(exc) + (f' ({detail})' if detail else ''))}")
             raise typer.Exit(1 if isinstance(exc, NoRouteError) else 2) from None
         except (typer.Exit, typer.Abort):
             raise
