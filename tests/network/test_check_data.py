@@ -19,7 +19,7 @@ def _first_row(_: dict[str, str]) -> bool:
 
 
 def _found(data: Path) -> list[Problem]:
-    summary, problems = check_data_dir(data)
+    _, problems = check_data_dir(data)
     assert problems, "the broken directory passed"
     return problems
 
