@@ -1,10 +1,11 @@
 """What bounds the server's memory and keeps it answering: request size and time, and a lane per kind of heavy work.
 
-* A body larger than :data:`MAX_BODY_BYTES` is answered 413 before anything parses it and before
-  the token is checked: a declared ``Content-Length`` by :class:`Guard` at once, a chunked body by
-  FastAPI's ``max_body_size`` as soon as it passes the limit.
-* :class:`Guard` (ASGI middleware) also answers a body that stalls for :data:`BODY_TIMEOUT_S`
-  with 408, and ``HEAD`` as ``GET`` without the body.
+* :class:`Guard` (ASGI middleware) answers a body larger than :data:`MAX_BODY_BYTES` with 413
+  before anything parses it and before the token is checked: a declared ``Content-Length`` at
+  once, a chunked body as soon as it passes the limit. A body that stalls for
+  :data:`BODY_TIMEOUT_S` is answered 408, and ``HEAD`` as ``GET`` without the body. (FastAPI's own
+  ``max_body_size`` answers a declared oversize body in plain text, not the JSON ``detail`` every
+  other error has, hence this.)
 * :class:`Lane`: heavy work (Monte Carlo sampling, simulations, forecasts) runs on a small thread
   pool of its own, off the event loop, so cheap endpoints such as ``/places`` never wait behind
   it. A lane admits :attr:`Lane.running` computations at once and :attr:`Lane.waiting` more in
@@ -104,6 +105,13 @@ FORECAST = Lane("forecast", running=2, waiting=8)
 """Trade forecasts (statsmodels fits, a fraction of a second each)."""
 
 
+class _TooLarge(HTTPException):
+    """The body passed the limit while it was read: 413 (FastAPI passes an HTTPException on as it is)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=f"the request body is larger than the limit of {limit:,} bytes")
+
+
 class _Stalled(HTTPException):
     """The client stopped sending its body: 408 (raised inside FastAPI's body reading, which passes
     an HTTPException on as it is)."""
@@ -113,9 +121,9 @@ class _Stalled(HTTPException):
 
 
 class Guard:
-    """ASGI middleware: a declared body over the limit is answered 413 at once (with a message),
-    a stalled body 408; ``HEAD`` is answered as ``GET`` without the body (FastAPI routes ``HEAD``
-    nowhere, so it would be 405). A chunked body over the limit is FastAPI's ``max_body_size``'s 413."""
+    """ASGI middleware: a body over the limit is answered 413 (at once when declared), a stalled
+    body 408; ``HEAD`` is answered as ``GET`` without the body (FastAPI routes ``HEAD`` nowhere,
+    so it would be 405)."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT_S) -> None:
         self.app = app
@@ -135,16 +143,20 @@ class Guard:
             scope = {**scope, "method": "GET"}  # a copy: the server still knows it answers a HEAD
 
         body_done = False
+        received = 0
 
-        async def timed_receive() -> Message:
+        async def bounded_receive() -> Message:
             # Once the body is in, receive() only waits for the client to hang up: no time limit.
-            nonlocal body_done
+            nonlocal body_done, received
             if body_done:
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.body_timeout)
             except TimeoutError:
                 raise _Stalled(self.body_timeout) from None
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                raise _TooLarge(self.max_body)
             body_done = not message.get("more_body", False)
             return message
 
@@ -153,7 +165,7 @@ class Guard:
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app(scope, timed_receive, bodiless_send)
+        await self.app(scope, bounded_receive, bodiless_send)
 
 
 def _content_length(scope: Scope) -> int | None:

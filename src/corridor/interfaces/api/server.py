@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
 from corridor.interfaces.api import background, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
-from corridor.interfaces.api.limits import MAX_BODY_BYTES, RETRY_AFTER_S, Guard
+from corridor.interfaces.api.limits import RETRY_AFTER_S, Guard
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ app = FastAPI(
         "jobs are kept in the memory of the server process: poll them on the process that accepted them."
     ),
     responses=errors(400, 408, 413, 422),
-    max_body_size=MAX_BODY_BYTES,
 )
 app.add_middleware(Guard)
 for part in (routes, planning, background, scenarios):

@@ -37,12 +37,25 @@ MAX_CONNECTIONS = 256
 """Open connections (and running requests) before new requests are answered 503."""
 
 
+class _HeadTooLarge(Exception):
+    """Raised from the parser's callback to stop parsing a head over the limit (answered 431)."""
+
+
 class GuardedHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a bounded request head and a timeout for stalled readers."""
+    """uvicorn's httptools protocol with a bounded request head and a timeout for stalled readers.
+
+    The limits are class attributes so that a test can run a subclass with shorter ones.
+    """
+
+    max_head_bytes = MAX_HEAD_BYTES
+    head_timeout_s = HEAD_TIMEOUT_S
+    write_stall_s = WRITE_STALL_S
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
+        self._head_size = 0
+        self._too_large = False
         self._heads = 0
         self._in_head = True
         self._head_timer: asyncio.TimerHandle | None = None
@@ -67,10 +80,23 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._head_bytes = 0  # a head ended in this chunk: the rest is body (or a pipelined request)
         elif in_head and self._in_head:  # the whole chunk went to a head still unfinished
             self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+            if self._head_bytes > self.max_head_bytes and not self.transport.is_closing():
                 self._refuse_head()
 
+    def on_url(self, url: bytes) -> None:
+        self._head_size += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4
+        super().on_header(name, value)
+
     def on_headers_complete(self) -> None:
+        # A head that arrived in one read is measured here: data_received only sees unfinished heads.
+        size, self._head_size = self._head_size, 0
+        if size > self.max_head_bytes:
+            self._too_large = True
+            raise _HeadTooLarge  # httptools stops parsing; uvicorn answers through send_400_response
         self._in_head = False
         self._heads += 1
         self._cancel_head_timer()
@@ -83,7 +109,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def pause_writing(self) -> None:
         super().pause_writing()
         if self._stall_timer is None:
-            self._stall_timer = self.loop.call_later(WRITE_STALL_S, self.transport.abort)
+            self._stall_timer = self.loop.call_later(self.write_stall_s, self.transport.abort)
 
     def resume_writing(self) -> None:
         super().resume_writing()
@@ -91,9 +117,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._stall_timer.cancel()
             self._stall_timer = None
 
+    def send_400_response(self, msg: str) -> None:
+        if self._too_large:
+            self._refuse_head()
+        else:
+            super().send_400_response(msg)
+
     def _arm_head_timer(self) -> None:
         self._cancel_head_timer()
-        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_S, self._head_timed_out)
+        self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_timed_out)
 
     def _cancel_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -106,7 +138,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self.transport.abort()
 
     def _refuse_head(self) -> None:
-        text = f"request headers larger than {MAX_HEAD_BYTES} bytes".encode()
+        text = f"request headers larger than {self.max_head_bytes} bytes".encode()
         self.transport.write(
             b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
             b"content-length: " + str(len(text)).encode() + b"\r\nconnection: close\r\n\r\n" + text
@@ -114,16 +146,24 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+def config(host: str, port: int, protocol: type[GuardedHttpProtocol] = GuardedHttpProtocol, **options: Any) -> Any:
+    """The uvicorn ``Config`` of :func:`run` (tests start a ``uvicorn.Server`` on it)."""
+    import uvicorn
+
+    settings: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "http": protocol,
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "limit_concurrency": MAX_CONNECTIONS,
+        **options,
+    }
+    return uvicorn.Config("corridor.interfaces.api:app", **settings)
+
+
 def run(host: str, port: int) -> None:
     """Serve :data:`corridor.interfaces.api.app` on ``host:port`` with the limits above (blocks)."""
     import uvicorn
 
-    uvicorn.run(
-        "corridor.interfaces.api:app",
-        host=host,
-        port=port,
-        log_level="info",
-        http=GuardedHttpProtocol,
-        timeout_keep_alive=KEEP_ALIVE_S,
-        limit_concurrency=MAX_CONNECTIONS,
-    )
+    uvicorn.Server(config(host, port)).run()
