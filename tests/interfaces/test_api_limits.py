@@ -156,25 +156,32 @@ def test_an_oversized_head_is_431(server: str) -> None:
 
 
 def test_a_client_that_never_reads_is_cut_off(server: str) -> None:
-    with socket.create_connection(("127.0.0.1", _port(server))) as lazy:
-        lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        request = b"GET /network.geojson HTTP/1.1\r\nHost: x\r\n\r\n"
-        lazy.sendall(request * 40)  # pipelined: far more answer than the socket buffers hold
-        time.sleep(3)  # the server's buffer stays full past write_stall_s
+    """Its answers stop at the kernel's buffers; past write_stall_s the server aborts the connection
+    (without the limit it would keep them buffered, and then deliver all of them)."""
+    requests = 200  # about 14 MB of answers (68 kB each), several times what loopback's buffers hold
+    lazy = socket.socket()
+    lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    lazy.connect(("127.0.0.1", _port(server)))
+    with lazy:
+        lazy.sendall(b"GET /network.geojson HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
+        time.sleep(_Quick.write_stall_s + 2)
         lazy.settimeout(10)
         received = 0
-        with pytest.raises(ConnectionResetError):
+        try:
             while chunk := lazy.recv(1 << 16):
                 received += len(chunk)
-            raise ConnectionResetError  # closed cleanly also ends the connection
+        except ConnectionResetError:
+            pass
+    whole = len(httpx.get(f"{server}/network.geojson").content) * requests
+    assert received < whole / 2, f"got {received:,} of {whole:,} bytes: the stalled connection was kept"
     assert httpx.get(f"{server}/places", params={"q": "baku"}).status_code == 200
 
 
 def test_places_answers_quickly_while_heavy_requests_run(server: str) -> None:
     """/places within a bound while the sampling and simulation lanes are full and refusing more."""
     heavy = [
-        ("GET", "/route", {"origin": "Shanghai", "destination": "Belgrade", "samples": 200_000}, None),
-        ("POST", "/simulate", None, {"scenario": "titr-2024-base", "years": 0.3}),
+        ("GET", "/route", {"origin": "Xian", "destination": "Baku", "samples": 100_000}, None),
+        ("POST", "/simulate", None, {"scenario": "titr-2024-base", "years": 0.05}),
     ]
 
     def load(k: int) -> int:
@@ -182,8 +189,8 @@ def test_places_answers_quickly_while_heavy_requests_run(server: str) -> None:
         return httpx.request(method, f"{server}{path}", params=params, json=body, timeout=120).status_code
 
     latencies = []
-    with ThreadPoolExecutor(16) as pool:
-        codes = pool.map(load, range(16))
+    with ThreadPoolExecutor(12) as pool:  # 6 simulations: more than the lane admits (1 + 4)
+        codes = pool.map(load, range(12))
         time.sleep(0.5)
         for _ in range(20):
             started = time.monotonic()

@@ -109,7 +109,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def pause_writing(self) -> None:
         super().pause_writing()
         if self._stall_timer is None:
-            self._stall_timer = self.loop.call_later(self.write_stall_s, self.transport.abort)
+            self._stall_timer = self.loop.call_later(self.write_stall_s, self._stalled)
 
     def resume_writing(self) -> None:
         super().resume_writing()
@@ -122,6 +122,13 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._refuse_head()
         else:
             super().send_400_response(msg)
+
+    def _stalled(self) -> None:
+        """Drop a connection whose client stopped reading, and its buffered answer, at once."""
+        self._stall_timer = None
+        if self.cycle is not None:
+            self.cycle.disconnected = True  # the app's further sends are dropped, not errors
+        self.transport.abort()
 
     def _arm_head_timer(self) -> None:
         self._cancel_head_timer()
