@@ -60,9 +60,9 @@ def test_ctrl_c_exits_130() -> None:
 
 def test_sweep_workers_die_with_their_parent_and_finished_runs_are_kept(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'sweep.db'}"
+    args = ["sweep", "titr-2024-base", "--engine", "process", "--workers", "2", "--replications", "40"]
     sweep = subprocess.Popen(
-        [str(CORRIDOR), "sweep", "titr-2024-base", "--engine", "process", "--workers", "2", "--replications", "40"]
-        + ["--years", "0.05", "--db", db],
+        [str(CORRIDOR), *args, "--years", "0.05", "--db", db],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -77,7 +77,7 @@ def test_sweep_workers_die_with_their_parent_and_finished_runs_are_kept(tmp_path
     assert workers
     sweep.kill()  # SIGKILL: no clean-up in the parent
     sweep.wait(10)
-    gone, alive = psutil.wait_procs(workers, timeout=15)
+    _, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive, f"{len(alive)} workers outlived their parent"
     assert 1 <= len(store.load_runs(db)) < 40
     store.close(db)
