@@ -26,6 +26,9 @@ DATA_FILES = (
     "cargo.csv",
     "variability.csv",
     "weather.csv",
+    "tariffs.csv",
+    "fx.csv",
+    "indexes.csv",
     "sea_lanes.geojson",
 )
 """The files a data directory must hold for the network."""

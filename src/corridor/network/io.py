@@ -38,12 +38,19 @@ from corridor.network.model import (
     Weather,
 )
 from corridor.network.resolve import resolve_links
+from corridor.pricing.apply import price_network
+from corridor.pricing.book import TariffBook
+from corridor.pricing.checks import check_prices
+from corridor.pricing.model import FxRate, IndexPoint, Tariff
 from corridor.vocab import SeaRoute
 
 R = TypeVar("R", bound=BaseModel)
 
 # CSV column → model field, where they differ.
-_RENAMES: dict[str, dict[str, str]] = {"links.csv": {"from": "from_id", "to": "to_id"}}
+_RENAMES: dict[str, dict[str, str]] = {
+    "links.csv": {"from": "from_id", "to": "to_id"},
+    "tariffs.csv": {"from": "from_id", "to": "to_id"},
+}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest data file read (the embedded sea lanes, the largest, are a few MB)."""
 # Fields written in a cell as a ';'-separated list.
@@ -95,15 +102,17 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
         data_dir=str(root),
+        tariff_book=TariffBook.build(records("tariffs.csv"), records("fx.csv"), records("indexes.csv")),
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
-    problems = check_network(network, lines)
+    assert network.tariff_book is not None
+    problems = check_network(network, lines) + check_prices(network, network.tariff_book, lines)
     if problems:
         raise DataFileError(problems)
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return Network(**{**network.__dict__, "links": resolved})
+    return price_network(Network(**{**network.__dict__, "links": resolved}))
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -116,6 +125,9 @@ _MODELS: dict[str, type[BaseModel]] = {
     "cargo.csv": CargoType,
     "variability.csv": Variability,
     "weather.csv": Weather,
+    "tariffs.csv": Tariff,
+    "fx.csv": FxRate,
+    "indexes.csv": IndexPoint,
 }
 # What must be unique in each file: the field to blame and the key of a row.
 _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
@@ -128,6 +140,9 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "cargo.csv": ("id", lambda r: r.id),
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
+    "tariffs.csv": ("id", lambda r: r.id),
+    "fx.csv": ("valid_from", lambda r: (r.currency, r.valid_from, r.valid_to)),
+    "indexes.csv": ("date", lambda r: (r.series, r.date)),
 }
 
 

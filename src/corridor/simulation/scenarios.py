@@ -91,6 +91,8 @@ class ScenarioResult:
     def bottlenecks(self, top: int = 5) -> pd.DataFrame:
         """Resources where train loads queue longest, worst first."""
         frame = self.resources()
+        if frame.empty:  # no flow used a capacity-limited resource
+            return frame
         frame = frame[frame["mean_wait_h"] > 0.5]
         return frame.sort_values(["mean_wait_h", "utilisation"], ascending=False).head(top)
 
@@ -291,11 +293,7 @@ def _apply_tariffs(scenario: Scenario, net: Network) -> Network:
     for link in net.links:
         country = net.places[link.from_id].country
         factor = math.prod(lev.factor for lev in levers if lev.mode == link.mode and lev.country in ("*", country))
-        if factor != 1 and link.tariff_teu_usd is not None and link.tariff_feu_usd is not None:
-            link = link.model_copy(
-                update={"tariff_teu_usd": link.tariff_teu_usd * factor, "tariff_feu_usd": link.tariff_feu_usd * factor}
-            )
-        links.append(link)
+        links.append(link.scaled_tariff(factor) if factor != 1 else link)
     return Network(**{**net.__dict__, "links": tuple(links)})
 
 

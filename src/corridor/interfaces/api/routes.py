@@ -65,6 +65,7 @@ class Search:
     avoid_passages: list[str]
     max_transshipments: int | None
     include_planned: bool
+    date: str | None = None
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -80,8 +81,15 @@ async def _search(
     avoid_passage: list[str] = Query(default=[], max_length=10),
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
+    date: str | None = Query(
+        default=None,
+        max_length=10,
+        description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
+    ),
 ) -> Search:
-    return Search(origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned)
+    return Search(
+        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, date
+    )
 
 
 Searched = Annotated[Search, Depends(_search)]
@@ -98,6 +106,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         avoid_passages=q.avoid_passages,
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
+        date=q.date,
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "PROGRESS_FROM",
     "CargoOption",
     "DataOption",
+    "DateOption",
     "DbOption",
     "DeadlineOption",
     "DepartOption",
@@ -79,6 +80,10 @@ DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-D
 MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
 SeedOption = Annotated[
     int, typer.Option(help="Random seed: the same seed gives the same figures.", min=0, max=2**32 - 1)
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
 ]
 DbOption = Annotated[
     str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")

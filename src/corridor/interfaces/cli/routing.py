@@ -17,6 +17,7 @@ from corridor.interfaces.cli.common import (
     DEFAULT_SAMPLES,
     CargoOption,
     DataOption,
+    DateOption,
     DeadlineOption,
     DepartOption,
     Format,
@@ -90,6 +91,7 @@ def route(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -109,6 +111,7 @@ def route(
         avoid_passages=split(avoid_passage),
         max_transshipments=max_transshipments,
         include_planned=include_planned,
+        date=date,
         network=load(data),
     )
     shown = list(found.routes if all_routes else found.thinned())
@@ -122,8 +125,16 @@ def route(
         title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
         out.print(_routes_table(shown, title, best, rated))
         out.print(_itinerary(best))
+        out.print(_prices_note(best))
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
+
+
+def _prices_note(best: Route) -> str:
+    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    lines = [f"[dim]Prices at {best.priced_at} (see the README, 'Prices at a date'):"]
+    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    return "\n".join(lines) + "[/dim]"
 
 
 def _best(found: RouteSet, shown: list[Route], objective: str, weights: dict[str, float] | None, rated: Rated) -> Route:
@@ -183,6 +194,7 @@ def compare(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -198,6 +210,7 @@ def compare(
         cargo=cargo.value,
         avoid_countries=split(avoid),
         include_planned=include_planned,
+        date=date,
         network=load(data),
     )
     if map_file is not None:
@@ -213,6 +226,9 @@ def compare(
     out.print(_breakdown_table(result.routes))
     for corridor, why in (*result.unavailable, *result.detours):
         out.print(f"[dim]{corridor}: {why}[/dim]")
+    out.print(
+        f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
+    )
     if detail:
         for r in result.routes:
             out.print(_distance_table(r))
@@ -253,6 +269,7 @@ def reliability(
     avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
     include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
+    date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -265,6 +282,7 @@ def reliability(
         cargo=cargo.value,
         avoid_countries=split(avoid),
         include_planned=include_planned,
+        date=date,
         network=load(data),
     )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
