@@ -200,3 +200,39 @@ def test_places_answers_quickly_while_heavy_requests_run(server: str) -> None:
         statuses = sorted(codes)
     assert set(statuses) <= {200, 503} and 503 in statuses and 200 in statuses, statuses
     assert max(latencies) < 1.5, f"/places took up to {max(latencies):.2f} s behind heavy requests"
+
+
+def test_a_stalled_body_is_408() -> None:
+    import asyncio
+    from collections.abc import MutableMapping
+    from typing import Any
+
+    guarded = limits.Guard(app, body_timeout=0.2)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/simulate",
+        "raw_path": b"/simulate",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+    }
+    parts = [{"type": "http.request", "body": b'{"scenario": ', "more_body": True}]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> MutableMapping[str, Any]:
+        if parts:
+            return parts.pop()
+        await asyncio.sleep(3600)  # the client never sends the rest
+        raise AssertionError
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(guarded(scope, receive, send), 10))
+    assert sent[0]["status"] == 408 and b"stalled" in sent[1]["body"]
