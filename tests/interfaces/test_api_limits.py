@@ -65,6 +65,10 @@ def test_a_nul_in_a_scenario_name_is_422_on_every_store_endpoint(client: TestCli
         "name: deep\nyear: 2024\ndemand: " + "[" * 5_000 + "]" * 5_000 + "\n",
         "name: big\nyear: " + "9" * 5_000 + "\ndemand: []\n",
         "name: nul\x00\nyear: 2024\n",
+        "name: nan\nyear: 2024\ndemand:\n  - {origin: Xian, destination: Baku, teu_per_year: 1000, "
+        "seasonality: [.nan, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}\n",
+        "name: inf\nyear: 2024\ndemand:\n  - {origin: Xian, destination: Baku, teu_per_year: 1000}\n"
+        "route_choice: {value_of_time_usd_per_teu_day: .inf}\n",
     ],
 )
 def test_scenarios_that_break_the_yaml_reader_are_422(client: TestClient, yaml: str) -> None:

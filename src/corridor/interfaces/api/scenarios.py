@@ -87,17 +87,33 @@ def _servable(text: str, name: str) -> Any:
 
 def _readable(text: str) -> None:
     """Refuse YAML that breaks the reader itself rather than the scenario's rules (422, not 500):
-    nesting deeper than Python's recursion limit, integers longer than Python converts (4,300 digits)."""
+    nesting deeper than Python's recursion limit, integers longer than Python converts (4,300
+    digits), and NaN or infinite numbers anywhere (seasonality, route-choice weights)."""
     import yaml
 
     try:
-        yaml.safe_load(text)
+        loaded = yaml.safe_load(text)
     except RecursionError:
         raise CorridorError("the scenario YAML is nested too deeply to read") from None
     except ValueError as exc:
         raise CorridorError(f"the scenario YAML has a value that cannot be read: {exc}") from None
     except yaml.YAMLError:
-        pass  # parse_scenario reports it with its line
+        return  # parse_scenario reports it with its line
+    if (where := _non_finite(loaded, "")) is not None:
+        raise CorridorError(f"the scenario has a number that is not finite (.nan or .inf) at {where or 'its top'}")
+
+
+def _non_finite(value: Any, where: str) -> str | None:
+    """The path of the first NaN or infinite number in loaded YAML, or None (the simulator needs finite ones)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        if (found := _non_finite(child, f"{where}.{key}" if where else str(key))) is not None:
+            return found
+    return None
 
 
 class ScenarioIn(BaseModel):
