@@ -88,11 +88,15 @@ class Lane:
                     f"the server is busy with {self._admitted} {self.kind} requests; try again in {RETRY_AFTER_S} s"
                 )
             self._admitted += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
-        finally:
-            with self._lock:
-                self._admitted -= 1
+        # Released when the work ends, not when the awaiting request does: a client that hangs
+        # up leaves its computation running, and it still counts (a queued one is cancelled).
+        future = self._pool.submit(work, *args)
+        future.add_done_callback(self._release)
+        return await asyncio.wrap_future(future)
+
+    def _release(self, _future: Any) -> None:
+        with self._lock:
+            self._admitted -= 1
 
 
 SAMPLING = Lane("sampling", running=2, waiting=6)
