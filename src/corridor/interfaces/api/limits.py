@@ -6,7 +6,7 @@
   :data:`BODY_TIMEOUT_S` is answered 408, and ``HEAD`` as ``GET`` without the body. (FastAPI's own
   ``max_body_size`` answers a declared oversize body in plain text, not the JSON ``detail`` every
   other error has, hence this.)
-* :class:`Lane`: heavy work (Monte Carlo sampling, simulations, forecasts) runs on a small thread
+* :class:`Lane`: heavy work (Monte Carlo sampling, corridor comparisons, simulations, forecasts) runs on a small thread
   pool of its own, off the event loop, so cheap endpoints such as ``/places`` never wait behind
   it. A lane admits :attr:`Lane.running` computations at once and :attr:`Lane.waiting` more in
   line; past that it answers 503 with ``Retry-After`` instead of queueing without end.
@@ -103,6 +103,9 @@ SAMPLING = Lane("sampling", running=2, waiting=6)
 """Monte Carlo journeys (``/route?samples``, ``/compare``, ``/reliability``): at most 200,000
 journeys a route, 38–85 MB at the peak of one request (measured with tracemalloc, 2026-11-30,
 Xian–Baku and Shanghai–Belgrade), so at most two at once."""
+SEARCH = Lane("search", running=2, waiting=30)
+"""Corridor comparisons (``/compare``, ``/compare.geojson``): a route search per corridor, about
+0.1 s each; ``/route``'s single search (milliseconds) stays on the event loop, where it is faster."""
 SIMULATION = Lane("simulation", running=1, waiting=4)
 """Simulations (``/simulate``, stored scenarios): pure Python that holds the GIL, so one at a time."""
 FORECAST = Lane("forecast", running=2, waiting=8)
