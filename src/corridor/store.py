@@ -23,10 +23,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from corridor.errors import CorridorError
+from corridor import settings
+from corridor.errors import ConflictError, CorridorError, NotFoundError, OptionError, StoreError
 
-DB_ENV = "CORRIDOR_DB"
-DEFAULT_URL = "sqlite:///corridor-results.db"
+__all__ = [
+    "MIGRATIONS",
+    "SQLITE_BUSY_TIMEOUT_S",
+    "WRITE_ATTEMPTS",
+    "close",
+    "database_url",
+    "delete_scenario",
+    "display_url",
+    "downgrade",
+    "get_scenario",
+    "list_scenarios",
+    "load_results",
+    "load_runs",
+    "revisions",
+    "save_result",
+    "save_runs",
+    "save_scenario",
+    "schema",
+    "schema_state",
+    "upgrade",
+]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long an SQLite writer waits for another process's write to finish before giving up."""
@@ -39,29 +60,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class StoreError(CorridorError):
-    """The store cannot do what was asked; ``status`` is the HTTP status the API answers with.
-
-    The message never names the database's host, port, user or file (API clients see it);
-    ``detail`` has the driver's own words for the operator (the CLI prints it, the server logs it).
-    """
-
-    def __init__(self, message: str, status: int = 503, detail: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.detail = detail
-
-
-class ScenarioStoreError(StoreError):
-    """A scenario operation that the store refuses: ``status`` is 404 (not found) or 409 (exists)."""
-
-    def __init__(self, message: str, status: int = 404) -> None:
-        super().__init__(message, status)
-
-
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else ``$CORRIDOR_DB``, else the SQLite file in the working directory."""
-    return url or os.environ.get(DB_ENV) or DEFAULT_URL
+    return url or os.environ.get(settings.DB_ENV) or settings.DEFAULT_DB_URL
 
 
 def display_url(url: str | None = None) -> str:
@@ -93,17 +94,17 @@ def _guarded(function: Callable[P, T]) -> Callable[P, T]:
         try:
             return function(*args, **kwargs)
         except (ArgumentError, NoSuchModuleError) as exc:
-            raise StoreError(f"not a database URL Corridor can use: {exc}", 422) from None
-        except DataError as exc:
-            raise StoreError("the database refused a value (text with a NUL character?)", 422, _first(exc)) from None
+            raise OptionError(f"not a database URL Corridor can use: {exc}") from None
+        except DataError:
+            raise CorridorError("the database refused a value (text with a NUL character?)") from None
         except (OperationalError, InterfaceError) as exc:
-            raise _logged(StoreError("the database is unavailable; retry later", 503, _first(exc))) from None
+            raise _logged(StoreError("the database is unavailable; retry later", detail=_first(exc))) from None
         except DatabaseError as exc:
             message = "the database is damaged or is not a Corridor database"
-            raise _logged(StoreError(message, 503, _first(exc))) from None
+            raise _logged(StoreError(message, detail=_first(exc))) from None
         except CommandError as exc:
             message = "the database's schema is newer than this Corridor knows (or unknown): upgrade Corridor"
-            raise _logged(StoreError(message, 503, str(exc))) from None
+            raise _logged(StoreError(message, detail=str(exc))) from None
 
     return run
 
@@ -257,11 +258,11 @@ def _quick_check(url: str | None) -> None:
     with engine.connect() as conn:
         answer = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
     if answer != ["ok"]:
-        raise _logged(StoreError("the database is damaged (SQLite quick_check failed)", 503, "; ".join(answer[:3])))
+        raise _logged(StoreError("the database is damaged (SQLite quick_check failed)", detail="; ".join(answer[:3])))
 
 
 @_guarded
-def upgrade(url: str | None = None, revision: str = "head") -> str | None:
+def upgrade(revision: str = "head", *, url: str | None = None) -> str | None:
     """Upgrade the database to ``revision`` (the newest by default); return the revision it is at."""
     key = database_url(url)
     with _lock:
@@ -272,7 +273,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
 
 
 @_guarded
-def downgrade(revision: str, url: str | None = None) -> str | None:
+def downgrade(revision: str, *, url: str | None = None) -> str | None:
     """Downgrade the database to ``revision`` (``base``: no tables); return the revision it is at.
 
     Downgrading drops the tables and columns later revisions added, with their rows.
@@ -374,7 +375,7 @@ def _write(url: str | None, action: Callable[[Any, Any], T]) -> T:
                     return action(conn, schema().tables)
         except IntegrityError:
             continue
-    raise StoreError("the write kept colliding with concurrent writes of the same scenario; try again", 409)
+    raise ConflictError("the write kept colliding with concurrent writes of the same scenario; try again")
 
 
 def _read(url: str | None, action: Callable[[Any, Any], T]) -> T:
@@ -442,9 +443,9 @@ def save_scenario(name: str, text: str, *, create: bool, url: str | None = None)
         latest = _latest(conn, table, name)
         alive = latest is not None and not latest.deleted
         if create and alive:
-            raise ScenarioStoreError(f"scenario '{name}' exists; update it to add a version", 409)
+            raise ConflictError(f"scenario '{name}' exists; update it to add a version")
         if not create and not alive:
-            raise ScenarioStoreError(f"no scenario '{name}'")
+            raise NotFoundError(f"no scenario '{name}'")
         version = 1 if latest is None else int(latest.version) + 1
         row = {"name": name, "version": version, "deleted": False, "yaml": text, "created_at": _now()}
         conn.execute(table.insert().values(**row))
@@ -461,7 +462,7 @@ def delete_scenario(name: str, url: str | None = None) -> int:
         table = tables["scenarios"]
         latest = _latest(conn, table, name)
         if latest is None or latest.deleted:
-            raise ScenarioStoreError(f"no scenario '{name}'")
+            raise NotFoundError(f"no scenario '{name}'")
         version = int(latest.version) + 1
         conn.execute(
             table.insert().values(name=name, version=version, deleted=True, yaml="", created_at=_now()),
@@ -484,7 +485,7 @@ def get_scenario(name: str, version: int | None = None, url: str | None = None) 
 
     row = _read(url, query)
     if row is None or (row.deleted and version is None):
-        raise ScenarioStoreError(f"no scenario '{name}'" + (f" version {version}" if version else ""))
+        raise NotFoundError(f"no scenario '{name}'" + (f" version {version}" if version else ""))
     return {
         "name": row.name,
         "version": row.version,
@@ -527,7 +528,7 @@ def save_result(
         scenarios = tables["scenarios"]
         found = select(scenarios.c.id).where(scenarios.c.name == name, scenarios.c.version == version)
         if conn.execute(found).first() is None:
-            raise ScenarioStoreError(f"no scenario '{name}' version {version}")
+            raise NotFoundError(f"no scenario '{name}' version {version}")
         row = {
             "scenario": name,
             "version": version,

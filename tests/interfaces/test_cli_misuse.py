@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import CORRIDOR, Runner
+from helpers import CORRIDOR, Runner
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,7 @@ def test_a_closed_pipe_is_quiet() -> None:
     assert result.returncode in (0, 141) and result.stderr == "", result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130() -> None:
     run = subprocess.Popen(
         [str(CORRIDOR), "reliability", "Shanghai", "Belgrade", "--deadline", "40d", "--samples", "5000000"],
@@ -58,6 +59,7 @@ def test_ctrl_c_exits_130() -> None:
     assert run.returncode == 130 and "internal error" not in stderr, (run.returncode, stderr[-500:])
 
 
+@pytest.mark.slow
 def test_sweep_workers_die_with_their_parent_and_finished_runs_are_kept(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'sweep.db'}"
     args = ["sweep", "titr-2024-base", "--engine", "process", "--workers", "2", "--replications", "40"]

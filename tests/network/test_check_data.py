@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_io_errors import edit_row
 
-from conftest import Runner
 from corridor.datacheck import check_data_dir
 from corridor.errors import Problem
+from helpers import Runner
 
 
 def _first_row(_: dict[str, str]) -> bool:

@@ -44,6 +44,8 @@ from corridor.pricing.checks import check_prices
 from corridor.pricing.model import FxRate, IndexPoint, Tariff
 from corridor.vocab import SeaRoute
 
+__all__ = ["load_network", "read_table"]
+
 R = TypeVar("R", bound=BaseModel)
 
 # CSV column → model field, where they differ.

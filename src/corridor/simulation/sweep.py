@@ -19,6 +19,8 @@ from typing import Any
 from corridor.errors import OptionError
 from corridor.vocab import SweepExecutor
 
+__all__ = ["DASK_CONNECT_S", "Job", "run_job", "sweep"]
+
 DASK_CONNECT_S = 10
 """How long to try to reach a Dask scheduler before giving up."""
 
@@ -91,7 +93,7 @@ def sweep(
     """
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
-        raise OptionError("--scheduler needs --engine dask")
+        raise OptionError("a scheduler address needs engine 'dask'")
     for path in scenarios:
         if not Path(path).is_file():
             raise OptionError(f"no scenario file {path}")

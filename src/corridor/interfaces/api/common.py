@@ -8,8 +8,22 @@ from fastapi import Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_SAMPLES = 200_000
-"""Monte Carlo journeys a request may ask for (per route)."""
+from corridor.settings import MAX_REQUEST_SAMPLES
+
+__all__ = [
+    "MAX_VERSION",
+    "MAX_YEARS",
+    "Countries",
+    "DeadlineH",
+    "ErrorOut",
+    "Name",
+    "Place",
+    "Samples",
+    "errors",
+    "plain",
+    "records",
+]
+
 MAX_YEARS = 2.0
 """Longest simulated period a request may ask for."""
 MAX_VERSION = 1_000_000
@@ -22,7 +36,7 @@ Name = Annotated[
 
 Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]
 Countries = Annotated[list[str], Query(max_length=30, description="ISO country codes to avoid")]
-Samples = Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per route")]
+Samples = Annotated[int, Query(ge=1, le=MAX_REQUEST_SAMPLES, description="Monte Carlo journeys per route")]
 DeadlineH = Annotated[float | None, Query(gt=0, le=24 * 365, description="Hours after departure")]
 
 
@@ -46,8 +60,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "Already exists",
         413: "The request body is larger than the limit",
         422: "Bad input, with a message",
-        429: "Too many background jobs queued; retry after the Retry-After seconds",
-        503: "Busy with heavy requests of this kind, or the database is unavailable; retry after Retry-After",
+        429: "Too many heavy requests of this kind (or jobs) running and waiting; retry after Retry-After",
+        503: "The database is unavailable, damaged or newer than this Corridor; retry after Retry-After",
     }
     return {code: {"model": ErrorOut, "description": what[code]} for code in codes}
 

@@ -9,7 +9,8 @@
 * :class:`Lane`: heavy work (Monte Carlo sampling, corridor comparisons, simulations, forecasts) runs on a small thread
   pool of its own, off the event loop, so cheap endpoints such as ``/places`` never wait behind
   it. A lane admits :attr:`Lane.running` computations at once and :attr:`Lane.waiting` more in
-  line; past that it answers 503 with ``Retry-After`` instead of queueing without end.
+  line; past that it answers 429 with ``Retry-After`` (a :class:`~corridor.errors.BusyError`)
+  instead of queueing without end.
 
 Connection-level limits (header size and time, keep-alive, stalled readers, connection count)
 are set where the server starts, in :mod:`corridor.interfaces.api.serving`.
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 
 from starlette.exceptions import HTTPException
 
-from corridor.errors import CorridorError
+from corridor.errors import BusyError
 
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body (the largest legitimate one, a 100,000-character scenario in JSON, fits)."""
@@ -40,12 +41,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-class BusyError(CorridorError):
-    """A lane is full: 503 with ``Retry-After``; the client should try again later."""
-
-    status = 503
 
 
 class Lane:

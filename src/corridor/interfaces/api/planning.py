@@ -7,11 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from corridor.errors import CorridorError
+from corridor.errors import NotFoundError
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.api.limits import FORECAST, SIMULATION
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
+
+__all__ = ["ForecastIn", "ForecastOut", "SimulateIn", "forecast", "router", "run_forecast", "run_simulate", "simulate"]
 
 router = APIRouter()
 
@@ -49,7 +51,7 @@ class ForecastOut(BaseModel):
     "/forecast",
     response_model=ForecastOut,
     summary="Trade → tonnes → TEU → trains to a horizon",
-    responses=errors(503),
+    responses=errors(429),
 )
 async def forecast(query: Annotated[ForecastIn, Query()]) -> Any:
     return await FORECAST.run(run_forecast, query)
@@ -85,15 +87,9 @@ class SimulateIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-@router.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks", responses=errors(404, 503))
+@router.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks", responses=errors(404, 429))
 async def simulate(body: SimulateIn) -> Any:
     return await SIMULATION.run(run_simulate, body, None)
-
-
-class UnknownScenarioError(CorridorError):
-    """A shipped scenario name that does not exist (404, with the names that do)."""
-
-    status = 404
 
 
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
@@ -106,7 +102,7 @@ def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     path = folder / f"{body.scenario}.yaml"
     if "/" in body.scenario or "\\" in body.scenario or not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
-        raise UnknownScenarioError(f"no scenario '{body.scenario}'; shipped ones: {known}")
+        raise NotFoundError(f"no scenario '{body.scenario}'; shipped ones: {known}")
     result = run_scenario(load_scenario(path), years=body.years, seed=body.seed, progress=progress)
     return {
         "scenario": result.scenario.name,

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import (
-    MAX_SAMPLES,
     Countries,
     DeadlineH,
     Place,
@@ -22,10 +21,32 @@ from corridor.interfaces.api.common import (
 )
 from corridor.interfaces.api.limits import SAMPLING, SEARCH
 from corridor.interfaces.jobs import Progress
+from corridor.settings import MAX_REQUEST_SAMPLES
 from corridor.vocab import Cargo
 
 if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
+
+__all__ = [
+    "Compared",
+    "DriverOut",
+    "Found",
+    "PlaceOut",
+    "RatedRouteOut",
+    "ReliabilityIn",
+    "ReliabilityOut",
+    "Search",
+    "Searched",
+    "compare",
+    "compare_geojson",
+    "network_geojson",
+    "places",
+    "reliability",
+    "route",
+    "route_geojson",
+    "router",
+    "run_reliability",
+]
 
 router = APIRouter()
 T = TypeVar("T")
@@ -138,7 +159,7 @@ Compared = Annotated["Comparison", Depends(_compared)]
 @router.get(
     "/route",
     summary="Pareto-optimal routes between two places (same JSON as the CLI)",
-    responses=errors(404, 503),
+    responses=errors(404, 429),
 )
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
@@ -156,7 +177,7 @@ async def route_geojson(
     return plain(routes_geojson(found.thinned() if thin else found.routes))
 
 
-@router.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=errors(404, 503))
+@router.get("/compare", summary="The best route of every corridor, with P50/P90 times", responses=errors(404, 429))
 async def compare(result: Compared, samples: Samples = 20_000, deadline_h: DeadlineH = None) -> Any:
     return plain(
         {
@@ -172,7 +193,7 @@ async def compare(result: Compared, samples: Samples = 20_000, deadline_h: Deadl
 @router.get(
     "/compare.geojson",
     summary="The best route of every corridor as a GeoJSON FeatureCollection (numbered as /compare)",
-    responses=errors(404, 503),
+    responses=errors(404, 429),
 )
 async def compare_geojson(result: Compared) -> Any:
     from corridor.routing.itinerary import routes_geojson
@@ -199,7 +220,7 @@ class ReliabilityIn(BaseModel):
     destination: str = Field(min_length=1, max_length=100)
     deadline: str = Field(min_length=1, max_length=40, description="25d, 600h or a date 2026-03-01")
     cargo: Cargo = Cargo.feu
-    samples: int = Field(default=100_000, ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per corridor")
+    samples: int = Field(default=100_000, ge=1, le=MAX_REQUEST_SAMPLES, description="Monte Carlo journeys per corridor")
     depart: date | None = Field(default=None, description="Departure date: sets the Caspian weather month")
     month: str | None = Field(default=None, max_length=10, description="Or a departure month: jan … dec, 1 … 12")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
@@ -248,7 +269,7 @@ class ReliabilityOut(BaseModel):
     "/reliability",
     response_model=ReliabilityOut,
     summary="On-time odds per corridor for a deadline, and the legs that drive the late tail",
-    responses=errors(404, 503),
+    responses=errors(404, 429),
 )
 async def reliability(query: Annotated[ReliabilityIn, Query()]) -> Any:
     return await SAMPLING.run(run_reliability, query, None)

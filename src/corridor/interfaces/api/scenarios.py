@@ -8,9 +8,31 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from corridor import settings
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
 from corridor.interfaces.api.limits import SIMULATION
+
+__all__ = [
+    "DEFAULT_PAGE",
+    "MAX_FLOWS",
+    "MAX_PAGE",
+    "MAX_SCENARIO_BYTES",
+    "MAX_SCENARIO_TEU",
+    "WRITE",
+    "Db",
+    "RunIn",
+    "ScenarioIn",
+    "ScenarioUpdate",
+    "create_scenario",
+    "remove_scenario",
+    "router",
+    "scenario",
+    "scenario_results",
+    "scenarios",
+    "simulate_stored",
+    "update_scenario",
+]
 
 router = APIRouter()
 
@@ -20,10 +42,9 @@ MAX_PAGE = 1_000
 """Most rows a list endpoint answers at once (a stored result is about 1-2 kB of JSON)."""
 MAX_SCENARIO_BYTES = 100_000
 """Largest scenario YAML a client may store."""
-TOKEN_ENV = "CORRIDOR_TOKEN"
 
 
-_bearer = HTTPBearer(auto_error=False, description=f"The server's {TOKEN_ENV}; needed for writes only")
+_bearer = HTTPBearer(auto_error=False, description=f"The server's {settings.TOKEN_ENV}; needed for writes only")
 
 
 def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
@@ -31,9 +52,9 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
     import hmac
     import os
 
-    expected = os.environ.get(TOKEN_ENV)
+    expected = os.environ.get(settings.TOKEN_ENV)
     if not expected:
-        raise HTTPException(status_code=403, detail=f"writes are disabled: set {TOKEN_ENV} on the server")
+        raise HTTPException(status_code=403, detail=f"writes are disabled: set {settings.TOKEN_ENV} on the server")
     given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(
@@ -55,6 +76,15 @@ def _token_given(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
 
 
 Authorised = Annotated[bool, Depends(_token_given)]
+
+
+def _db_url(request: Request) -> str | None:
+    """The database ``corridor serve --db`` named, kept in the app state; None: ``$CORRIDOR_DB`` or the default."""
+    url: str | None = getattr(request.app.state, "db_url", None)
+    return url
+
+
+Db = Annotated[str | None, Depends(_db_url)]
 
 
 MAX_FLOWS = 20
@@ -149,17 +179,17 @@ def _paged(rows: list[dict[str, Any]], request: Request, response: Response, lim
 
 
 @router.get("/scenarios", summary="Stored scenarios with their latest version, by name (paginated)")
-def scenarios(request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
+def scenarios(db: Db, request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
     from corridor.store import list_scenarios
 
-    return _paged(list_scenarios(limit=limit, offset=offset), request, response, limit, offset)
+    return _paged(list_scenarios(db, limit=limit, offset=offset), request, response, limit, offset)
 
 
 @router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
-def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+def scenario(db: Db, name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
     from corridor.store import get_scenario
 
-    return get_scenario(name, version)
+    return get_scenario(name, version, url=db)
 
 
 @router.post(
@@ -169,11 +199,11 @@ def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_
     responses=errors(401, 403, 409),
     dependencies=WRITE,
 )
-def create_scenario(body: ScenarioIn) -> Any:
+def create_scenario(db: Db, body: ScenarioIn) -> Any:
     from corridor.store import save_scenario
 
     _servable(body.yaml, body.name)
-    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
+    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True, url=db)}
 
 
 @router.put(
@@ -182,11 +212,11 @@ def create_scenario(body: ScenarioIn) -> Any:
     responses=errors(401, 403, 404),
     dependencies=WRITE,
 )
-def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
+def update_scenario(db: Db, name: Name, body: ScenarioUpdate) -> Any:
     from corridor.store import save_scenario
 
     _servable(body.yaml, name)
-    return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
+    return {"name": name, "version": save_scenario(name, body.yaml, create=False, url=db)}
 
 
 @router.delete(
@@ -195,27 +225,27 @@ def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
     responses=errors(401, 403, 404),
     dependencies=WRITE,
 )
-def remove_scenario(name: Name) -> Any:
+def remove_scenario(db: Db, name: Name) -> Any:
     from corridor.store import delete_scenario
 
-    return {"name": name, "version": delete_scenario(name), "deleted": True}
+    return {"name": name, "version": delete_scenario(name, db), "deleted": True}
 
 
 @router.post(
     "/scenarios/{name}/simulate",
     summary="Simulate the latest version of a stored scenario; with a token the result is stored",
-    responses=errors(401, 403, 404, 503),
+    responses=errors(401, 403, 404, 429, 503),
 )
-async def simulate_stored(name: Name, body: RunIn, keep: Authorised) -> Any:
-    return await SIMULATION.run(_simulate_stored, name, body, keep)
+async def simulate_stored(db: Db, name: Name, body: RunIn, keep: Authorised) -> Any:
+    return await SIMULATION.run(_simulate_stored, db, name, body, keep)
 
 
-def _simulate_stored(name: str, body: RunIn, keep: bool) -> dict[str, Any]:
+def _simulate_stored(db: str | None, name: str, body: RunIn, keep: bool) -> dict[str, Any]:
     """Anyone may simulate; only a client with the token stores the result (``result_id`` None otherwise)."""
     from corridor.simulation.scenarios import run_scenario
     from corridor.store import get_scenario, save_result
 
-    stored = get_scenario(name)
+    stored = get_scenario(name, url=db)
     result = run_scenario(_servable(stored["yaml"], name), years=body.years, seed=body.seed)
     summary = {
         "scenario": name,
@@ -224,7 +254,9 @@ def _simulate_stored(name: str, body: RunIn, keep: bool) -> dict[str, Any]:
         "delivered_teu": round(result.delivered_teu),
         "bottlenecks": records(result.bottlenecks()),
     }
-    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed) if keep else None
+    result_id = (
+        save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db) if keep else None
+    )
     return {**summary, "result_id": result_id}
 
 
@@ -234,6 +266,7 @@ def _simulate_stored(name: str, body: RunIn, keep: bool) -> dict[str, Any]:
     responses=errors(404),
 )
 def scenario_results(
+    db: Db,
     name: Name,
     request: Request,
     response: Response,
@@ -245,5 +278,5 @@ def scenario_results(
 
     # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
     # deleted one keeps its history, results included.
-    get_scenario(name, version or 1)
-    return _paged(load_results(name, version, limit=limit, offset=offset), request, response, limit, offset)
+    get_scenario(name, version or 1, url=db)
+    return _paged(load_results(name, version, url=db, limit=limit, offset=offset), request, response, limit, offset)

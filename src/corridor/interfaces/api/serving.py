@@ -166,7 +166,9 @@ def config(host: str, port: int, protocol: type[GuardedHttpProtocol] = GuardedHt
         "limit_concurrency": MAX_CONNECTIONS,
         **options,
     }
-    return uvicorn.Config("corridor.interfaces.api:app", **settings)
+    from corridor.interfaces.api import app
+
+    return uvicorn.Config(app, **settings)
 
 
 def run(host: str, port: int) -> None:

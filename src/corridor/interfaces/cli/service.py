@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -25,12 +24,12 @@ def serve(
     except ImportError as exc:
         raise OptionError("the REST API needs the web extra: pip install 'corridor[web]'") from exc
     from corridor import store
+    from corridor.interfaces.api import app
 
-    if db:
-        os.environ[store.DB_ENV] = db  # the API's store calls read it, in this process only
     # Upgrading before listening makes a bad URL or an unreachable database fail here, not per request.
-    revision = store.upgrade()
-    out.print(f"[dim]Scenario store: {store.display_url()} at revision {revision}[/dim]")
+    revision = store.upgrade(url=db)
+    out.print(f"[dim]Scenario store: {store.display_url(db)} at revision {revision}[/dim]")
+    app.state.db_url = db  # the scenario endpoints' store calls use it (None: $CORRIDOR_DB, else the default)
     serving.run(host, port)
 
 
@@ -47,7 +46,7 @@ def db_upgrade(
     from corridor import store
 
     before = store.revisions(db)[0]
-    after = store.upgrade(db, revision)
+    after = store.upgrade(revision, url=db)
     change = "already" if before == after else f"upgraded from {before or 'an empty database'} and now"
     out.print(f"{store.display_url(db)}: {change} at revision {after}")
 
@@ -93,5 +92,5 @@ def db_downgrade(
         typer.confirm(
             f"Downgrade {where} to {revision}, deleting the tables and rows later revisions hold?", abort=True
         )
-    after = store.downgrade(revision, db)
+    after = store.downgrade(revision, url=db)
     out.print(f"{where}: now at revision {after or 'base (no tables)'}")
