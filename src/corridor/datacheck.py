@@ -113,7 +113,7 @@ def _loaders(root: Path) -> list[Callable[[], Any]]:
     """The model's own readers of the simulator's and the forecasts' files."""
     from corridor.forecasting.data import load_trade
     from corridor.forecasting.gravity import load_gravity
-    from corridor.simulation.scenarios import load_capacities, load_yards
+    from corridor.simulation.runner import load_capacities, load_yards
 
     return [
         lambda: load_capacities(root),
@@ -137,7 +137,7 @@ def _unknown_places(root: Path, places: set[str]) -> list[Problem]:
 
 
 def _scenario(path: Path) -> None:
-    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation.schema import load_scenario
 
     try:
         load_scenario(path)

@@ -37,8 +37,8 @@ class Job:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Simulate one job and summarise it (top-level so that it pickles to any worker)."""
-    from corridor.simulation.scenario import load_scenario
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
+    from corridor.simulation.schema import load_scenario
 
     scenario = load_scenario(job.scenario)
     result = run_scenario(scenario, years=job.years, seed=job.seed)
@@ -53,7 +53,7 @@ def run_job(job: Job) -> dict[str, Any]:
         "delivered_teu": round(delivered),
         "delivered_share": delivered / demand if demand else 0.0,
         "bottleneck": str(worst["resource"].iloc[0]) if len(worst) else "",
-        "bottleneck_wait_h": float(worst["mean_wait_h"].iloc[0]) if len(worst) else 0.0,
+        "bottleneck_wait_h": float(worst["queue_h"].iloc[0]) if len(worst) else 0.0,
         "corridors": {k: round(v) for k, v in result.sim.delivered_teu.items()},
     }
 
@@ -94,9 +94,7 @@ def sweep(
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
         raise OptionError("a scheduler address needs engine 'dask'")
-    for path in scenarios:
-        if not Path(path).is_file():
-            raise OptionError(f"no scenario file {path}")
+    _check(scenarios, years)
     jobs = [Job(str(s), seed + k, years) for s in scenarios for k in range(replications)]
     n = workers or os.cpu_count() or 1
     report = _Report(len(jobs), progress, on_result)
@@ -123,6 +121,31 @@ class _Report:
         if self.progress is not None:
             self.progress(self.done, self.total)
         return summary
+
+
+def _check(scenarios: Sequence[str | Path], years: float) -> None:
+    """Read every scenario and check it against the network before any run starts.
+
+    Raises
+    ------
+    OptionError
+        If a file does not exist.
+    CorridorError
+        If a scenario is broken (file, line and field) or names what the network does not have.
+    """
+    from corridor.errors import CorridorError, DataFileError
+    from corridor.simulation.runner import prepare
+    from corridor.simulation.schema import load_scenario
+
+    for path in dict.fromkeys(map(str, scenarios)):
+        if not Path(path).is_file():
+            raise OptionError(f"no scenario file {path}")
+        try:
+            prepare(load_scenario(path), years=years)
+        except DataFileError:
+            raise
+        except CorridorError as exc:
+            raise CorridorError(f"{Path(path).name}: {exc}") from exc
 
 
 def _processes(jobs: list[Job], workers: int, report: _Report) -> list[dict[str, Any]]:

@@ -100,7 +100,7 @@ def _servable(text: str, name: str) -> Any:
     A client may not point the simulator at a data directory on the server (``network:`` other
     than ``default``), and the demand is bounded so one call cannot run for hours.
     """
-    from corridor.simulation.scenario import parse_scenario
+    from corridor.simulation.schema import parse_scenario
 
     _readable(text)
     scenario = parse_scenario(text, name)
@@ -242,7 +242,7 @@ async def simulate_stored(db: Db, name: Name, body: RunIn, keep: Authorised) -> 
 
 def _simulate_stored(db: str | None, name: str, body: RunIn, keep: bool) -> dict[str, Any]:
     """Anyone may simulate; only a client with the token stores the result (``result_id`` None otherwise)."""
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
     from corridor.store import get_scenario, save_result
 
     stored = get_scenario(name, url=db)
@@ -252,7 +252,12 @@ def _simulate_stored(db: str | None, name: str, body: RunIn, keep: bool) -> dict
         "version": stored["version"],
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
+        "drained_teu": round(result.sim.drained_teu),
+        "in_transit_teu": round(result.sim.in_transit_teu),
+        "waiting_teu": round(result.sim.waiting_teu),
+        "notes": list(result.notes),
         "bottlenecks": records(result.bottlenecks()),
+        "lines": records(result.lines()),
     }
     result_id = (
         save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db) if keep else None
