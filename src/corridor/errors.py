@@ -141,4 +141,13 @@ class BusyError(CorridorError):
 
 
 class StoreError(CorridorError):
-    """The results and scenario database cannot be used: unreachable, or holding tables Corridor did not make."""
+    """The results and scenario database cannot be used: unreachable, damaged, made by a newer Corridor,
+    or holding tables Corridor did not make.
+
+    The message never names the database's host, port, user or file (API clients see it);
+    ``detail`` has the driver's own words for the operator (the CLI prints them, the server logs them).
+    """
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail

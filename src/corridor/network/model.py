@@ -120,7 +120,8 @@ class Link(_Record):
     capacity: float | None = Field(default=None, gt=0)
     capacity_unit: str = ""
     capacity_source: str = ""
-    frequency_per_week: float | None = Field(default=None, gt=0)
+    frequency_per_week: float | None = Field(default=None, ge=1 / 52)
+    """Departures a week: at least one a year (rarer ones are not a service: waits of years break the model)."""
     frequency_source: str = ""
     status: LinkStatus = LinkStatus.operating
     corridor: str = ""
