@@ -44,6 +44,21 @@ class UnknownPlaceError(CorridorError):
         super().__init__(f"unknown place '{query}'.{hint}")
 
 
+class AmbiguousPlaceError(UnknownPlaceError):
+    """A place name matches several places equally well (two Dimitrovgrads, Serakhs and Sarakhs).
+
+    ``candidates`` are ``(id, name, country)`` of every match; ``suggestions`` their ids, which
+    are unique and can be typed instead of the name.
+    """
+
+    def __init__(self, query: str, candidates: list[tuple[str, str, str]]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{name} ({country}), id '{pid}'" for pid, name, country in candidates)
+        CorridorError.__init__(self, f"ambiguous place '{query}': it names {listed}. Give the id or a fuller name.")
+        self.query = query
+        self.suggestions = [pid for pid, _, _ in candidates]
+
+
 class NoRouteError(CorridorError):
     """No route joins origin and destination under the given constraints."""
 

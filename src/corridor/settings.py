@@ -24,6 +24,7 @@ DATA_FILES = (
     "cargo.csv",
     "variability.csv",
     "weather.csv",
+    "sailings.csv",
     "sea_lanes.geojson",
 )
 """The files a data directory must hold for the network."""

@@ -30,17 +30,22 @@ from corridor.network.model import (
     NodeTime,
     Place,
     Rate,
+    Sailing,
     SeaLane,
     Source,
     Variability,
     Weather,
 )
 from corridor.network.resolve import resolve_links
+from corridor.network.sailings import apply_sailings
 
 R = TypeVar("R", bound=BaseModel)
 
 # CSV column → model field, where they differ.
-_RENAMES: dict[str, dict[str, str]] = {"links.csv": {"from": "from_id", "to": "to_id"}}
+_RENAMES: dict[str, dict[str, str]] = {
+    "links.csv": {"from": "from_id", "to": "to_id"},
+    "sailings.csv": {"from": "from_id", "to": "to_id"},
+}
 # Fields written in a cell as a ';'-separated list.
 _LIST_FIELDS = {"aliases", "passages"}
 
@@ -59,7 +64,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     -------
     Network
         Links come back *resolved*: blank distances, speeds and tariffs are filled from the sea
-        lanes and ``rates.csv``, each with the source it was derived from.
+        lanes and ``rates.csv``, each with the source it was derived from, and water links take
+        their frequency per direction from ``sailings.csv`` (see :mod:`corridor.network.sailings`).
 
     Raises
     ------
@@ -89,6 +95,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         sea_lanes=lanes,
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
+        sailings=tuple(records("sailings.csv")),
         data_dir=str(root),
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
@@ -98,7 +105,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return Network(**{**network.__dict__, "links": resolved})
+    return Network(**{**network.__dict__, "links": apply_sailings(resolved, network.sailings)})
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -111,6 +118,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "cargo.csv": CargoType,
     "variability.csv": Variability,
     "weather.csv": Weather,
+    "sailings.csv": Sailing,
 }
 # What must be unique in each file: the field to blame and the key of a row.
 _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
@@ -123,6 +131,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "cargo.csv": ("id", lambda r: r.id),
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
+    "sailings.csv": ("to", lambda r: (r.from_id, r.to_id, r.mode)),
 }
 
 

@@ -14,6 +14,8 @@ PASSAGES: dict[str, str] = {
     "babalmandab": "babalmandab",
     "bosporus": "bosporus",
     "bosphorus": "bosporus",
+    "dardanelles": "dardanelles",
+    "corinth": "corinth",
     "hormuz": "ormuz",
     "ormuz": "ormuz",
     "gibraltar": "gibraltar",
@@ -41,7 +43,7 @@ class RouteOptions:
     avoid_modes : frozenset of str
         Modes the route must not use (``air``, ``road`` …).
     avoid_passages : frozenset of str
-        Sea passages to avoid (``suez``, ``bab-el-mandeb``, ``bosporus``, ``hormuz`` …).
+        Sea passages to avoid (``suez``, ``bab-el-mandeb``, ``bosporus``, ``dardanelles``, ``hormuz`` …).
     max_transshipments : int, optional
         Most container lifts between vehicles (mode changes and gauge changes).
     include_planned : bool
