@@ -148,7 +148,8 @@ def route(
     avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY.")] = None,
     avoid_mode: Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea, air.")] = None,
     avoid_passage: Annotated[
-        list[str] | None, typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, dardanelles, corinth, hormuz, cape.")
+        list[str] | None,
+        typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, dardanelles, corinth, hormuz, cape."),
     ] = None,
     objective: Annotated[Objective, typer.Option(help="What the best route minimises.")] = Objective.time,
     weights: Annotated[

@@ -14,12 +14,13 @@ A container reaching the quay at a random moment waits half the interval between
 average, whichever the rule; :func:`departures_per_week` is where the rule changes that interval.
 At load time (:func:`apply_sailings`) the observed frequency replaces the link's
 ``frequency_per_week`` for that direction, so routing and the Monte Carlo engine see it without
-knowing about sailings.
+knowing about sailings; :func:`at_demand` gives the network at another level of cargo (a scenario
+with twice the Caspian traffic waits less for a ferry, up to the fleet's limit).
 """
 
 from __future__ import annotations
 
-from corridor.network.model import WATER_MODES, Link, Sailing
+from corridor.network.model import WATER_MODES, Link, Network, Sailing
 
 
 def departures_per_week(sailing: Sailing, demand: float = 1.0) -> float:
@@ -49,7 +50,7 @@ def apply_sailings(links: tuple[Link, ...], sailings: tuple[Sailing, ...], deman
     frequency of its own direction (the other direction keeps the link's own figure if it has no
     row). Links without a row are returned unchanged.
     """
-    by_key = {(s.from_id, s.to_id, s.mode): s for s in sailings}
+    by_key: dict[tuple[str, str, str], Sailing] = {(s.from_id, s.to_id, s.mode): s for s in sailings}
     out: list[Link] = []
     for link in links:
         if link.mode not in WATER_MODES:
@@ -74,3 +75,15 @@ def _with_row(link: Link, row: Sailing, demand: float) -> Link:
             "frequency_source": f"{row.source} ({rule}, {row.period})",
         }
     )
+
+
+def at_demand(network: Network, demand: float) -> Network:
+    """The network with every ``when_full`` service sailing at ``demand`` × the observed flow.
+
+    Raises
+    ------
+    ValueError
+        If ``demand`` is not positive.
+    """
+    links = apply_sailings(network.links, network.sailings, demand)
+    return Network(**{**network.__dict__, "links": links})

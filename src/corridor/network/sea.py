@@ -18,6 +18,7 @@ distances and published sailing times:
 * The Corinth Canal (about 21 m wide) is tagged ``corinth`` and closed to every lane: no
   container ship of a liner or feeder service fits it, so Piraeus–Bar sails round the
   Peloponnese.
+* Only the strait itself is tagged ``dardanelles`` (searoute labels the whole Sea of Marmara).
 
 Passages are read from the edges a lane uses: searoute's own (Suez, Bab-el-Mandeb, Bosporus …),
 the Dardanelles (labelled in searoute's data but not reported by it) and Corinth.
@@ -26,6 +27,7 @@ the Dardanelles (labelled in searoute's data but not reported by it) and Corinth
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from importlib import metadata
 from pathlib import Path
@@ -43,6 +45,9 @@ RESTRICTIONS = {
 }
 CORINTH_CANAL = ((22.947178, 37.960508), (23.020113, 37.909026))
 """The searoute edge through the Corinth Canal, (lon, lat) of its two ends."""
+DARDANELLES_STRAIT = ((26.2, 40.1), (26.768188, 40.440676))
+"""The searoute edge through the Dardanelles proper; searoute labels the whole Sea of Marmara
+``dardanelles``, which would tag a lane from Ambarli to the Black Sea that never enters the strait."""
 KURYK = (51.68, 43.13)
 EXTRA_EDGES: tuple[tuple[tuple[float, float], tuple[float, float]], ...] = (
     (KURYK, (50.765625, 41.50613)),
@@ -67,10 +72,15 @@ def maritime_graph() -> Any:
         return lon0 <= node[0] <= lon1 and lat0 <= node[1] <= lat1
 
     nodes = {n: data for n, data in node_list.items() if not cut(n)}
-    edges = {a: {b: dict(data) for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)}
-    west, east = CORINTH_CANAL
-    for a, b in ((west, east), (east, west)):
-        edges[a][b]["passage"] = "corinth"
+    edges = {
+        a: {b: dict(data) for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)
+    }
+    for ends in edges.values():
+        for data in ends.values():
+            if data.get("passage") == "dardanelles":
+                del data["passage"]
+    for (a, b), name in ((CORINTH_CANAL, "corinth"), (DARDANELLES_STRAIT, "dardanelles")):
+        edges[a][b]["passage"] = edges[b][a]["passage"] = name
     for a, b in EXTRA_EDGES:
         nodes.setdefault(a, {})
         km = round(great_circle_km(a[1], a[0], b[1], b[0]), 1)
@@ -82,7 +92,7 @@ def maritime_graph() -> Any:
 def lane_passages(graph: Any, coordinates: list[list[float]]) -> list[str]:
     """Passages whose labelled edges a path of (lon, lat) points runs along, sorted."""
     found = set()
-    for a, b in zip(coordinates, coordinates[1:], strict=False):
+    for a, b in itertools.pairwise(coordinates):
         edge = graph.get_edge_data((a[0], a[1]), (b[0], b[1])) or {}
         if edge.get("passage") in PASSAGES:
             found.add(edge["passage"])
