@@ -53,7 +53,8 @@ class AmbiguousPlaceError(UnknownPlaceError):
 
     def __init__(self, query: str, candidates: list[tuple[str, str, str]]) -> None:
         self.candidates = candidates
-        listed = "; ".join(f"{name} ({country}), id '{pid}'" for pid, name, country in candidates)
+        labels = [(pid, name if f"({country})" in name else f"{name} ({country})") for pid, name, country in candidates]
+        listed = "; ".join(f"{label}, id '{pid}'" for pid, label in labels)
         CorridorError.__init__(self, f"ambiguous place '{query}': it names {listed}. Give the id or a fuller name.")
         self.query = query
         self.suggestions = [pid for pid, _, _ in candidates]

@@ -145,10 +145,10 @@ def test_unknown_place_suggests() -> None:
 @pytest.mark.parametrize(
     "constraints",
     [
-        ("--avoid", "RU", "--avoid-mode", "sea,ferry,air"),
+        ("--avoid", "RU,IR", "--avoid-mode", "sea,ferry,air"),
         ("--avoid-mode", "rail", "--avoid-mode", "air"),
     ],
-    ids=["no-RU-no-water-no-air", "no-rail-no-air"],
+    ids=["no-RU-IR-no-water-no-air", "no-rail-no-air"],
 )
 def test_no_route_names_the_constraint(constraints: tuple[str, ...]) -> None:
     result = run("route", "Shanghai", "Belgrade", *constraints)
