@@ -11,6 +11,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from corridor.vocab import Cargo
+
 DATA_ENV = "CORRIDOR_DATA"
 """Environment variable naming a data directory to use instead of the embedded one."""
 
@@ -25,6 +27,9 @@ DATA_FILES = (
     "variability.csv",
     "weather.csv",
     "sailings.csv",
+    "tariffs.csv",
+    "fx.csv",
+    "indexes.csv",
     "sea_lanes.geojson",
 )
 """The files a data directory must hold for the network."""
@@ -32,7 +37,7 @@ DATA_FILES = (
 TRADE_FILES = ("trade.csv", "trade_targets.csv", "trade_conversion.csv", "trade_hubs.csv")
 """Trade statistics and conversion factors used by ``corridor forecast``."""
 
-DEFAULT_CARGO = "40ft"
+DEFAULT_CARGO: str = Cargo.feu.value
 """Cargo unit assumed when none is given: a 40ft dry container (FEU)."""
 
 THIN_TOLERANCE = 0.01

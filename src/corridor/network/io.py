@@ -38,6 +38,10 @@ from corridor.network.model import (
 )
 from corridor.network.resolve import resolve_links
 from corridor.network.sailings import apply_sailings
+from corridor.pricing.apply import price_network
+from corridor.pricing.book import TariffBook
+from corridor.pricing.checks import check_prices
+from corridor.pricing.model import FxRate, IndexPoint, Tariff
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -45,6 +49,7 @@ R = TypeVar("R", bound=BaseModel)
 _RENAMES: dict[str, dict[str, str]] = {
     "links.csv": {"from": "from_id", "to": "to_id"},
     "sailings.csv": {"from": "from_id", "to": "to_id"},
+    "tariffs.csv": {"from": "from_id", "to": "to_id"},
 }
 # Fields written in a cell as a ';'-separated list.
 _LIST_FIELDS = {"aliases", "passages"}
@@ -97,15 +102,18 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         weather=tuple(records("weather.csv")),
         sailings=tuple(records("sailings.csv")),
         data_dir=str(root),
+        tariff_book=TariffBook.build(records("tariffs.csv"), records("fx.csv"), records("indexes.csv")),
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
-    problems = check_network(network, lines)
+    assert network.tariff_book is not None
+    problems = check_network(network, lines) + check_prices(network, network.tariff_book, lines)
     if problems:
         raise DataFileError(problems)
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return Network(**{**network.__dict__, "links": apply_sailings(resolved, network.sailings)})
+    priced = price_network(Network(**{**network.__dict__, "links": resolved}))
+    return Network(**{**priced.__dict__, "links": apply_sailings(priced.links, priced.sailings)})
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -119,6 +127,9 @@ _MODELS: dict[str, type[BaseModel]] = {
     "variability.csv": Variability,
     "weather.csv": Weather,
     "sailings.csv": Sailing,
+    "tariffs.csv": Tariff,
+    "fx.csv": FxRate,
+    "indexes.csv": IndexPoint,
 }
 # What must be unique in each file: the field to blame and the key of a row.
 _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
@@ -132,6 +143,9 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
     "sailings.csv": ("to", lambda r: (r.from_id, r.to_id, r.mode)),
+    "tariffs.csv": ("id", lambda r: r.id),
+    "fx.csv": ("valid_from", lambda r: (r.currency, r.valid_from, r.valid_to)),
+    "indexes.csv": ("date", lambda r: (r.series, r.date)),
 }
 
 

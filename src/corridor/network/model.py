@@ -12,18 +12,16 @@ computed from other sourced figures, or ``estimate: …`` with a one-line reason
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Mode = Literal["rail", "road", "ferry", "sea", "air"]
-"""How a leg moves: ``ferry`` rolls wagons or trucks aboard, ``sea`` lifts containers aboard."""
+from corridor.vocab import CrossingKind, LinkStatus, Mode, PlaceKind, SeaRoute
 
-WATER_MODES: frozenset[str] = frozenset({"ferry", "sea"})
-PlaceKind = Literal["terminal", "seaport", "dry_port", "border_crossing", "gauge_change", "airport"]
-CrossingKind = Literal["border", "gauge-change", "transshipment", "port"]
-Status = Literal["operating", "planned"]
-SeaRoute = Literal["suez", "cape", "direct"]
+if TYPE_CHECKING:
+    from corridor.pricing.book import TariffBook
+
+WATER_MODES: frozenset[str] = frozenset({Mode.ferry, Mode.sea})
 GAUGES = (1435, 1520, 1676)
 """Track gauges in the network, mm: standard (China, Europe, Iran, Turkey), Russian (1520 space) and
 Indian broad gauge (Pakistan, where the planned Trans-Afghan line must change gauge)."""
@@ -107,13 +105,18 @@ class Link(_Record):
     capacity_source: str = ""
     frequency_per_week: float | None = Field(default=None, gt=0)
     frequency_source: str = ""
-    status: Status = "operating"
+    status: LinkStatus = LinkStatus.operating
     corridor: str = ""
     reefer: bool = True
     sea_route: SeaRoute | None = None
     passages: tuple[str, ...] = ()
     bidirectional: bool = True
     notes: str = ""
+    tariff_back_teu_usd: float | None = Field(default=None, ge=0)
+    """Tariff travelling ``to`` → ``from``, when a dated tariff prices the directions apart
+    (e.g. the Asia–Europe backhaul); ``None``: the same as the forward tariff."""
+    tariff_back_feu_usd: float | None = Field(default=None, ge=0)
+    tariff_back_source: str = ""
 
     @field_validator("gauge")
     @classmethod
@@ -128,9 +131,25 @@ class Link(_Record):
         via = f"-{self.sea_route}" if self.sea_route else ""
         return f"{self.from_id}-{self.to_id}-{self.mode}{via}"
 
+    def scaled_tariff(self, factor: float) -> Link:
+        """The link with its tariffs (both directions) multiplied by ``factor``."""
+        names = ("tariff_teu_usd", "tariff_feu_usd", "tariff_back_teu_usd", "tariff_back_feu_usd")
+        update = {n: getattr(self, n) * factor for n in names if getattr(self, n) is not None}
+        return self.model_copy(update=update)
+
     def reversed(self) -> Link:
-        """The same link travelled the other way."""
-        return self.model_copy(update={"from_id": self.to_id, "to_id": self.from_id})
+        """The same link travelled the other way (with the backhaul tariff, if it has one)."""
+        update: dict[str, object] = {"from_id": self.to_id, "to_id": self.from_id}
+        if self.tariff_back_teu_usd is not None and self.tariff_back_feu_usd is not None:
+            update |= {
+                "tariff_teu_usd": self.tariff_back_teu_usd,
+                "tariff_feu_usd": self.tariff_back_feu_usd,
+                "tariff_source": self.tariff_back_source,
+                "tariff_back_teu_usd": self.tariff_teu_usd,
+                "tariff_back_feu_usd": self.tariff_feu_usd,
+                "tariff_back_source": self.tariff_source,
+            }
+        return self.model_copy(update=update)
 
 
 class NodeTime(_Record):
@@ -198,7 +217,7 @@ class Variability(_Record):
     matches any, and the most specific row wins.
     """
 
-    component: Literal["run", "wait", "border", "gauge-change", "port", "transshipment"]
+    component: Literal["run", "wait"] | CrossingKind
     mode: str = "*"
     place: str = "*"
     p90_factor: float = Field(ge=1.0)
@@ -264,6 +283,10 @@ class Network:
     weather: tuple[Weather, ...] = ()
     sailings: tuple[Sailing, ...] = ()
     data_dir: str = ""
+    tariff_book: TariffBook | None = None
+    """Dated tariffs, exchange rates and rate indexes (:mod:`corridor.pricing`)."""
+    priced_at: str = ""
+    """ISO date the link tariffs and dwell charges are priced at ("" if never priced)."""
 
     def place(self, place_id: str) -> Place:
         """The place with this id (``KeyError`` if absent)."""

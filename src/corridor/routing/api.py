@@ -7,26 +7,32 @@ thinned list for display.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from corridor import settings
 from corridor.errors import NoRouteError, OptionError
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.places import resolve_place
+from corridor.pricing.apply import network_at
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
+from corridor.vocab import Objective
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Objective = Literal["time", "cost", "co2"]
-OBJECTIVES: dict[str, str] = {"time": "total_time_h", "cost": "total_cost_usd", "co2": "co2e_kg"}
+OBJECTIVES: dict[str, str] = {
+    Objective.time: "total_time_h",
+    Objective.cost: "total_cost_usd",
+    Objective.co2: "co2e_kg",
+}
 
 
 @lru_cache(maxsize=4)
@@ -47,8 +53,10 @@ class RouteSet:
     destination: str
     options: RouteOptions
     routes: tuple[Route, ...]
+    priced_at: str = ""
+    """ISO date the tariffs were taken at."""
 
-    def best(self, objective: Objective = "time", weights: dict[str, float] | None = None) -> Route:
+    def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
 
         Parameters
@@ -59,10 +67,9 @@ class RouteSet:
             E.g. ``{"time": 1, "cost": 1}``: each criterion is divided by its best value in the
             set, so the weights compare like with like.
         """
-        if objective not in OBJECTIVES:
-            raise OptionError(f"unknown objective '{objective}'; use one of {', '.join(OBJECTIVES)}")
+        wanted = Objective.parse(objective, "objective")
         if not weights:
-            return min(self.routes, key=lambda r: _criteria(r)[objective])
+            return min(self.routes, key=lambda r: _criteria(r)[wanted])
         if unknown := set(weights) - set(OBJECTIVES):
             raise OptionError(f"unknown weight {', '.join(sorted(unknown))}")
         floor = {k: min(_criteria(r)[k] for r in self.routes) or 1.0 for k in weights}
@@ -85,7 +92,12 @@ class RouteSet:
     def to_dict(self, routes: Iterable[Route] | None = None) -> dict[str, Any]:
         """The JSON object documented in the README."""
         shown = self.routes if routes is None else tuple(routes)
-        return {"origin": self.origin, "destination": self.destination, "routes": [r.to_dict() for r in shown]}
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "priced_at": self.priced_at,
+            "routes": [r.to_dict() for r in shown],
+        }
 
     def to_dataframe(self) -> pd.DataFrame:
         """One row per route: corridor, totals and the places it passes."""
@@ -119,6 +131,7 @@ def route(
     max_transshipments: int | None = None,
     include_planned: bool = False,
     corridor: str | None = None,
+    date: str | dt.date | None = None,
     network: Network | None = None,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places.
@@ -138,6 +151,10 @@ def route(
         Also use planned links such as the Trans-Afghan railway.
     corridor : str, optional
         Only routes of this corridor (``middle``, ``northern``, ``sea-suez`` …).
+    date : str or date, optional
+        Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
+        values last published and exchange rates of that day. Default: the latest date the data
+        covers (``RouteSet.priced_at`` says which).
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -152,6 +169,8 @@ def route(
         If a name matches no place (with suggestions).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
+    OptionError
+        If ``date`` is malformed or outside the dates the price data covers.
     """
     options = RouteOptions(
         cargo=cargo,
@@ -162,7 +181,7 @@ def route(
         include_planned=include_planned,
         corridor=corridor,
     )
-    return search(network or default_network(), origin, destination, options)
+    return search(network_at(network or default_network(), date), origin, destination, options)
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
@@ -175,7 +194,7 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     if not paths:
         raise NoRouteError(a.name, b.name, explain_no_route(network, a.id, b.id, options))
     routes = tuple(build_route(graph, p, a.id, b.id) for p in paths)
-    return RouteSet(a.name, b.name, options, routes)
+    return RouteSet(a.name, b.name, options, routes, network.priced_at)
 
 
 _GRAPHS: dict[tuple[int, RouteOptions], SearchGraph] = {}
@@ -218,17 +237,24 @@ class Comparison:
     """``(corridor, reason)`` for corridors with no route under the constraints."""
     detours: tuple[tuple[str, str], ...]
     """``(corridor, reason)`` for corridors whose best route is a pointless detour."""
+    priced_at: str = ""
+    """ISO date the tariffs were taken at."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in the README (same shape as a route query)."""
-        return {"origin": self.origin, "destination": self.destination, "routes": [r.to_dict() for r in self.routes]}
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "priced_at": self.priced_at,
+            "routes": [r.to_dict() for r in self.routes],
+        }
 
 
 def compare(
     origin: str,
     destination: str,
     *,
-    objective: Objective = "time",
+    objective: Objective | str = Objective.time,
     network: Network | None = None,
     **constraints: Any,
 ) -> Comparison:
@@ -243,7 +269,8 @@ def compare(
     network : Network, optional
         Defaults to :func:`default_network`.
     **constraints
-        Any keyword argument of :func:`route` except ``corridor``.
+        Any keyword argument of :func:`route` except ``corridor`` (``date`` prices every
+        corridor at the same date).
 
     Returns
     -------
@@ -256,13 +283,14 @@ def compare(
     NoRouteError
         If no corridor has a route; the message gives each corridor's reason.
     """
-    net = network or default_network()
+    wanted = Objective.parse(objective, "objective")
+    net = network_at(network or default_network(), constraints.pop("date", None))
     a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
     for tag in COMPARE_ORDER:
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(objective))
+            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
     try:
@@ -270,11 +298,11 @@ def compare(
     except NoRouteError:
         direct = []
     if direct:
-        found.insert(0, min(direct, key=lambda r: _criteria(r)[objective]))
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
     if not found:
         raise NoRouteError(a, b, "; ".join(f"{c}: {why}" for c, why in unavailable))
     shown, detours = _drop_detours(found)
-    return Comparison(a, b, objective, tuple(shown), tuple(unavailable), tuple(detours))
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), tuple(detours), net.priced_at)
 
 
 def _drop_detours(routes: list[Route]) -> tuple[list[Route], list[tuple[str, str]]]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corridor.routing.itinerary import Route
+from corridor.vocab import CrossingKind
 
-CATEGORIES = ("moving", "waiting", "border", "gauge-change", "port", "transshipment")
+CATEGORIES = ("moving", "waiting", *CrossingKind.values())
 """Breakdown categories: running legs, waiting for a sailing or flight, and the crossing kinds."""
 
 

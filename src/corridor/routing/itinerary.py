@@ -34,6 +34,8 @@ class Leg:
     to_id: str = ""
     departures_per_week: float | None = None
     """Sailings or flights a week (``None`` for a train or truck that leaves when loaded)."""
+    tariff_source: str = ""
+    """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see the README)."""
@@ -46,6 +48,7 @@ class Leg:
             "wait_h": round(self.wait_h, 2),
             "cost_usd": round(self.cost_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2),
+            "tariff": self.tariff_source,
         }
 
 
@@ -83,6 +86,8 @@ class Route:
     cargo_tonnes: float
     teu: int
     places: tuple[str, ...] = field(default=())
+    priced_at: str = ""
+    """ISO date the tariffs are taken at (``corridor.pricing``)."""
 
     @property
     def total_time_h(self) -> float:
@@ -130,6 +135,7 @@ class Route:
             "co2e_kg_per_tonne": round(self.co2e_kg / self.cargo_tonnes, 2),
             "distance_km": round(self.distance_km, 1),
             "transshipments": self.transshipments,
+            "priced_at": self.priced_at,
             "legs": [leg.to_dict() for leg in self.legs],
             "crossings": [c.to_dict() for c in self.crossings],
         }
@@ -216,6 +222,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 from_id=link.from_id,
                 to_id=link.to_id,
                 departures_per_week=link.frequency_per_week,
+                tariff_source=link.tariff_source,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
@@ -232,6 +239,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
         cargo_tonnes=graph.cargo.cargo_tonnes,
         teu=graph.cargo.teu,
         places=places,
+        priced_at=network.priced_at,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from corridor import settings
 from corridor.errors import OptionError
 from corridor.network.model import CORRIDOR_TAGS
+from corridor.vocab import Mode
 
 PASSAGES: dict[str, str] = {
     "suez": "suez",
@@ -25,8 +26,6 @@ PASSAGES: dict[str, str] = {
     "panama": "panama",
 }
 """Names a user may give for a sea passage → the passage name in the sea-lane data."""
-
-MODES = ("rail", "road", "ferry", "sea", "air")
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,8 @@ class RouteOptions:
             raise OptionError(f"--avoid takes ISO country codes such as RU,BY; got {', '.join(bad)}")
         object.__setattr__(self, "avoid_countries", countries)
         modes = frozenset(m.strip().lower() for m in self.avoid_modes if m.strip())
-        if unknown := sorted(modes - set(MODES)):
-            raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(MODES)}")
+        if unknown := sorted(modes - set(Mode.values())):
+            raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(Mode.values())}")
         object.__setattr__(self, "avoid_modes", modes)
         object.__setattr__(self, "avoid_passages", frozenset(map(_passage, self.avoid_passages)))
         if self.max_transshipments is not None and self.max_transshipments < 0:

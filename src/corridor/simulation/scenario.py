@@ -20,7 +20,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from corridor import settings
 from corridor.errors import DataFileError, Problem
+from corridor.vocab import CrossingKind
 
 
 class _Strict(BaseModel):
@@ -33,7 +35,7 @@ class Flow(_Strict):
     origin: str = Field(min_length=1)
     destination: str = Field(min_length=1)
     teu_per_year: float = Field(gt=0, le=50_000_000)
-    cargo: str = "40ft"
+    cargo: str = settings.DEFAULT_CARGO
     avoid_countries: tuple[str, ...] = ()
     """Countries these shippers will not route through (e.g. RU, BY under sanctions risk)."""
     seasonality: tuple[float, ...] = ()
@@ -70,7 +72,7 @@ class FerriesLever(_Strict):
 class CrossingLever(_Strict):
     kind: Literal["crossing"]
     place: str
-    crossing: Literal["border", "gauge-change", "port", "transshipment"]
+    crossing: CrossingKind
     capacity_factor: float = Field(default=1.0, gt=0, le=100)
     dwell_factor: float = Field(default=1.0, gt=0, le=100)
 

@@ -40,6 +40,7 @@ from corridor.simulation.scenario import (
     Scenario,
     TariffLever,
 )
+from corridor.vocab import CrossingKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,11 +291,7 @@ def _apply_tariffs(scenario: Scenario, net: Network) -> Network:
     for link in net.links:
         country = net.places[link.from_id].country
         factor = math.prod(lev.factor for lev in levers if lev.mode == link.mode and lev.country in ("*", country))
-        if factor != 1 and link.tariff_teu_usd is not None and link.tariff_feu_usd is not None:
-            link = link.model_copy(
-                update={"tariff_teu_usd": link.tariff_teu_usd * factor, "tariff_feu_usd": link.tariff_feu_usd * factor}
-            )
-        links.append(link)
+        links.append(link.scaled_tariff(factor) if factor != 1 else link)
     return Network(**{**net.__dict__, "links": tuple(links)})
 
 
@@ -327,7 +324,7 @@ def _apply_capacity_levers(
 class _CapacityRow(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     place: str
-    kind: Literal["border", "gauge-change", "port", "transshipment"]
+    kind: CrossingKind
     trains_per_day: float = Field(gt=0)
     source: str = Field(min_length=3)
 

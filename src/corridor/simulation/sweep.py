@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from corridor.errors import OptionError
-
-ENGINES = ("local", "process", "dask")
+from corridor.vocab import SweepExecutor
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def sweep(
     replications: int = 1,
     years: float = 1.0,
     seed: int = 0,
-    engine: str = "local",
+    engine: SweepExecutor | str = SweepExecutor.local,
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -69,8 +68,8 @@ def sweep(
 
     Parameters
     ----------
-    engine : {"local", "process", "dask"}
-        Where the runs execute.
+    engine : SweepExecutor or str
+        Where the runs execute: ``local``, ``process`` or ``dask`` (any case).
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://host:8786``); without it ``dask`` starts a
         ``LocalCluster`` of ``workers`` processes and closes it afterwards.
@@ -84,18 +83,17 @@ def sweep(
     list of dict
         One summary per run, in job order.
     """
-    if engine not in ENGINES:
-        raise OptionError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
-    if scheduler and engine != "dask":
+    executor = SweepExecutor.parse(engine, "engine")
+    if scheduler and executor is not SweepExecutor.dask:
         raise OptionError("--scheduler needs --engine dask")
     for path in scenarios:
         if not Path(path).is_file():
             raise OptionError(f"no scenario file {path}")
     jobs = [Job(str(s), seed + k, years) for s in scenarios for k in range(replications)]
     n = workers or os.cpu_count() or 1
-    if engine == "local":
+    if executor is SweepExecutor.local:
         return _collect((run_job(j) for j in jobs), len(jobs), progress)
-    if engine == "process":
+    if executor is SweepExecutor.process:
         with ProcessPoolExecutor(max_workers=n) as pool:
             return _collect(pool.map(run_job, jobs), len(jobs), progress)
     return _dask(jobs, scheduler, n, progress)

@@ -12,11 +12,10 @@ from corridor.network.model import Network
 from corridor.routing.api import default_network
 from corridor.routing.itinerary import Route
 from corridor.uncertainty.journey import journey_model
-from corridor.uncertainty.montecarlo import Engine, Reliability, simulate
+from corridor.uncertainty.montecarlo import Reliability, simulate
+from corridor.vocab import RobustObjective, SamplingEngine
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-ROBUST = ("p50", "p90", "p95", "on-time")
-"""Robust objectives: a percentile of the door-to-door time, or the on-time probability."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def reliability(
     depart: date | None = None,
     network: Network | None = None,
     progress: Callable[[int], None] | None = None,
-    engine: Engine = "auto",
+    engine: SamplingEngine | str = SamplingEngine.auto,
 ) -> Reliability:
     """Monte Carlo distribution of ``route``'s door-to-door time.
 
@@ -71,7 +70,7 @@ def rate(
     deadline_h: float | None = None,
     depart: date | None = None,
     network: Network | None = None,
-    engine: Engine = "auto",
+    engine: SamplingEngine | str = SamplingEngine.auto,
 ) -> list[RatedRoute]:
     """:func:`reliability` of several routes, with the same seed for a fair comparison."""
     net = network or default_network()
@@ -83,19 +82,18 @@ def rate(
     ]
 
 
-def most_reliable(rated: Sequence[RatedRoute], objective: str = "p90") -> RatedRoute:
+def most_reliable(rated: Sequence[RatedRoute], objective: RobustObjective | str = RobustObjective.p90) -> RatedRoute:
     """The route with the smallest time percentile, or the highest on-time probability.
 
     Only the routes given are ranked (usually the Pareto set in mean time, cost and CO2e): a
     route off that set could in principle have a thinner tail.
     """
-    if objective not in ROBUST:
-        raise OptionError(f"unknown robust objective '{objective}'; use one of {', '.join(ROBUST)}")
-    if objective == "on-time":
+    wanted = RobustObjective.parse(objective, "robust objective")
+    if wanted is RobustObjective.on_time:
         if any(r.reliability.on_time_probability is None for r in rated):
             raise OptionError("ranking by on-time probability needs a deadline")
         return max(rated, key=lambda r: (r.reliability.on_time_probability or 0.0, -r.reliability.p50_h))
-    return min(rated, key=lambda r: getattr(r.reliability, f"{objective}_h"))
+    return min(rated, key=lambda r: getattr(r.reliability, f"{wanted.value}_h"))
 
 
 def parse_deadline(text: str, depart: date | None = None) -> float:

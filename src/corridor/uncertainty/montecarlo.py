@@ -27,13 +27,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from corridor.errors import OptionError
 from corridor.uncertainty.journey import Component, JourneyModel
+from corridor.vocab import SamplingEngine
 
 if TYPE_CHECKING:
     from corridor.uncertainty.kernel import Tables
@@ -45,9 +46,6 @@ BATCH = 100_000
 BIN_H = 0.1
 """Histogram bin width, hours: the resolution of the percentiles."""
 HOURS_PER_MONTH = 730.5
-Engine = Literal["auto", "numpy", "numba"]
-"""Which engine samples: see :func:`simulate`."""
-ENGINES: tuple[Engine, ...] = ("auto", "numpy", "numba")
 KERNEL_MIN_SAMPLES = 3_000_000
 """From this many journeys ``engine="auto"`` uses the compiled kernel. The kernel's first call in
 a process costs about a second (importing numba, loading the kernel from numba's cache) and
@@ -331,14 +329,14 @@ def _numba_available() -> bool:
     return True
 
 
-def _choose_engine(engine: Engine, samples: int) -> Engine:
+def _choose_engine(name: str, samples: int) -> SamplingEngine:
     """The engine that runs: ``auto`` is numba when installed and ``samples`` ≥ :data:`KERNEL_MIN_SAMPLES`."""
-    if engine not in ENGINES:
-        raise OptionError(f"unknown Monte Carlo engine '{engine}'; use one of {', '.join(ENGINES)}")
-    if engine == "numba" and not _numba_available():
+    engine = SamplingEngine.parse(name, "Monte Carlo engine")
+    if engine is SamplingEngine.numba and not _numba_available():
         raise OptionError("engine 'numba' needs numba: install the 'fast' extra (pip install 'corridor[fast]')")
-    if engine == "auto":
-        return "numba" if samples >= KERNEL_MIN_SAMPLES and _numba_available() else "numpy"
+    if engine is SamplingEngine.auto:
+        fast = samples >= KERNEL_MIN_SAMPLES and _numba_available()
+        return SamplingEngine.numba if fast else SamplingEngine.numpy
     return engine
 
 
@@ -348,7 +346,7 @@ def simulate(
     seed: int = 0,
     deadline_h: float | None = None,
     progress: Callable[[int], None] | None = None,
-    engine: Engine = "auto",
+    engine: SamplingEngine | str = SamplingEngine.auto,
 ) -> Reliability:
     """Sample ``samples`` journeys of ``model`` and summarise their door-to-door times.
 
@@ -381,7 +379,7 @@ def simulate(
     if deadline_h is not None and deadline_h <= 0:
         raise OptionError("the deadline must be after the departure")
     arrays = _Arrays(model)
-    fold = _kernel_fold(arrays) if _choose_engine(engine, samples) == "numba" else _numpy_fold(arrays)
+    fold = _kernel_fold(arrays) if _choose_engine(engine, samples) is SamplingEngine.numba else _numpy_fold(arrays)
     sums = _Sums(arrays.k)
     batches = math.ceil(samples / BATCH)
     for i, child in enumerate(np.random.SeedSequence(seed).spawn(batches)):

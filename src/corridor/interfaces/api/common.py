@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Path, Query
 from fastapi.responses import JSONResponse
@@ -17,7 +17,6 @@ MAX_VERSION = 1_000_000
 Name = Annotated[str, Path(min_length=1, max_length=100)]
 
 
-Cargo = Literal["20ft", "40ft", "40ft-reefer"]
 Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]
 Countries = Annotated[list[str], Query(max_length=30, description="ISO country codes to avoid")]
 Samples = Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per route")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.jobs import Progress
+from corridor.vocab import ForecastMethod
 
 router = APIRouter()
 
@@ -20,7 +21,7 @@ class ForecastIn(BaseModel):
     a: str = Field(min_length=2, max_length=40, description="ISO code, e.g. KZ")
     b: str = Field(min_length=2, max_length=40, description="ISO code, e.g. UZ")
     to: int = Field(default=2030, ge=2000, le=2100, description="Horizon year (at most 25 years beyond the data)")
-    method: Literal["ets", "arima", "target", "gravity"] = "ets"
+    method: ForecastMethod = ForecastMethod.ets
 
 
 class ForecastOut(BaseModel):

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import (
     MAX_SAMPLES,
-    Cargo,
     Countries,
     DeadlineH,
     Place,
@@ -22,6 +21,7 @@ from corridor.interfaces.api.common import (
     plain,
 )
 from corridor.interfaces.jobs import Progress
+from corridor.vocab import Cargo
 
 if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
@@ -64,6 +64,7 @@ class Search:
     avoid_passages: list[str]
     max_transshipments: int | None
     include_planned: bool
+    date: str | None = None
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -73,14 +74,21 @@ class Search:
 async def _search(
     origin: Place,
     destination: Place,
-    cargo: Cargo = "40ft",
+    cargo: Cargo = Cargo.feu,
     avoid: Countries = [],  # noqa: B006 - FastAPI copies defaults per request
     avoid_mode: list[str] = Query(default=[], max_length=5),
     avoid_passage: list[str] = Query(default=[], max_length=10),
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
+    date: str | None = Query(
+        default=None,
+        max_length=10,
+        description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
+    ),
 ) -> Search:
-    return Search(origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned)
+    return Search(
+        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, date
+    )
 
 
 Searched = Annotated[Search, Depends(_search)]
@@ -97,6 +105,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         avoid_passages=q.avoid_passages,
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
+        date=q.date,
     )
 
 
@@ -180,7 +189,7 @@ class ReliabilityIn(BaseModel):
     origin: str = Field(min_length=1, max_length=100)
     destination: str = Field(min_length=1, max_length=100)
     deadline: str = Field(min_length=1, max_length=40, description="25d, 600h or a date 2026-03-01")
-    cargo: Cargo = "40ft"
+    cargo: Cargo = Cargo.feu
     samples: int = Field(default=100_000, ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per corridor")
     depart: date | None = Field(default=None, description="Departure date: sets the Caspian weather month")
     month: str | None = Field(default=None, max_length=10, description="Or a departure month: jan … dec, 1 … 12")

@@ -1,0 +1,143 @@
+"""What every command group shares: consoles, the error wrapper, shared options and helpers."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec
+
+import typer
+from rich.console import Console
+
+from corridor import settings
+from corridor.errors import CorridorError, NoRouteError
+from corridor.vocab import Cargo
+
+if TYPE_CHECKING:
+    from corridor.network.model import Network
+
+__all__ = [
+    "DEFAULT_SAMPLES",
+    "PROGRESS_FROM",
+    "CargoOption",
+    "DataOption",
+    "DateOption",
+    "DbOption",
+    "DeadlineOption",
+    "DepartOption",
+    "Format",
+    "MonthOption",
+    "SamplesOption",
+    "SeedOption",
+    "err",
+    "friendly",
+    "load",
+    "out",
+    "progress",
+    "split",
+]
+
+P = ParamSpec("P")
+
+# Piped output (a log, CI) gets a readable width instead of rich's 80-column default.
+out = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+err = Console(stderr=True, highlight=False)
+
+DEFAULT_SAMPLES = 20_000
+"""Monte Carlo journeys per route when a command needs percentiles and none were asked for."""
+PROGRESS_FROM = 1_000_000
+"""Journeys (or simulated steps) from which a progress bar is shown."""
+
+
+class Format(StrEnum):
+    """Output formats of the commands that print routes or tables."""
+
+    table = "table"
+    json = "json"
+    geojson = "geojson"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help=f"Data directory to use instead of the embedded one (or set ${settings.DATA_ENV}).",
+        file_okay=False,
+    ),
+]
+CargoOption = Annotated[Cargo, typer.Option(help="Container type.", case_sensitive=False)]
+SamplesOption = Annotated[
+    int | None, typer.Option(help="Monte Carlo journeys per route: adds P10–P95 times (and on-time odds).")
+]
+DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or a date 2026-03-01.")]
+DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
+MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
+SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
+]
+DbOption = Annotated[
+    str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")
+]
+
+
+def friendly(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn errors into a one-line message and an exit code: no traceback reaches a user."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except CorridorError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}")
+            raise typer.Exit(1 if isinstance(exc, NoRouteError) else 2) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("CORRIDOR_DEBUG"):
+                raise
+            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set CORRIDOR_DEBUG=1 for details)")
+            raise typer.Exit(70) from None
+
+    return run
+
+
+def load(data: Path | None) -> Network:
+    """The network in ``data``, or the default one (loaded once per process)."""
+    from corridor.routing.api import default_network
+
+    if data is None:
+        return default_network()
+    from corridor.network.io import load_network
+
+    return load_network(data)
+
+
+def split(values: list[str] | None) -> list[str]:
+    """Repeated and comma-separated option values as one list: ``--avoid RU,BY --avoid IR``."""
+    return [v for item in values or [] for v in item.split(",") if v.strip()]
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for long runs (on stderr), fed with steps done out of ``total``; nothing for short ones."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("sampling journeys"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("mc", total=total)
+        yield lambda done: bar.update(task, completed=done)

@@ -1,0 +1,462 @@
+"""Routing commands: ``route``, ``compare``, ``places`` and ``reliability``."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from corridor.errors import OptionError
+from corridor.interfaces.cli.common import (
+    DEFAULT_SAMPLES,
+    CargoOption,
+    DataOption,
+    DateOption,
+    DeadlineOption,
+    DepartOption,
+    Format,
+    MonthOption,
+    SamplesOption,
+    SeedOption,
+    err,
+    friendly,
+    load,
+    out,
+    progress,
+    split,
+)
+from corridor.routing.itinerary import routes_geojson
+from corridor.vocab import Cargo, Objective, RobustObjective
+
+if TYPE_CHECKING:
+    from corridor.routing.api import RouteSet
+    from corridor.routing.itinerary import Route
+    from corridor.uncertainty.api import RatedRoute
+
+__all__ = ["compare", "places", "reliability", "route"]
+
+Rated = dict[int, "RatedRoute"]
+"""Monte Carlo results keyed by ``id(route)``: routes are frozen but not hashable by value."""
+
+_OBJECTIVES = (*Objective.values(), *RobustObjective.values())
+
+
+def _objective(text: str) -> str:
+    """A deterministic or robust objective's wire value, from any case (a usage error, exit 2, if neither)."""
+    key = text.strip().lower()
+    if key not in _OBJECTIVES:
+        raise typer.BadParameter(f"'{text}' is not one of {', '.join(_OBJECTIVES)}.")
+    return key
+
+
+ObjectiveOption = Annotated[
+    str,
+    typer.Option(
+        help="What the best route minimises (p50/p90/p95 percentiles and on-time odds are robust objectives).",
+        parser=_objective,
+        metavar=f"[{'|'.join(_OBJECTIVES)}]",
+    ),
+]
+AvoidOption = Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY.")]
+PlannedOption = Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")]
+
+
+@friendly
+def route(
+    origin: Annotated[str, typer.Argument(help="Where the container starts: any name, alias or UN/LOCODE.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    cargo: CargoOption = Cargo.feu,
+    avoid: AvoidOption = None,
+    avoid_mode: Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea, air.")] = None,
+    avoid_passage: Annotated[
+        list[str] | None,
+        typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, dardanelles, corinth, hormuz, cape."),
+    ] = None,
+    objective: ObjectiveOption = Objective.time.value,
+    weights: Annotated[
+        str | None, typer.Option(help="Weighted best instead of --objective, e.g. time=1,cost=2 (criteria normalised).")
+    ] = None,
+    max_transshipments: Annotated[
+        int | None, typer.Option(help="Most container lifts (mode or gauge changes).")
+    ] = None,
+    include_planned: PlannedOption = False,
+    all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
+    samples: SamplesOption = None,
+    deadline: DeadlineOption = None,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
+    date: DateOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Pareto-optimal door-to-door routes (time, cost, CO2e) and the best one's itinerary.
+
+    With --samples (or a robust --objective p50/p90/p95/on-time) each route gets its transit-time
+    distribution, and the best route is the one with the best percentile or on-time odds.
+    """
+    from corridor.routing.api import route as find
+
+    found = find(
+        origin,
+        destination,
+        cargo=cargo.value,
+        avoid_countries=split(avoid),
+        avoid_modes=split(avoid_mode),
+        avoid_passages=split(avoid_passage),
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+        date=date,
+        network=load(data),
+    )
+    shown = list(found.routes if all_routes else found.thinned())
+    robust = objective in RobustObjective.values()
+    if robust and samples is None:
+        samples = DEFAULT_SAMPLES
+    rated = _rate(shown, samples, deadline, depart, month, seed, data)
+    best = _best(found, shown, objective, _weights(weights), rated)
+    shown = [best, *[r for r in shown if r is not best]]
+    if fmt is Format.table:
+        title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
+        out.print(_routes_table(shown, title, best, rated))
+        out.print(_itinerary(best))
+        out.print(_prices_note(best))
+    else:
+        _print_routes(fmt, found.origin, found.destination, shown, rated)
+
+
+def _prices_note(best: Route) -> str:
+    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    lines = [f"[dim]Prices at {best.priced_at} (see the README, 'Prices at a date'):"]
+    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    return "\n".join(lines) + "[/dim]"
+
+
+def _best(found: RouteSet, shown: list[Route], objective: str, weights: dict[str, float] | None, rated: Rated) -> Route:
+    """The ★ route: the most reliable one for a robust objective, else the best of the Pareto set.
+
+    The best of the full set is added to ``shown`` when thinning dropped it.
+    """
+    if objective in RobustObjective.values():
+        from corridor.uncertainty.api import most_reliable
+
+        return most_reliable(list(rated.values()), RobustObjective(objective)).route
+    best = found.best(Objective(objective), weights)
+    if best not in shown:
+        shown.insert(0, best)
+    return best
+
+
+def _print_routes(fmt: Format, origin: str, destination: str, routes: Sequence[Route], rated: Rated) -> None:
+    """Routes as JSON (with their reliability) or as GeoJSON, on stdout."""
+    if fmt is Format.json:
+        print(json.dumps(_json(origin, destination, routes, rated), ensure_ascii=False, indent=2))
+    else:
+        print(json.dumps(routes_geojson(routes), ensure_ascii=False))
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    """Parse ``time=1,cost=2`` into weights."""
+    if not text:
+        return None
+    weights = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise OptionError(f"--weights takes name=number pairs such as time=1,cost=2; got '{part}'") from None
+    return weights
+
+
+@friendly
+def compare(
+    origin: Annotated[str, typer.Argument(help="Where the container starts.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    cargo: CargoOption = Cargo.feu,
+    objective: Annotated[
+        str,
+        typer.Option(
+            help="Which route of each corridor is best.", parser=_objective, metavar=f"[{'|'.join(_OBJECTIVES)}]"
+        ),
+    ] = Objective.time.value,
+    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
+    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML map of the routes here.")] = None,
+    detail: Annotated[bool, typer.Option(help="Print each route's time/cost–distance table.")] = False,
+    samples: Annotated[int, typer.Option(help="Monte Carlo journeys per corridor for P50/P90.")] = DEFAULT_SAMPLES,
+    deadline: DeadlineOption = None,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
+    date: DateOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """The best route of every corridor side by side, with P50/P90 times and where the time and cost go."""
+    from corridor.routing.api import compare as run
+
+    if objective in RobustObjective.values():
+        raise OptionError("compare ranks each corridor's routes by time, cost or co2; use `reliability` for odds")
+    result = run(
+        origin,
+        destination,
+        objective=Objective(objective),
+        cargo=cargo.value,
+        avoid_countries=split(avoid),
+        include_planned=include_planned,
+        date=date,
+        network=load(data),
+    )
+    if map_file is not None:
+        from corridor.interfaces.map import route_map
+
+        route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
+    rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    if fmt is not Format.table:
+        _print_routes(fmt, result.origin, result.destination, result.routes, rated)
+        return
+    title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
+    out.print(_routes_table(result.routes, title, None, rated))
+    out.print(_breakdown_table(result.routes))
+    for corridor, why in (*result.unavailable, *result.detours):
+        out.print(f"[dim]{corridor}: {why}[/dim]")
+    out.print(
+        f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
+    )
+    if detail:
+        for r in result.routes:
+            out.print(_distance_table(r))
+    if map_file is not None:
+        out.print(f"Map written to {map_file}")
+
+
+@friendly
+def places(
+    query: Annotated[str, typer.Argument(help="Any part of a name, in any language, or a UN/LOCODE.")],
+    data: DataOption = None,
+) -> None:
+    """Find places by any of their names or LOCODE."""
+    from corridor.network.places import find_places
+
+    found = find_places(load(data), query)
+    if not found:
+        err.print(f"no place matches '{query}'")
+        raise typer.Exit(1)
+    table = Table("id", "name", "русский", "local", "LOCODE", "country", "kind", "lat", "lon")
+    for p in found:
+        table.add_row(
+            p.id, p.name, p.name_ru, p.name_local, p.locode or "", p.country, p.kind, f"{p.lat:.4f}", f"{p.lon:.4f}"
+        )
+    out.print(table)
+
+
+@friendly
+def reliability(
+    origin: Annotated[str, typer.Argument(help="Where the container starts.")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    deadline: Annotated[str, typer.Option(help="Deadline: 25d, 600h or a date 2026-03-01.")],
+    cargo: CargoOption = Cargo.feu,
+    samples: Annotated[int, typer.Option(help="Monte Carlo journeys per corridor.")] = 100_000,
+    depart: DepartOption = None,
+    month: MonthOption = None,
+    seed: SeedOption = 0,
+    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
+    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
+    date: DateOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    data: DataOption = None,
+) -> None:
+    """On-time odds per corridor for a deadline, and the legs that drive the late tail."""
+    from corridor.routing.api import compare as run
+
+    result = run(
+        origin,
+        destination,
+        cargo=cargo.value,
+        avoid_countries=split(avoid),
+        include_planned=include_planned,
+        date=date,
+        network=load(data),
+    )
+    rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    if plot is not None:
+        from corridor.uncertainty.plot import reliability_plot
+
+        reliability_plot(list(rated.values()), plot, f"{result.origin} → {result.destination}")
+    if fmt is Format.json:
+        print(json.dumps(_json(result.origin, result.destination, result.routes, rated), ensure_ascii=False, indent=2))
+        return
+    title = f"{result.origin} → {result.destination}: will a {cargo.value} arrive within {deadline}?"
+    out.print(_reliability_table(result.routes, rated, title))
+    out.print(
+        f"[dim]{samples:,} journeys per corridor, seed {seed}; variability and weather from variability.csv and "
+        "weather.csv[/dim]"
+    )
+    if plot is not None:
+        out.print(f"Plot written to {plot}")
+
+
+def _reliability_table(routes: Sequence[Route], rated: Rated, title: str) -> Table:
+    """On-time odds, percentiles in days and the top three drivers of the variance, per corridor."""
+    table = Table(title=title, title_justify="left")
+    for name in ("corridor", "on time", "mean d", "P10 d", "P50 d", "P90 d", "P95 d"):
+        table.add_column(name, justify="left" if name == "corridor" else "right")
+    table.add_column("what makes it late (share of variance)", justify="left")
+    for r in routes:
+        rel = rated[id(r)].reliability
+        drivers = ", ".join(f"{name} {share:.0%}" for name, share in rel.drivers[:3])
+        table.add_row(
+            r.corridor,
+            f"{rel.on_time_probability:.1%}",
+            *(f"{h / 24:.1f}" for h in (rel.mean_h, rel.p10_h, rel.p50_h, rel.p90_h, rel.p95_h)),
+            drivers,
+        )
+    return table
+
+
+def _rate(
+    routes: Sequence[Route],
+    samples: int | None,
+    deadline: str | None,
+    depart: str | None,
+    month: str | None,
+    seed: int,
+    data: Path | None,
+) -> Rated:
+    """Monte Carlo each route (keyed by ``id(route)``); empty when no samples were asked for."""
+    from corridor.uncertainty.api import RatedRoute, parse_deadline
+    from corridor.uncertainty.api import reliability as sample
+
+    when = _depart(depart, month)
+    if samples is None:
+        if deadline is not None or when is not None:
+            raise OptionError("--deadline, --depart and --month need --samples N (or a robust --objective)")
+        return {}
+    deadline_h = None if deadline is None else parse_deadline(deadline, when)
+    network = load(data)
+    rated = {}
+    with progress(samples * len(routes)) as tick:
+        for n, r in enumerate(routes):
+            report = None if tick is None else functools.partial(_offset, tick, n * samples)
+            rel = sample(r, samples, seed=seed, deadline_h=deadline_h, depart=when, network=network, progress=report)
+            rated[id(r)] = RatedRoute(r, rel)
+    return rated
+
+
+def _offset(tick: Callable[[int], None], before: int, done: int) -> None:
+    tick(before + done)
+
+
+def _depart(depart: str | None, month: str | None) -> date | None:
+    from datetime import datetime
+
+    from corridor.uncertainty.api import parse_month
+
+    if depart is not None and month is not None:
+        raise OptionError("give --depart or --month, not both")
+    if month is not None:
+        return parse_month(month)
+    if depart is None:
+        return None
+    try:
+        return datetime.strptime(depart, "%Y-%m-%d").date()
+    except ValueError:
+        raise OptionError(f"--depart takes a date YYYY-MM-DD; got '{depart}'") from None
+
+
+def _json(origin: str, destination: str, routes: Sequence[Route], rated: Rated) -> dict[str, Any]:
+    rows = []
+    for r in routes:
+        row = r.to_dict()
+        if id(r) in rated:
+            row.update(rated[id(r)].reliability.to_dict())
+        rows.append(row)
+    return {"origin": origin, "destination": destination, "routes": rows}
+
+
+def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated: Rated | None = None) -> Table:
+    rated = rated or {}
+    odds = any(r.reliability.on_time_probability is not None for r in rated.values())
+    numeric = [
+        "days",
+        "USD",
+        "t CO2e",
+        "km",
+        "lifts",
+        *(["P50 d", "P90 d"] if rated else []),
+        *(["on time"] if odds else []),
+    ]
+    table = Table(title=title, title_justify="left")
+    for name in ("", "corridor", *numeric, "via"):
+        table.add_column(name, justify="right" if name in numeric else "left")
+    for r in routes:
+        cells = [
+            f"{r.total_time_days:.1f}",
+            f"{r.total_cost_usd:,.0f}",
+            f"{r.co2e_kg / 1000:.2f}",
+            f"{r.distance_km:,.0f}",
+            str(r.transshipments),
+        ]
+        if id(r) in rated:
+            rel = rated[id(r)].reliability
+            cells += [f"{rel.p50_h / 24:.1f}", f"{rel.p90_h / 24:.1f}"]
+            cells += [f"{rel.on_time_probability:.0%}"] if odds else []
+        table.add_row("★" if r is best else "", r.corridor, *cells, " – ".join(_via(r)))
+    return table
+
+
+def _via(route: Route) -> list[str]:
+    """Places where something happens (border, gauge change, port), not every station."""
+    stops = [route.places[0]]
+    for c in route.crossings:
+        if c.place not in stops:
+            stops.append(c.place)
+    stops = [*stops, route.places[-1]] if stops[-1] != route.places[-1] else stops
+    return [name.split(" (")[0] for name in stops]
+
+
+def _itinerary(route: Route) -> Table:
+    from corridor.routing.breakdown import time_cost_distance
+
+    table = Table(title=f"Itinerary of the ★ route ({route.corridor})", title_justify="left")
+    for name in ("step", "kind", "km", "hours", "USD", "Σ km", "Σ days", "Σ USD"):
+        table.add_column(name, justify="left" if name in ("step", "kind") else "right")
+    for s in time_cost_distance(route):
+        table.add_row(
+            s.what,
+            s.kind,
+            f"{s.distance_km:,.0f}",
+            f"{s.time_h:.1f}",
+            f"{s.cost_usd:,.0f}",
+            f"{s.cum_distance_km:,.0f}",
+            f"{s.cum_time_h / 24:.1f}",
+            f"{s.cum_cost_usd:,.0f}",
+        )
+    return table
+
+
+def _breakdown_table(routes: Sequence[Route]) -> Table:
+    from corridor.routing.breakdown import CATEGORIES, breakdown
+
+    table = Table(title="Where the time (days) and cost (USD) go", title_justify="left")
+    table.add_column("")
+    for r in routes:
+        table.add_column(r.corridor, justify="right")
+    parts = [breakdown(r) for r in routes]
+    for cat in CATEGORIES:
+        table.add_row(cat, *[f"{p[cat][0] / 24:.1f} d  ${p[cat][1]:,.0f}" for p in parts])
+    return table
+
+
+def _distance_table(route: Route) -> Table:
+    table = _itinerary(route)
+    table.title = f"Time/cost–distance table (UNESCAP method): {route.corridor}"
+    return table

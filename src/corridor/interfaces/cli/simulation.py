@@ -1,0 +1,234 @@
+"""Capacity simulation commands: ``simulate`` (one scenario, or two compared) and ``sweep`` (many runs)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from corridor import settings
+from corridor.errors import OptionError
+from corridor.interfaces.cli.common import PROGRESS_FROM, DbOption, SeedOption, friendly, out, progress
+from corridor.vocab import SweepExecutor
+
+if TYPE_CHECKING:
+    from corridor.simulation.scenario import Scenario
+    from corridor.simulation.scenarios import ScenarioResult
+
+__all__ = ["simulate", "sweep"]
+
+
+@friendly
+def simulate(
+    scenario: Annotated[
+        str, typer.Argument(help="A scenario YAML file, or the name of a shipped one (titr-2024-base).")
+    ],
+    years: Annotated[float, typer.Option(help="Simulated period in years.", min=0.05, max=5)] = 1.0,
+    replications: Annotated[int, typer.Option(help="Independent runs averaged (different seeds).", min=1, max=200)] = 1,
+    seed: SeedOption = 0,
+    against: Annotated[
+        str | None, typer.Option("--compare", help="A second scenario to compare with (e.g. a lever).")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Queues over time and bottleneck waits: FILE.png or .html.")] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Write corridors, resources, lead times as CSV.")
+    ] = None,
+) -> None:
+    """Simulate a demand scenario: throughput per corridor, queues, and the bottlenecks."""
+    from corridor.simulation.scenario import load_scenario
+
+    # Both scenarios are read before either runs: a typo in the second fails at once.
+    loaded = [load_scenario(scenario_path(name)) for name in (scenario, *([against] if against else []))]
+    firsts = []
+    for sc in loaded:
+        results = _replicate(sc, years, replications, seed)
+        firsts.append(results[0])
+        if csv_dir is not None:
+            _write_csv(results[0], csv_dir)
+        _print_scenario(results, years)
+    if len(firsts) == 2:
+        out.print(_scenario_diff(*firsts))
+    if plot is not None:
+        from corridor.simulation.plot import simulation_plot
+
+        simulation_plot(firsts, plot)
+        out.print(f"Plot written to {plot}")
+    if csv_dir is not None:
+        out.print(f"Tables written to {csv_dir}/")
+
+
+def _print_scenario(results: Sequence[ScenarioResult], years: float) -> None:
+    """Throughput over the replications, then the first run's bottlenecks and lead times."""
+    first = results[0]
+    sc = first.scenario
+    delivered = sum(r.delivered_teu for r in results) / len(results)
+    demand = first.demand_teu
+    out.print(
+        f"[bold]{sc.name}[/bold] ({sc.year}): {demand:,.0f} TEU demanded, {delivered:,.0f} delivered "
+        f"({delivered / demand:.0%}), mean of {len(results)} run(s) over {years:g} year(s)"
+    )
+    frame = first.bottlenecks()
+    out.print(
+        _bottlenecks_table(first)
+        if len(frame)
+        else "[green]No queue longer than half an hour: the network carries it.[/green]"
+    )
+    free = [s.name for s in first.sim.stats if s.capacity == "unconstrained" and s.served]
+    if free:
+        out.print(f"[yellow]No capacity figure (treated as unlimited): {', '.join(free)}[/yellow]")
+    leads = Table(
+        "origin → destination", "train loads", "P50 days", "P90 days", title="Lead times", title_justify="left"
+    )
+    for row in first.lead_times().itertuples():
+        leads.add_row(str(row.od), str(row.train_loads), f"{row.p50_days:.1f}", f"{row.p90_days:.1f}")
+    out.print(leads)
+
+
+def _bottlenecks_table(result: ScenarioResult) -> Table:
+    table = Table(
+        "resource",
+        "capacity",
+        "utilisation",
+        "mean wait h",
+        "P90 wait h",
+        "max queue",
+        title="Bottlenecks (longest queues first)",
+        title_justify="left",
+    )
+    for row in result.bottlenecks().itertuples():
+        table.add_row(
+            str(row.resource),
+            str(row.capacity),
+            f"{row.utilisation:.0%}",
+            f"{row.mean_wait_h:,.0f}",
+            f"{row.p90_wait_h:,.0f}",
+            str(row.max_queue),
+        )
+    return table
+
+
+def _scenario_diff(a: ScenarioResult, b: ScenarioResult) -> Table:
+    """Two scenarios side by side: what the lever changed."""
+    table = Table(
+        "", a.scenario.name, b.scenario.name, title="Scenario comparison (first run of each)", title_justify="left"
+    )
+    delivered = [x.delivered_teu for x in (a, b)]
+    table.add_row("TEU delivered", *(f"{d:,.0f}" for d in delivered))
+    waits = [x.resources().set_index("resource")["mean_wait_h"].to_dict() for x in (a, b)]
+    worst = sorted(set(waits[0]) | set(waits[1]), key=lambda n: -max(waits[0].get(n, 0.0), waits[1].get(n, 0.0)))
+    for name in worst[:5]:
+        table.add_row(f"mean wait h, {name}", *(f"{w.get(name, 0.0):,.0f}" for w in waits))
+    leads = [x.lead_times()["p50_days"].mean() for x in (a, b)]
+    table.add_row("lead time P50, days (mean over flows)", *(f"{d:.1f}" for d in leads))
+    return table
+
+
+def _write_csv(result: ScenarioResult, folder: Path) -> None:
+    stem = re.sub(r"[^a-z0-9]+", "-", result.scenario.name.lower()).strip("-")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in ("corridors", "resources", "lead_times"):
+            getattr(result, table)().to_csv(folder / f"{stem}-{table}.csv", index=False)
+    except OSError as exc:
+        raise OptionError(f"cannot write tables to {folder}: {exc.strerror or exc}") from exc
+
+
+@friendly
+def sweep(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or shipped scenario names.")],
+    replications: Annotated[int, typer.Option(help="Runs per scenario (different seeds).", min=1, max=1000)] = 4,
+    years: Annotated[float, typer.Option(help="Simulated years per run.", min=0.05, max=5)] = 1.0,
+    engine: Annotated[
+        SweepExecutor,
+        typer.Option(help="Where the runs go: this process, local processes or Dask.", case_sensitive=False),
+    ] = SweepExecutor.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local processes or Dask workers.", min=1, max=256)] = None,
+    db: DbOption = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Run scenarios × replications on one process, local processes or Dask; store and summarise."""
+    from corridor.simulation.sweep import sweep as run
+    from corridor.store import display_url, save_runs
+
+    paths = [str(scenario_path(s)) for s in scenarios]
+    with progress(PROGRESS_FROM) as tick:
+        report = None if tick is None else (lambda done, total: tick(PROGRESS_FROM * done // total))
+        summaries = run(
+            paths,
+            replications=replications,
+            years=years,
+            seed=seed,
+            engine=engine.value,
+            scheduler=scheduler,
+            workers=workers,
+            progress=report,
+        )
+    ids = save_runs(summaries, db)
+    out.print(_sweep_table(summaries, f"Sweep: {len(summaries)} runs on {engine.value}"))
+    out.print(f"[dim]Stored as runs {ids[0]}–{ids[-1]} in {display_url(db)}[/dim]")
+
+
+def _sweep_table(summaries: Sequence[dict[str, Any]], title: str) -> Table:
+    """One row per scenario: runs, demand, mean delivered, the spread of the delivered share, the usual bottleneck."""
+    table = Table(
+        "scenario",
+        "runs",
+        "demand TEU",
+        "delivered TEU (mean)",
+        "delivered share (min–max)",
+        "main bottleneck",
+        title=title,
+        title_justify="left",
+    )
+    for name in dict.fromkeys(s["scenario"] for s in summaries):
+        group = [s for s in summaries if s["scenario"] == name]
+        shares = [s["delivered_share"] for s in group]
+        worst = max(set(s["bottleneck"] for s in group), key=[s["bottleneck"] for s in group].count)
+        table.add_row(
+            name,
+            str(len(group)),
+            f"{group[0]['demand_teu']:,}",
+            f"{sum(s['delivered_teu'] for s in group) / len(group):,.0f}",
+            f"{min(shares):.0%}–{max(shares):.0%}",
+            worst or "none",
+        )
+    return table
+
+
+def scenario_path(name: str) -> Path:
+    """A scenario YAML file as given, or the shipped scenario of that name.
+
+    Raises
+    ------
+    OptionError
+        If it is neither; the message names the shipped scenarios.
+    """
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    shipped = settings.data_dir() / "scenarios" / f"{name}.yaml"
+    if shipped.exists():
+        return shipped
+    known = ", ".join(sorted(p.stem for p in (settings.data_dir() / "scenarios").glob("*.yaml")))
+    raise OptionError(f"no scenario '{name}'; give a YAML file or one of: {known}")
+
+
+def _replicate(sc: Scenario, years: float, replications: int, seed: int) -> list[ScenarioResult]:
+    from corridor.simulation.scenarios import run_scenario
+
+    results = []
+    with progress(PROGRESS_FROM if replications * years >= 1 else 0) as tick:
+        for k in range(replications):
+            report = None if tick is None else functools.partial(_share, tick, k, replications)
+            results.append(run_scenario(sc, years=years, seed=seed + k, progress=report))
+    return results
+
+
+def _share(tick: Callable[[int], None], k: int, total: int, done: float) -> None:
+    tick(int(PROGRESS_FROM * (k + done) / total))

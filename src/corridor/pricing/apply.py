@@ -1,0 +1,159 @@
+"""Write the prices of one date into a network: link tariffs and dwell charges in USD.
+
+Routing, Monte Carlo and simulation read ``Link.tariff_*_usd`` and ``NodeTime.cost_*_usd``; this
+module is the only place those figures are set from the dated tariff book, so every consumer
+prices at the same date. Each figure's source says which tariff, index value and exchange rate
+gave it and how old they were on the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from corridor.network.model import Link, Network, NodeTime
+from corridor.pricing.book import Quote, TariffBook
+from corridor.pricing.model import NODE_COMPONENTS, Tariff
+
+UNDATED = "undated: "
+"""Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
+because tariffs.csv has no row for it; ``check-data`` lists them."""
+
+
+def price_network(network: Network, when: dt.date | str | None = None) -> Network:
+    """The network with every link tariff and dwell charge priced at ``when``.
+
+    Parameters
+    ----------
+    network : Network
+        A loaded network; its ``tariff_book`` holds the dated prices.
+    when : date or str, optional
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; default: the latest date the data covers.
+
+    Returns
+    -------
+    Network
+        A copy with ``priced_at`` set (the network itself if it is already priced at that date).
+
+    Raises
+    ------
+    OptionError
+        If the date is malformed or outside the dates the data covers.
+    """
+    from corridor.pricing.book import parse_date
+
+    book = network.tariff_book
+    if book is None:
+        return network
+    day = book.check_date(parse_date(when) if when is not None else book.default_date())
+    if network.priced_at == day.isoformat():
+        return network
+    links = tuple(_price_link(book, network, link, day) for link in network.links)
+    rows = tuple(_price_dwell(book, row, day) for row in network.node_times)
+    return replace(network, links=links, node_times=rows, priced_at=day.isoformat())
+
+
+_PRICED: dict[tuple[int, str], tuple[Network, Network]] = {}
+
+
+def network_at(network: Network, when: dt.date | str | None) -> Network:
+    """:func:`price_network`, remembered per network object and date (``None``: as loaded).
+
+    The routing entry points call this for every query; the cache keeps the base network
+    alive with its priced copy, so an ``id`` is never reused for another network.
+    """
+    if when is None or network.tariff_book is None:
+        return network
+    key = (id(network), str(when))
+    hit = _PRICED.get(key)
+    if hit is not None and hit[0] is network:
+        return hit[1]
+    if len(_PRICED) > 32:
+        _PRICED.clear()
+    priced = price_network(network, when)
+    _PRICED[key] = (network, priced)
+    return priced
+
+
+def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
+    forward, back = _link_rows(book, link, when)
+    if forward is not None:
+        there = book.quote(forward, when)
+        again = book.quote(back, when) if back is not None else there
+        return link.model_copy(update=_fields(there, again, ""))
+    country = network.places[link.from_id].country
+    km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
+    row = book.pick((t for t in km_rows if t.country == country), when) or book.pick(
+        (t for t in km_rows if t.country == "*"), when
+    )
+    if row is None or _explicit(link):
+        return _undated_link(link)
+    km = link.distance_km or 0.0
+    rate = book.quote(row, when)
+    quote = Quote(
+        rate.usd_20ft * km,
+        rate.usd_40ft * km,
+        f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}",
+        rate.as_of,
+    )
+    return link.model_copy(update=_fields(quote, quote, ""))
+
+
+def _explicit(link: Link) -> bool:
+    """Whether links.csv itself priced the link (its old tariff columns).
+
+    A per-km price, from rates.csv at load time or from a km-rate here, always says "km ×"."""
+    return " km × " not in link.tariff_source
+
+
+def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[Tariff | None, Tariff | None]:
+    rows = [
+        t
+        for t in book.tariffs
+        if t.component == "link-rate" and t.mode == link.mode and t.sea_route in ("", link.sea_route or "")
+    ]
+    ahead = [t for t in rows if (t.from_id, t.to_id) == (link.from_id, link.to_id)]
+    behind = [t for t in rows if (t.to_id, t.from_id) == (link.from_id, link.to_id)]
+    forward = book.pick(ahead, when) or book.pick((t for t in behind if t.direction == "both"), when)
+    back = book.pick((t for t in behind if t.direction == "forward"), when)
+    if back is None:
+        back = book.pick((t for t in ahead if t.direction == "both"), when)
+    return forward, back
+
+
+def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
+    return {
+        "tariff_teu_usd": there.usd_20ft,
+        "tariff_feu_usd": there.usd_40ft,
+        "tariff_source": prefix + there.text,
+        "tariff_back_teu_usd": back.usd_20ft,
+        "tariff_back_feu_usd": back.usd_40ft,
+        "tariff_back_source": prefix + back.text,
+    }
+
+
+def _undated_link(link: Link) -> Link:
+    source = link.tariff_source if link.tariff_source.startswith(UNDATED) else UNDATED + link.tariff_source
+    return link.model_copy(update={"tariff_source": source, "tariff_back_source": source})
+
+
+def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
+    kind = row.kind
+    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS and t.place == row.place]
+    tariff = book.pick(rows, when)
+    if tariff is None:
+        source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
+        return row.model_copy(update={"cost_source": source})
+    quote = book.quote(tariff, when)
+    return row.model_copy(
+        update={"cost_teu_usd": quote.usd_20ft, "cost_feu_usd": quote.usd_40ft, "cost_source": quote.text}
+    )
+
+
+def undated_prices(network: Network) -> list[str]:
+    """Links and dwell rows still priced from the old undated columns (for ``check-data``)."""
+    found = [f"links.csv {link.key}" for link in network.links if link.tariff_source.startswith(UNDATED)]
+    found += [
+        f"node_times.csv {row.place} {row.kind}" for row in network.node_times if row.cost_source.startswith(UNDATED)
+    ]
+    return found

@@ -1,0 +1,42 @@
+"""Cross-file checks of the price files: every price has a currency with a rate, a validity and a
+known source; index links and scopes name things that exist."""
+
+from __future__ import annotations
+
+from corridor.errors import Problem
+from corridor.network.checks import source_problem
+from corridor.network.model import Network
+from corridor.pricing.book import TariffBook
+from corridor.pricing.model import NODE_COMPONENTS
+
+
+def check_prices(network: Network, book: TariffBook, lines: dict[str, list[int]]) -> list[Problem]:
+    """Every problem of ``tariffs.csv``, ``fx.csv`` and ``indexes.csv`` against the network."""
+    problems: list[Problem] = []
+    currencies = {"USD"} | {r.currency for r in book.fx}
+    for line, t in zip(lines["tariffs.csv"], book.tariffs, strict=True):
+
+        def bad(field: str, message: str, line: int = line) -> None:
+            problems.append(Problem("tariffs.csv", line, field, message))
+
+        if (why := source_problem(network, t.source)) is not None:
+            bad("source", why)
+        if t.currency not in currencies:
+            bad("currency", f"no exchange rate for {t.currency} in fx.csv")
+        if t.index:
+            if t.index not in book.series:
+                bad("index", f"unknown index series '{t.index}' (not in indexes.csv)")
+            elif book.series[t.index][0].currency != t.currency:
+                bad("currency", f"the index {t.index} is in {book.series[t.index][0].currency}")
+        for field, place in (("from", t.from_id), ("to", t.to_id)):
+            if place and place not in network.places:
+                bad(field, f"unknown place '{place}'")
+        if t.component in NODE_COMPONENTS and t.place != "*" and t.place not in network.places:
+            bad("place", f"unknown place '{t.place}'")
+    for line, fx in zip(lines["fx.csv"], book.fx, strict=True):
+        if (why := source_problem(network, fx.source)) is not None:
+            problems.append(Problem("fx.csv", line, "source", why))
+    for line, point in zip(lines["indexes.csv"], book.points, strict=True):
+        if (why := source_problem(network, point.source)) is not None:
+            problems.append(Problem("indexes.csv", line, "source", why))
+    return problems
