@@ -91,6 +91,8 @@ class ScenarioResult:
     def bottlenecks(self, top: int = 5) -> pd.DataFrame:
         """Resources where train loads queue longest, worst first."""
         frame = self.resources()
+        if frame.empty:  # no flow used a capacity-limited resource
+            return frame
         frame = frame[frame["mean_wait_h"] > 0.5]
         return frame.sort_values(["mean_wait_h", "utilisation"], ascending=False).head(top)
 
