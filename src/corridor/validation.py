@@ -693,6 +693,21 @@ CASES: tuple[Case, ...] = (
 
 CASES = CASES + COST_CASES
 
+CASES += (
+    Case(
+        "F1",
+        "Lianyungang → Istanbul block train via Altynkol (Middle Corridor, --via Altynkol)",
+        "18–20 days (regular service, 2018)",
+        19,
+        15,
+        24,
+        "days",
+        "FD01, FD02",
+        "independent",
+        lambda n: search(n, "Lianyungang", "Istanbul", RouteOptions(via=("Altynkol",))).best("time").total_time_days,
+    ),
+)
+
 KNOWN_MISSES: dict[str, str] = {
     "2a": "searoute's coarse Caspian graph snaps Aktau to a node north-west of the port, and the "
     "Port of Baku moved 70 km south to Alat in 2018 (S36); published figures are for old Baku",
@@ -736,6 +751,8 @@ def markdown_table(results: list[Result]) -> str:
             f"| {c.id} | {c.name} | {c.published} | {r.value:,.1f} {c.unit} | {_num(c.low)}–{_num(c.high)} | "
             f"{r.error_pct:+.1f} % | {mark} | {c.basis} | {c.source} |"
         )
+    inside = sum(r.ok for r in results)
+    lines += ["", f"In band: {inside} of {len(results)} cases."]
     return "\n".join(lines)
 
 

@@ -90,7 +90,7 @@ def test_totals_are_sums_and_crossings_unique(which: str, request: pytest.Fixtur
         cost = sum(leg["cost_usd"] for leg in r["legs"]) + sum(c["cost_usd"] for c in r["crossings"])
         assert r["total_time_h"] == pytest.approx(time, abs=0.1), r["corridor"]
         assert r["total_cost_usd"] == pytest.approx(cost, abs=0.1), r["corridor"]
-        pairs = [(c["place"], c["kind"]) for c in r["crossings"]]
+        pairs = [(c["place"], c["kind"], c.get("from_country"), c.get("to_country")) for c in r["crossings"]]
         assert len(pairs) == len(set(pairs)), f"{r['corridor']}: repeated crossing in {pairs}"
         # the legs join up end to end
         assert all(a["to"] == b["from"] for a, b in zip(r["legs"], r["legs"][1:], strict=False))
@@ -110,7 +110,8 @@ def test_route_geojson() -> None:
 
 def test_compare_lists_every_corridor(compare_json: dict[str, Any]) -> None:
     corridors = {r["corridor"] for r in compare_json["routes"]}
-    assert corridors >= {"Middle", "Northern", "Sea-Suez", "Sea-Cape", "Air"}
+    assert corridors >= {"Middle", "Northern", "Sea-Suez", "Sea-Cape"}
+    assert "Air" not in corridors  # a 40ft box never flies
     for r in compare_json["routes"]:
         assert set(r) >= ROUTE_KEYS
 
@@ -168,8 +169,12 @@ def test_no_route_names_the_constraint(constraints: tuple[str, ...]) -> None:
         ("--avoid-mode", "teleport"),
         ("--avoid-passage", "nowhere"),
         ("--max-transshipments", "-1"),
+        ("--avoid", "RI"),
+        ("--avoid", "XX"),
+        ("--avoid-passage", "panama"),
+        ("--via", "Atlantis"),
     ],
-    ids=["flag", "cargo", "country", "mode", "passage", "transshipments"],
+    ids=["flag", "cargo", "country", "mode", "passage", "transshipments", "swapped", "unassigned", "panama", "via"],
 )
 def test_bad_input_exits_2(args: tuple[str, ...]) -> None:
     result = run("route", "Shanghai", "Belgrade", *args)
@@ -178,6 +183,34 @@ def test_bad_input_exits_2(args: tuple[str, ...]) -> None:
     assert_no_traceback(result)
     if args == ("--bogus",):
         assert "Usage" in result.stdout + result.stderr
+
+
+def test_a_country_typo_names_the_code_meant() -> None:
+    for command in (("route",), ("compare", "--samples", "10"), ("reliability", "--deadline", "30d")):
+        result = run(command[0], "Tashkent", "Istanbul", *command[1:], "--avoid", "RI")
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "did you mean IR" in flat(result.stderr)
+
+
+def test_compare_and_reliability_take_every_route_constraint() -> None:
+    args = ("Lianyungang", "Istanbul", "--via", "Altynkol", "--avoid-mode", "road", "--max-transshipments", "3")
+    compared = json_of("compare", *args, "--avoid-passage", "suez", "--samples", "200", "--format", "json")
+    assert compared["routes"]
+    for r in compared["routes"]:
+        assert "Altynkol" in {leg["to"] for leg in r["legs"]}
+        assert r["transshipments"] <= 3 and all(leg["mode"] != "road" for leg in r["legs"])
+    odds = json_of("reliability", *args, "--deadline", "30d", "--samples", "200", "--format", "json")
+    assert [r["corridor"] for r in odds["routes"]] == [r["corridor"] for r in compared["routes"]]
+
+
+def test_compare_quotes_the_p50_and_labels_the_nominal_figure() -> None:
+    result = run("compare", "Almaty", "Baku", "--samples", "500")
+    assert result.returncode == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if "nominal d" in line)
+    assert header.index("P50 d") < header.index("nominal d")
+    text = flat(result.stdout)
+    assert "quote the P50" in text
+    assert "Northern: every route goes the wrong way" in text  # no loop via Brest and the Balkans to Baku
 
 
 # --- places ----------------------------------------------------------------------------------

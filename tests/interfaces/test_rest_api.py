@@ -43,6 +43,20 @@ def test_compare_and_geojson(client: TestClient) -> None:
     assert len(network["features"]) > 150
 
 
+def test_via_and_typos_over_http(client: TestClient) -> None:
+    pinned = {"origin": "Lianyungang", "destination": "Istanbul", "via": "Altynkol"}
+    for path in ("/route", "/compare"):
+        routes = client.get(path, params={**pinned, "samples": 100}).json()["routes"]
+        assert routes and all("Altynkol" in {leg["to"] for leg in r["legs"]} for r in routes)
+    odds = client.get("/reliability", params={**pinned, "deadline": "30d", "samples": 100, "avoid_mode": "road"})
+    assert odds.status_code == 200 and odds.json()["routes"]
+    for params, fragment in (({"avoid": "RI"}, "did you mean IR"), ({"avoid_passage": "panama"}, "panama")):
+        response = client.get("/route", params={"origin": "Tashkent", "destination": "Istanbul", **params})
+        assert response.status_code == 422 and fragment in response.json()["detail"]
+    compared = client.get("/compare", params={"origin": "Almaty", "destination": "Baku", "samples": 100}).json()
+    assert "Northern" in {d["corridor"] for d in compared["detours"]}
+
+
 def test_forecast_and_simulate(client: TestClient) -> None:
     body = client.get("/forecast", params={"a": "KZ", "b": "UZ", "to": 2030}).json()
     assert body["target_usd_m"] == 10_000 and body["rows"][-1]["year"] == 2030

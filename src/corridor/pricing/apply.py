@@ -139,8 +139,11 @@ def _undated_link(link: Link) -> Link:
 
 def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
     kind = row.kind
-    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS and t.place == row.place]
-    tariff = book.pick(rows, when)
+    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS]
+    # A place without its own charge pays the kind's default ("*" row), as node_times.csv does.
+    tariff = book.pick((t for t in rows if t.place == row.place), when) or book.pick(
+        (t for t in rows if t.place == "*"), when
+    )
     if tariff is None:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
         return row.model_copy(update={"cost_source": source})

@@ -19,10 +19,18 @@ from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.places import resolve_place
 from corridor.pricing.apply import network_at
+from corridor.routing.detours import (
+    WORTHWHILE_GAIN,
+    backtrack,
+    distances_to,
+    no_gain,
+    worth_the_detour,
+)
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
-from corridor.routing.options import RouteOptions
+from corridor.routing.options import RouteOptions, check_against_network
 from corridor.routing.pareto import ParetoPath, pareto_paths
+from corridor.routing.via import via_paths
 from corridor.vocab import Objective
 
 if TYPE_CHECKING:
@@ -47,7 +55,12 @@ def default_network() -> Network:
 
 @dataclass(frozen=True)
 class RouteSet:
-    """Routes between two places: the exact Pareto set, fastest first."""
+    """Routes between two places: the Pareto set, fastest first, less the routes no shipper takes.
+
+    ``routes`` holds the Pareto-optimal routes that make steady progress to the destination;
+    ``detours`` the Pareto-optimal ones dropped because they go the wrong way, each with the
+    reason (rule in :mod:`corridor.routing.detours`).
+    """
 
     origin: str
     destination: str
@@ -55,6 +68,8 @@ class RouteSet:
     routes: tuple[Route, ...]
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
+    detours: tuple[tuple[Route, str], ...] = ()
+    """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -131,10 +146,12 @@ def route(
     max_transshipments: int | None = None,
     include_planned: bool = False,
     corridor: str | None = None,
+    via: Iterable[str] = (),
+    air_cargo: bool = False,
     date: str | dt.date | None = None,
     network: Network | None = None,
 ) -> RouteSet:
-    """Every Pareto-optimal door-to-door route between two places.
+    """Every Pareto-optimal door-to-door route between two places that a shipper would take.
 
     Parameters
     ----------
@@ -143,14 +160,20 @@ def route(
     cargo : str
         ``20ft``, ``40ft`` or ``40ft-reefer``.
     avoid_countries, avoid_modes, avoid_passages : iterable of str
-        ISO country codes, modes (``air``, ``road`` …) and sea passages (``suez``,
-        ``bab-el-mandeb``, ``bosporus``, ``hormuz``) the route must not use.
+        ISO country codes, modes (``rail``, ``road`` …) and sea passages (``suez``,
+        ``bab-el-mandeb``, ``bosporus``, ``hormuz``) the route must not use. A code that is not
+        an ISO 3166-1 code, or a passage no sea lane of the network passes, is an error.
     max_transshipments : int, optional
         Most container lifts (mode and gauge changes).
     include_planned : bool
         Also use planned links such as the Trans-Afghan railway.
     corridor : str, optional
         Only routes of this corridor (``middle``, ``northern``, ``sea-suez`` …).
+    via : iterable of str
+        Places the route must pass, in order (e.g. ``["Altynkol"]`` to pin the gateway).
+    air_cargo : bool
+        The consignment is air cargo by chargeable weight; only then are air legs used. A 20/40 ft
+        container never flies.
     date : str or date, optional
         Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
         values last published and exchange rates of that day. Default: the latest date the data
@@ -161,12 +184,15 @@ def route(
     Returns
     -------
     RouteSet
-        The exact Pareto set in time, cost and CO2e, fastest first.
+        The Pareto set in time, cost and CO2e, fastest first, without the routes that go the
+        wrong way (those are in ``detours``, see :mod:`corridor.routing.detours`).
 
     Raises
     ------
     UnknownPlaceError
         If a name matches no place (with suggestions).
+    OptionError
+        For an unknown country code, passage, mode or corridor (with suggestions).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
     OptionError
@@ -180,21 +206,106 @@ def route(
         max_transshipments=max_transshipments,
         include_planned=include_planned,
         corridor=corridor,
+        via=tuple(via),
+        air_cargo=air_cargo,
     )
     return search(network_at(network or default_network(), date), origin, destination, options)
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
-    a, b = resolve_place(network, origin), resolve_place(network, destination)
-    if a.id == b.id:
-        raise OptionError(f"origin and destination are both {a.name}")
+    check_against_network(network, options)
+    stops = _stops(network, origin, destination, options.via)
+    a, b = network.places[stops[0]], network.places[stops[-1]]
     graph = graph_for(network, options)
-    paths = pareto_paths(graph, a.id, b.id, options.max_transshipments, options.corridor)
+    if len(stops) > 2:
+        paths = via_paths(graph, stops, options.max_transshipments, options.corridor)
+    else:
+        paths = pareto_paths(graph, a.id, b.id, options.max_transshipments, options.corridor)
     if not paths:
-        raise NoRouteError(a.name, b.name, explain_no_route(network, a.id, b.id, options))
-    routes = tuple(build_route(graph, p, a.id, b.id) for p in paths)
-    return RouteSet(a.name, b.name, options, routes, network.priced_at)
+        raise NoRouteError(a.name, b.name, _explain(network, stops, options))
+    routes = [build_route(graph, p, a.id, b.id) for p in paths]
+    steady, detours = _steady(network, options, routes, stops)
+    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
+
+
+def _stops(network: Network, origin: str, destination: str, via: tuple[str, ...]) -> list[str]:
+    """Place ids of origin, via places and destination; no place twice in a row or at both ends."""
+    stops = [resolve_place(network, name).id for name in (origin, *via, destination)]
+    names = [network.places[s].name for s in stops]
+    if stops[0] == stops[-1]:
+        raise OptionError(f"origin and destination are both {names[0]}")
+    for k in range(1, len(stops) - 1):
+        if stops[k] in (stops[0], stops[-1]) or stops[k] == stops[k - 1]:
+            raise OptionError(f"--via {names[k]} is already the origin, the destination or the previous via place")
+    return stops
+
+
+def _steady(
+    network: Network, options: RouteOptions, routes: list[Route], stops: list[str]
+) -> tuple[list[Route], list[tuple[Route, str]]]:
+    """Split routes into those a shipper takes and those that go the wrong way for no gain.
+
+    Distances still to go are measured on every link the constraints allow (any corridor), so a
+    corridor's only route is still dropped when it goes the wrong way (Poti → Baku round Asia).
+    A route that goes the wrong way stays if it is worth it (:func:`worth_the_detour`) next to
+    every kept route that goes less far the wrong way — in a one-corridor search, the routes of
+    the same query in any corridor. When a one-corridor search would leave nothing, its routes
+    stay (the caller asked for that corridor) and are all listed in ``detours`` too.
+    """
+    graph = graph_for(network, replace(options, corridor=None, via=()))
+    wrong = {id(r): hit for r in routes if (hit := _wrong_way(graph, r, stops)) is not None}
+    if not wrong:
+        return routes, []
+    pool = _reference(network, options, stops) if options.corridor else routes
+    kept_pool = _kept(pool, {id(r): _wrong_way(graph, r, stops) for r in pool})
+    dropped = {}
+    for r in routes:
+        hit = wrong.get(id(r))
+        if hit is None:
+            continue
+        better = [k for k, km in kept_pool if km < hit[1] and k is not r]
+        if not worth_the_detour(r, better):
+            dropped[id(r)] = f"goes the wrong way: {hit[0]}, and is not {WORTHWHILE_GAIN:.0%} faster or cheaper"
+    kept = [r for r in routes if id(r) not in dropped] or routes  # a corridor asked for by name stays, marked
+    return kept, [(r, dropped[id(r)]) for r in routes if id(r) in dropped]
+
+
+def _kept(routes: list[Route], wrong: dict[int, tuple[str, float] | None]) -> list[tuple[Route, float]]:
+    """Routes that stay, least wrong first, with the km they go the wrong way (0 for none)."""
+    kept: list[tuple[Route, float]] = []
+    for r in sorted(routes, key=lambda r: _km(wrong[id(r)])):
+        km = _km(wrong[id(r)])
+        if km == 0 or worth_the_detour(r, [k for k, other in kept if other < km]):
+            kept.append((r, km))
+    return kept
+
+
+def _km(hit: tuple[str, float] | None) -> float:
+    return 0.0 if hit is None else hit[1]
+
+
+def _reference(network: Network, options: RouteOptions, stops: list[str]) -> list[Route]:
+    """The routes a one-corridor query's wrong-way routes must beat: those of any corridor."""
+    try:
+        return list(search(network, stops[0], stops[-1], replace(options, corridor=None)).routes)
+    except NoRouteError:
+        return []
+
+
+def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> tuple[str, float] | None:
+    """Where and by how many km a route goes the wrong way to its next stop, if it does."""
+    places = [r.legs[0].from_id, *(leg.to_id for leg in r.legs)]
+    names = graph.network.places
+    start = 0
+    for target in stops[1:]:
+        end = places.index(target, start)
+        hit = backtrack(places[start : end + 1], distances_to(graph, target))
+        if hit is not None:
+            place, km = hit
+            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
+        start = end
+    return None
 
 
 _GRAPHS: dict[tuple[int, RouteOptions], SearchGraph] = {}
@@ -206,7 +317,7 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     The key is the network's identity and the complete, immutable options, so one query's
     constraints can never leak into another's graph.
     """
-    key = (id(network), replace(options, max_transshipments=None))  # the limit acts in the search
+    key = (id(network), replace(options, max_transshipments=None, via=()))  # both act in the search
     graph = _GRAPHS.get(key)
     if graph is None or graph.network is not network:
         if len(_GRAPHS) > 64:
@@ -216,13 +327,12 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
 
 
 COMPARE_ORDER = ("middle", "northern", "sea-suez", "sea-cape", "north-south", "trans-afghan", "air")
-"""Corridors in the order :func:`compare` lists them."""
+"""Corridors in the order :func:`compare` lists them (``air`` only for air cargo)."""
 
 
 DETOUR_FACTOR = 2.0
 """A corridor's route is hidden from :func:`compare` when another shown route beats it by this
-factor on time, cost *and* CO2e at once: a detour no shipper would take (e.g. Poti–Baku by sea
-round Asia)."""
+factor on time, cost *and* CO2e at once (besides the rules of :mod:`corridor.routing.detours`)."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +346,7 @@ class Comparison:
     unavailable: tuple[tuple[str, str], ...]
     """``(corridor, reason)`` for corridors with no route under the constraints."""
     detours: tuple[tuple[str, str], ...]
-    """``(corridor, reason)`` for corridors whose best route is a pointless detour."""
+    """``(corridor, reason)`` for corridors whose best route is a detour no shipper takes."""
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
 
@@ -269,59 +379,94 @@ def compare(
     network : Network, optional
         Defaults to :func:`default_network`.
     **constraints
-        Any keyword argument of :func:`route` except ``corridor`` (``date`` prices every
-        corridor at the same date).
+        Any keyword argument of :func:`route` except ``corridor`` (``via``, ``avoid_modes`` …;
+        ``date`` prices every corridor at the same date).
 
     Returns
     -------
     Comparison
         One route per corridor in the order of :data:`COMPARE_ORDER`, preceded by the best
-        "Direct" route (shared links only, e.g. Poti–Baku by rail) where there is one.
+        "Direct" route (shared links only, e.g. Poti–Baku by rail) where there is one. A
+        corridor whose best route is far longer than another's for no gain, or beaten
+        :data:`DETOUR_FACTOR` times on every criterion, is listed in ``detours`` instead.
+        The Air corridor is searched only for air cargo (``air_cargo=True``).
 
     Raises
     ------
     NoRouteError
         If no corridor has a route; the message gives each corridor's reason.
+    OptionError, UnknownPlaceError
+        As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
     net = network_at(network or default_network(), constraints.pop("date", None))
-    a, b = resolve_place(net, origin).name, resolve_place(net, destination).name
+    try:
+        everything = route(origin, destination, network=net, **constraints)
+    except NoRouteError as exc:
+        everything, no_route = None, exc
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
-    for tag in COMPARE_ORDER:
+    tags = [t for t in COMPARE_ORDER if t != "air" or constraints.get("air_cargo")]
+    wrong_way: list[tuple[str, str]] = []
+    for tag in tags if everything is not None else ():
         try:
-            found.append(route(origin, destination, corridor=tag, network=net, **constraints).best(wanted))
+            one = route(origin, destination, corridor=tag, network=net, **constraints)
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
-    try:
-        direct = [r for r in route(origin, destination, network=net, **constraints).routes if r.corridor == DIRECT]
-    except NoRouteError:
-        direct = []
-    if direct:
-        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
-    if not found:
-        raise NoRouteError(a, b, "; ".join(f"{c}: {why}" for c, why in unavailable))
-    shown, detours = _drop_detours(found)
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), tuple(detours), net.priced_at)
-
-
-def _drop_detours(routes: list[Route]) -> tuple[list[Route], list[tuple[str, str]]]:
-    shown, detours = [], []
-    for r in routes:
-        better = next(
-            (o for o in routes if all(DETOUR_FACTOR * _criteria(o)[k] <= _criteria(r)[k] for k in OBJECTIVES)), None
-        )
-        if better is None:
-            shown.append(r)
+            continue
+        if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
+            wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
         else:
-            detours.append(
-                (r.corridor, f"the {better.corridor} route is at least {DETOUR_FACTOR:g}× faster, cheaper and cleaner")
+            found.append(one.best(wanted))
+    if everything is None:
+        raise no_route
+    if direct := [r for r in everything.routes if r.corridor == DIRECT]:
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
+    shown, detours = _drop_detours(found)
+    a, b = everything.origin, everything.destination
+    detours_all = (*wrong_way, *detours)
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+
+
+def _drop_detours(routes: list[Route]) -> tuple[list[Route], tuple[tuple[str, str], ...]]:
+    """Keep each corridor's route unless it is a detour next to a shorter shown one (shortest first)."""
+    shown: list[Route] = []
+    detours = []
+    for r in sorted(routes, key=lambda r: r.distance_km):
+        if (other := no_gain(r, shown)) is not None:
+            gain = f"{WORTHWHILE_GAIN:.0%}"
+            why = (
+                f"{r.distance_km / other.distance_km:.1f}× as long as the {other.corridor} route, neither "
+                f"{gain} faster nor {gain} cheaper, and avoids no country or passage it uses"
             )
-    return shown, detours
+            detours.append((r.corridor, why))
+        elif (other := _beaten(r, routes)) is not None:
+            why = f"the {other.corridor} route is at least {DETOUR_FACTOR:g}× faster, cheaper and cleaner"
+            detours.append((r.corridor, why))
+        else:
+            shown.append(r)
+    return [r for r in routes if r in shown], tuple(detours)
+
+
+def _beaten(r: Route, routes: list[Route]) -> Route | None:
+    """Another route that beats ``r`` by :data:`DETOUR_FACTOR` on every criterion at once."""
+    mine = _criteria(r)
+    return next((o for o in routes if all(DETOUR_FACTOR * v <= mine[k] for k, v in _criteria(o).items())), None)
+
+
+def _explain(network: Network, stops: list[str], options: RouteOptions) -> str:
+    """Why no route passes every stop: the via places, else the other constraints."""
+    a, b = stops[0], stops[-1]
+    if len(stops) > 2 and pareto_paths(graph_for(network, options), a, b, options.max_transshipments):
+        via = ", ".join(network.places[s].name for s in stops[1:-1])
+        return f"no route passes {via} in that order under these constraints (routes that avoid it exist)"
+    return explain_no_route(network, a, b, replace(options, via=()))
 
 
 def explain_no_route(network: Network, origin: str, destination: str, options: RouteOptions) -> str:
     """Say which constraint left no route, by searching again without constraints."""
+    if options.corridor == "air" and not options.air_cargo:
+        return "a 20/40 ft container does not fly; air is for consignments by weight (air cargo)"
     ends = [network.places[origin], network.places[destination]]
     if banned := [p for p in ends if p.country in options.avoid_countries]:
         return f"{banned[0].name} is in {banned[0].country}, a country you asked to avoid"
@@ -329,10 +474,10 @@ def explain_no_route(network: Network, origin: str, destination: str, options: R
     if cargo is not None and cargo.reefer and not all(p.reefer for p in ends):
         cold = next(p for p in ends if not p.reefer)
         return f"{cold.name} has no reefer service, so a {options.cargo} cannot start or end there"
-    free = RouteOptions(cargo=options.cargo, include_planned=True)
+    free = RouteOptions(cargo=options.cargo, include_planned=True, air_cargo=options.air_cargo)
     paths = pareto_paths(graph_for(network, free), origin, destination)
     if not paths and cargo is not None and cargo.reefer:
-        dry = RouteOptions(cargo=settings.DEFAULT_CARGO, include_planned=True)
+        dry = RouteOptions(cargo=settings.DEFAULT_CARGO, include_planned=True, air_cargo=options.air_cargo)
         if pareto_paths(graph_for(network, dry), origin, destination):
             return "no route takes reefer containers all the way (a link or terminal has no reefer service)"
     if not paths:

@@ -54,17 +54,17 @@ def time_cost_distance(route: Route) -> list[Step]:
         km, hours, usd = km + dist, hours + t, usd + cost
         steps.append(Step(what, kind, dist, t, cost, km, hours, usd))
 
-    def stops_at(place: str) -> None:
-        for c in [c for c in pending if c.place == place]:
+    def stops_at(place_id: str) -> None:
+        for c in [c for c in pending if c.place_id == place_id]:
             pending.remove(c)
-            add(place, c.kind, 0.0, c.time_h, c.cost_usd)
+            add(c.label, c.kind, 0.0, c.time_h, c.cost_usd)
 
     for leg in route.legs:
-        stops_at(leg.origin)
+        stops_at(leg.from_id)
         if leg.wait_h:
             add(leg.origin, "waiting", 0.0, leg.wait_h, 0.0)
         add(f"{leg.origin} → {leg.destination}", leg.mode, leg.distance_km, leg.time_h - leg.wait_h, leg.cost_usd)
-    stops_at(route.legs[-1].destination)
+    stops_at(route.legs[-1].to_id)
     for c in pending:  # every crossing sits at a leg's end, so none should be left
-        add(c.place, c.kind, 0.0, c.time_h, c.cost_usd)
+        add(c.label, c.kind, 0.0, c.time_h, c.cost_usd)
     return steps

@@ -19,6 +19,7 @@ from corridor import settings
 from corridor.emissions.factors import leg_emissions
 from corridor.errors import OptionError
 from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTime, Place
+from corridor.routing.borders import border_row, is_stop
 from corridor.routing.options import RouteOptions
 
 HANDLING_MODES = WATER_MODES | {"air"}
@@ -33,6 +34,8 @@ class Event:
     kind: str
     time_h: float
     cost_usd: float
+    link: tuple[str, ...] = ()
+    """For a border: the place ids at the ends of the link that crosses it, in travel order."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def _allowed(network: Network, link: Link, options: RouteOptions, cargo: CargoTy
         return False
     if link.mode in options.avoid_modes:
         return False
+    if link.mode == "air" and not options.air_cargo:
+        return False  # a full container never flies; air is for consignments by weight
     if any(p.country in options.avoid_countries for p in ends):
         return False
     if options.avoid_passages & set(link.passages):
@@ -179,26 +184,13 @@ def _arc(network: Network, cargo: CargoType, index: int, link: Link) -> Arc:
 
 
 def _border_events(network: Network, cargo: CargoType, link: Link) -> tuple[Event, ...]:
-    if link.mode not in ("rail", "road"):
-        return ()  # at ports and airports, formalities are part of the port dwell
-    a, b = network.places[link.from_id], network.places[link.to_id]
-    if a.country == b.country:
+    """The border ``link`` crosses, if it crosses one with a stop (see :mod:`corridor.routing.borders`)."""
+    found = border_row(network, link)
+    if found is None or not is_stop(found[1]):
         return ()
-    events = []
-    for place in (a, b):
-        row = _border_row(network, place.id, a.country, b.country)
-        if row is not None:
-            events.append(_event(place.id, "border", row, cargo))
-    return tuple(events)
-
-
-def _border_row(network: Network, place: str, src: str, dst: str) -> NodeTime | None:
-    rows = [r for r in network.node_times if r.place == place and r.kind == "border"]
-    for want in ((src, dst), (src, ""), ("", dst), ("", "")):
-        for row in rows:
-            if (row.from_country, row.to_country) == want:
-                return row
-    return None
+    place, row = found
+    event = _event(place.id, "border", row, cargo)
+    return (Event(event.place, event.kind, event.time_h, event.cost_usd, link=(link.from_id, link.to_id)),)
 
 
 def _steps(

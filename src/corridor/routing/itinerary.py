@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridor.network.model import CORRIDOR_TAGS
+from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.resolve import find_lane
 from corridor.routing.graph import Event, SearchGraph
 from corridor.routing.pareto import ParetoPath
@@ -34,6 +34,10 @@ class Leg:
     to_id: str = ""
     departures_per_week: float | None = None
     """Sailings or flights a week (``None`` for a train or truck that leaves when loaded)."""
+    passages: tuple[str, ...] = ()
+    """Sea passages the leg sails through (``suez``, ``babalmandab`` …), as the sea-lane data names them."""
+    countries: tuple[str, str] = ("", "")
+    """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
 
@@ -54,22 +58,39 @@ class Leg:
 
 @dataclass(frozen=True)
 class Crossing:
-    """Time and cost spent at a place: a border, gauge change, transshipment or port call."""
+    """Time and cost spent at a place: a border, gauge change, transshipment or port call.
+
+    A border is crossed on a link between two countries: ``countries`` names them in the
+    direction travelled and ``link`` the places at the link's ends; ``place`` is the end whose
+    ``node_times.csv`` row prices the stop (see :mod:`corridor.routing.borders`).
+    """
 
     place: str
     kind: str
     time_h: float
     cost_usd: float
     place_id: str = ""
+    countries: tuple[str, ...] = ()
+    link: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How a shipper names it: ``UZ → TM border (Tashkent – Turkmenabat)``, or the place."""
+        if self.countries and self.link:
+            return f"{self.countries[0]} → {self.countries[1]} border ({self.link[0]} – {self.link[1]})"
+        return self.place
 
     def to_dict(self) -> dict[str, Any]:
-        """The crossing as in the JSON output."""
-        return {
+        """The crossing as in the JSON output (a border adds ``from_country``, ``to_country``)."""
+        row: dict[str, Any] = {
             "place": self.place,
             "kind": self.kind,
             "time_h": round(self.time_h, 2),
             "cost_usd": round(self.cost_usd, 2),
         }
+        if self.countries:
+            row["from_country"], row["to_country"] = self.countries
+        return row
 
 
 @dataclass(frozen=True)
@@ -118,6 +139,17 @@ class Route:
     def distance_km(self) -> float:
         """Length of all legs."""
         return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def transit_countries(self) -> frozenset[str]:
+        """Countries the route passes between its origin's and its destination's."""
+        ends = {self.legs[0].countries[0], self.legs[-1].countries[1]}
+        return frozenset(c for leg in self.legs for c in leg.countries) - ends
+
+    @property
+    def passages(self) -> frozenset[str]:
+        """Sea passages of all legs."""
+        return frozenset(p for leg in self.legs for p in leg.passages)
 
     def time_by(self, kind: str) -> float:
         """Hours spent at places of one crossing kind (``border``, ``port`` …)."""
@@ -222,11 +254,13 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 from_id=link.from_id,
                 to_id=link.to_id,
                 departures_per_week=link.frequency_per_week,
+                passages=link.passages,
+                countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
-    crossings = _merge(events, names)
+    crossings = _merge(events, network)
     places = (network.places[origin].name, *(leg.destination for leg in legs))
     return Route(
         origin=names[origin],
@@ -243,12 +277,20 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
     )
 
 
-def _merge(events: list[Event], names: dict[str, str]) -> tuple[Crossing, ...]:
-    """One crossing per place and kind, in route order (a border crossed on the way in and
-    out of the same station counts once, with both times)."""
-    merged: dict[tuple[str, str], list[float]] = {}
+def _merge(events: list[Event], network: Network) -> tuple[Crossing, ...]:
+    """One crossing per place, kind and border, in route order (a gauge change and a border at one
+    station stay two crossings; entering and leaving a country at one station are two borders)."""
+    merged: dict[tuple[str, str, tuple[str, ...]], list[float]] = {}
     for e in events:
-        acc = merged.setdefault((e.place, e.kind), [0.0, 0.0])
+        acc = merged.setdefault((e.place, e.kind, e.link), [0.0, 0.0])
         acc[0] += e.time_h
         acc[1] += e.cost_usd
-    return tuple(Crossing(names[p], kind, t, c, place_id=p) for (p, kind), (t, c) in merged.items())
+    return tuple(_crossing(network, *key, t, c) for key, (t, c) in merged.items())
+
+
+def _crossing(network: Network, place: str, kind: str, link: tuple[str, ...], time_h: float, usd: float) -> Crossing:
+    name = network.places[place].name
+    if len(link) != 2:
+        return Crossing(name, kind, time_h, usd, place_id=place)
+    a, b = network.places[link[0]], network.places[link[1]]
+    return Crossing(name, kind, time_h, usd, place_id=place, countries=(a.country, b.country), link=(a.name, b.name))

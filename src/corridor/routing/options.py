@@ -1,13 +1,24 @@
-"""What a shipper can ask of a route: cargo unit and constraints."""
+"""What a shipper can ask of a route: cargo unit and constraints.
+
+Codes and names a user types are checked twice: their form here, when the options are built, and
+against the network in :func:`check_against_network` (a country code must be an ISO 3166-1 code, a
+passage must be one a sea lane of the network passes), so a typo in ``--avoid RI`` (meant IR) is an
+error with a suggestion, never a constraint that silently avoids nothing.
+"""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from corridor import settings
 from corridor.errors import OptionError
 from corridor.network.model import CORRIDOR_TAGS
 from corridor.vocab import Mode
+
+if TYPE_CHECKING:
+    from corridor.network.model import Network
 
 PASSAGES: dict[str, str] = {
     "suez": "suez",
@@ -23,9 +34,21 @@ PASSAGES: dict[str, str] = {
     "malacca": "malacca",
     "cape": "south_africa",
     "south_africa": "south_africa",
-    "panama": "panama",
 }
 """Names a user may give for a sea passage → the passage name in the sea-lane data."""
+
+_ISO_3166 = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
+    BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM
+    FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT
+    JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN
+    MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT
+    PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL
+    TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+    """
+ISO_COUNTRIES = frozenset(_ISO_3166.split())
+"""The 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166 Maintenance Agency; the test suite
+checks this list against pycountry's copy of the standard). A code outside it is a typo."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,11 @@ class RouteOptions:
         Also use links that are planned, not yet operating (e.g. the Trans-Afghan railway).
     corridor : str, optional
         Keep only routes of this corridor (a tag such as ``middle``).
+    via : tuple of str
+        Places the route must pass, in this order (names as a user types them, e.g. ``Altynkol``).
+    air_cargo : bool
+        The consignment is air cargo, moved by chargeable weight, not a 20/40 ft container. Only
+        then may the route use air legs: a full container never flies.
     """
 
     cargo: str = settings.DEFAULT_CARGO
@@ -58,13 +86,16 @@ class RouteOptions:
     max_transshipments: int | None = None
     include_planned: bool = False
     corridor: str | None = None
+    via: tuple[str, ...] = ()
+    air_cargo: bool = False
 
     def __post_init__(self) -> None:
         countries = frozenset(c.strip().upper() for c in self.avoid_countries if c.strip())
         bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
         if bad:
-            raise OptionError(f"--avoid takes ISO country codes such as RU,BY; got {', '.join(bad)}")
+            raise OptionError(f"--avoid takes ISO country codes such as RU,BY; got {', '.join(sorted(bad))}")
         object.__setattr__(self, "avoid_countries", countries)
+        object.__setattr__(self, "via", tuple(v.strip() for v in self.via if v.strip()))
         modes = frozenset(m.strip().lower() for m in self.avoid_modes if m.strip())
         if unknown := sorted(modes - set(Mode.values())):
             raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(Mode.values())}")
@@ -78,7 +109,42 @@ class RouteOptions:
 
 
 def _passage(name: str) -> str:
+    """A passage as the sea-lane data names it; a name with no alias is kept as typed (lower case)
+    and checked against the network's lanes by :func:`check_against_network`."""
     key = name.strip().lower()
-    if key not in PASSAGES:
-        raise OptionError(f"unknown sea passage '{name}'; passages are {', '.join(sorted(PASSAGES))}")
-    return PASSAGES[key]
+    return PASSAGES.get(key, key)
+
+
+def check_against_network(network: Network, options: RouteOptions) -> None:
+    """Reject avoided countries and passages the user cannot have meant.
+
+    Raises
+    ------
+    OptionError
+        For a country code that is not an ISO 3166-1 code (suggesting the network's countries
+        it is nearest to: ``RI`` → ``IR``), or a passage no sea lane of the network passes
+        (suggesting the nearest passage names).
+    """
+    here = {p.country for p in network.places.values()}
+    for code in sorted(options.avoid_countries - ISO_COUNTRIES):
+        hint = _country_hint(code, here)
+        raise OptionError(f"'{code}' is not an ISO 3166 country code{hint}; the network's countries are {_list(here)}")
+    lanes = {p for link in network.links for p in link.passages}
+    names = {alias: data for alias, data in PASSAGES.items() if data in lanes} | {p: p for p in lanes}
+    for name in sorted(options.avoid_passages - lanes):
+        near = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+        shown = {next((a for a, d in PASSAGES.items() if d == p), p) for p in lanes}
+        raise OptionError(f"no sea lane in the network passes '{name}'{hint}; passages are {_list(shown)}")
+
+
+def _country_hint(code: str, countries: set[str]) -> str:
+    """`` (did you mean IR?)`` for a code one swap or one letter away from a network country."""
+    swapped = code[::-1]
+    near = [swapped] if swapped in countries else []
+    near += sorted(c for c in countries if sum(x != y for x, y in zip(c, code, strict=True)) == 1)
+    return f" (did you mean {' or '.join(near[:3])}?)" if near else ""
+
+
+def _list(names: set[str] | dict[str, str]) -> str:
+    return ", ".join(sorted(names))

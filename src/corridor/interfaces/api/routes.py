@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -64,6 +64,7 @@ class Search:
     avoid_passages: list[str]
     max_transshipments: int | None
     include_planned: bool
+    via: list[str] = field(default_factory=list)
     date: str | None = None
 
 
@@ -80,6 +81,7 @@ async def _search(
     avoid_passage: list[str] = Query(default=[], max_length=10),
     max_transshipments: int | None = Query(default=None, ge=0, le=20),
     include_planned: bool = False,
+    via: list[str] = Query(default=[], max_length=5, description="Places the route must pass, in order"),
     date: str | None = Query(
         default=None,
         max_length=10,
@@ -87,7 +89,7 @@ async def _search(
     ),
 ) -> Search:
     return Search(
-        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, date
+        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, date
     )
 
 
@@ -105,6 +107,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         avoid_passages=q.avoid_passages,
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
+        via=q.via,
         date=q.date,
     )
 
@@ -156,6 +159,7 @@ def compare(result: Compared, samples: Samples = 20_000, deadline_h: DeadlineH =
             "destination": result.destination,
             "routes": _rated(result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
+            "detours": [{"corridor": c, "reason": r} for c, r in result.detours],
         }
     )
 
@@ -195,7 +199,11 @@ class ReliabilityIn(BaseModel):
     month: str | None = Field(default=None, max_length=10, description="Or a departure month: jan … dec, 1 … 12")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     avoid: list[str] = Field(default=[], max_length=30, description="ISO country codes to avoid")
+    avoid_mode: list[str] = Field(default=[], max_length=5, description="Modes to avoid: rail, road, ferry, sea")
+    avoid_passage: list[str] = Field(default=[], max_length=10, description="Sea passages to avoid: suez, cape …")
+    max_transshipments: int | None = Field(default=None, ge=0, le=20)
     include_planned: bool = False
+    via: list[str] = Field(default=[], max_length=5, description="Places the route must pass, in order")
 
 
 class DriverOut(BaseModel):
@@ -256,7 +264,11 @@ def run_reliability(query: ReliabilityIn, progress: Progress | None) -> dict[str
         query.destination,
         cargo=query.cargo,
         avoid_countries=query.avoid,
+        avoid_modes=query.avoid_mode,
+        avoid_passages=query.avoid_passage,
+        max_transshipments=query.max_transshipments,
         include_planned=query.include_planned,
+        via=query.via,
     )
     total = query.samples * len(result.routes)
     rows = []

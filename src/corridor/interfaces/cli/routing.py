@@ -64,7 +64,46 @@ ObjectiveOption = Annotated[
     ),
 ]
 AvoidOption = Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY.")]
+AvoidModeOption = Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea.")]
+AvoidPassageOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, hormuz, cape, gibraltar, malacca …"),
+]
+MaxTransshipmentsOption = Annotated[int | None, typer.Option(help="Most container lifts (mode or gauge changes).")]
 PlannedOption = Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")]
+ViaOption = Annotated[
+    list[str] | None, typer.Option(help="Places the route must pass, in order: --via Altynkol or --via Aktau,Baku.")
+]
+
+NOMINAL_NOTE = (
+    "nominal d: scheduled running times, mean waits for a departure and standard dwell, summed, without delays. "
+    "P50/P90 d: the median and 90th percentile of {samples:,} simulated journeys (dwell spread, late holds, "
+    "Caspian storms) — quote the P50."
+)
+"""What the two transit-time figures mean, printed under every table that shows them."""
+NOMINAL_ONLY = (
+    "nominal d: scheduled running times, mean waits for a departure and standard dwell, summed, without delays; "
+    "add --samples N for the P50 to quote."
+)
+
+
+def _constraints(
+    avoid: list[str] | None,
+    avoid_mode: list[str] | None,
+    avoid_passage: list[str] | None,
+    max_transshipments: int | None,
+    include_planned: bool,
+    via: list[str] | None,
+) -> dict[str, Any]:
+    """The constraint options every routing command takes, as keywords of :func:`corridor.route`."""
+    return {
+        "avoid_countries": split(avoid),
+        "avoid_modes": split(avoid_mode),
+        "avoid_passages": split(avoid_passage),
+        "max_transshipments": max_transshipments,
+        "include_planned": include_planned,
+        "via": split(via),
+    }
 
 
 @friendly
@@ -73,19 +112,15 @@ def route(
     destination: Annotated[str, typer.Argument(help="Where it goes.")],
     cargo: CargoOption = Cargo.feu,
     avoid: AvoidOption = None,
-    avoid_mode: Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea, air.")] = None,
-    avoid_passage: Annotated[
-        list[str] | None,
-        typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, dardanelles, corinth, hormuz, cape."),
-    ] = None,
+    avoid_mode: AvoidModeOption = None,
+    avoid_passage: AvoidPassageOption = None,
     objective: ObjectiveOption = Objective.time.value,
     weights: Annotated[
         str | None, typer.Option(help="Weighted best instead of --objective, e.g. time=1,cost=2 (criteria normalised).")
     ] = None,
-    max_transshipments: Annotated[
-        int | None, typer.Option(help="Most container lifts (mode or gauge changes).")
-    ] = None,
+    max_transshipments: MaxTransshipmentsOption = None,
     include_planned: PlannedOption = False,
+    via: ViaOption = None,
     all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
     samples: SamplesOption = None,
     deadline: DeadlineOption = None,
@@ -100,21 +135,12 @@ def route(
 
     With --samples (or a robust --objective p50/p90/p95/on-time) each route gets its transit-time
     distribution, and the best route is the one with the best percentile or on-time odds.
+    A 20/40 ft container never flies; routes that go the wrong way for no gain are left out.
     """
     from corridor.routing.api import route as find
 
-    found = find(
-        origin,
-        destination,
-        cargo=cargo.value,
-        avoid_countries=split(avoid),
-        avoid_modes=split(avoid_mode),
-        avoid_passages=split(avoid_passage),
-        max_transshipments=max_transshipments,
-        include_planned=include_planned,
-        date=date,
-        network=load(data),
-    )
+    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
+    found = find(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
     if robust and samples is None:
@@ -127,6 +153,7 @@ def route(
         out.print(_routes_table(shown, title, best, rated))
         out.print(_itinerary(best))
         out.print(_prices_note(best))
+        _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
 
@@ -186,8 +213,12 @@ def compare(
             help="Which route of each corridor is best.", parser=_objective, metavar=f"[{'|'.join(_OBJECTIVES)}]"
         ),
     ] = Objective.time.value,
-    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
-    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    avoid: AvoidOption = None,
+    avoid_mode: AvoidModeOption = None,
+    avoid_passage: AvoidPassageOption = None,
+    max_transshipments: MaxTransshipmentsOption = None,
+    include_planned: PlannedOption = False,
+    via: ViaOption = None,
     map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML map of the routes here.")] = None,
     detail: Annotated[bool, typer.Option(help="Print each route's time/cost–distance table.")] = False,
     samples: Annotated[int, typer.Option(help="Monte Carlo journeys per corridor for P50/P90.")] = DEFAULT_SAMPLES,
@@ -204,15 +235,15 @@ def compare(
 
     if objective in RobustObjective.values():
         raise OptionError("compare ranks each corridor's routes by time, cost or co2; use `reliability` for odds")
+    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
     result = run(
         origin,
         destination,
         objective=Objective(objective),
         cargo=cargo.value,
-        avoid_countries=split(avoid),
-        include_planned=include_planned,
         date=date,
         network=load(data),
+        **constraints,
     )
     if map_file is not None:
         from corridor.interfaces.map import route_map
@@ -225,8 +256,7 @@ def compare(
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
     out.print(_routes_table(result.routes, title, None, rated))
     out.print(_breakdown_table(result.routes))
-    for corridor, why in (*result.unavailable, *result.detours):
-        out.print(f"[dim]{corridor}: {why}[/dim]")
+    _notes(samples, [*result.unavailable, *result.detours])
     out.print(
         f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
     )
@@ -267,8 +297,12 @@ def reliability(
     depart: DepartOption = None,
     month: MonthOption = None,
     seed: SeedOption = 0,
-    avoid: Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes.")] = None,
-    include_planned: Annotated[bool, typer.Option(help="Also use planned links.")] = False,
+    avoid: AvoidOption = None,
+    avoid_mode: AvoidModeOption = None,
+    avoid_passage: AvoidPassageOption = None,
+    max_transshipments: MaxTransshipmentsOption = None,
+    include_planned: PlannedOption = False,
+    via: ViaOption = None,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
     date: DateOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
@@ -277,15 +311,8 @@ def reliability(
     """On-time odds per corridor for a deadline, and the legs that drive the late tail."""
     from corridor.routing.api import compare as run
 
-    result = run(
-        origin,
-        destination,
-        cargo=cargo.value,
-        avoid_countries=split(avoid),
-        include_planned=include_planned,
-        date=date,
-        network=load(data),
-    )
+    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
+    result = run(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
@@ -300,6 +327,7 @@ def reliability(
         f"[dim]{samples:,} journeys per corridor, seed {seed}; variability and weather from variability.csv and "
         "weather.csv[/dim]"
     )
+    _why_not([*result.unavailable, *result.detours])
     if plot is not None:
         out.print(f"Plot written to {plot}")
 
@@ -383,34 +411,51 @@ def _json(origin: str, destination: str, routes: Sequence[Route], rated: Rated) 
 
 
 def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated: Rated | None = None) -> Table:
+    """Routes side by side. With Monte Carlo results the P50 is the headline transit time and the
+    deterministic sum is shown after it as "nominal"; without, the nominal figure is all there is."""
     rated = rated or {}
     odds = any(r.reliability.on_time_probability is not None for r in rated.values())
     numeric = [
-        "days",
+        *(["P50 d", "P90 d"] if rated else []),
+        *(["on time"] if odds else []),
+        "nominal d",
         "USD",
         "t CO2e",
         "km",
         "lifts",
-        *(["P50 d", "P90 d"] if rated else []),
-        *(["on time"] if odds else []),
     ]
     table = Table(title=title, title_justify="left")
     for name in ("", "corridor", *numeric, "via"):
-        table.add_column(name, justify="right" if name in numeric else "left")
+        table.add_column(name, justify="right" if name in numeric else "left", style="bold" if name == "P50 d" else "")
     for r in routes:
-        cells = [
+        cells = []
+        if id(r) in rated:
+            rel = rated[id(r)].reliability
+            cells += [f"{rel.p50_h / 24:.1f}", f"{rel.p90_h / 24:.1f}"]
+            cells += [f"{rel.on_time_probability:.0%}"] if odds else []
+        cells += [
             f"{r.total_time_days:.1f}",
             f"{r.total_cost_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
             str(r.transshipments),
         ]
-        if id(r) in rated:
-            rel = rated[id(r)].reliability
-            cells += [f"{rel.p50_h / 24:.1f}", f"{rel.p90_h / 24:.1f}"]
-            cells += [f"{rel.on_time_probability:.0%}"] if odds else []
         table.add_row("★" if r is best else "", r.corridor, *cells, " – ".join(_via(r)))
     return table
+
+
+def _notes(samples: int | None, reasons: Sequence[tuple[str, str]]) -> None:
+    """What the transit-time columns mean, then why corridors or routes are not shown."""
+    if samples:
+        out.print(f"[dim]{NOMINAL_NOTE.format(samples=samples)}[/dim]")
+    else:
+        out.print(f"[dim]{NOMINAL_ONLY}[/dim]")
+    _why_not(reasons)
+
+
+def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
+    for corridor, why in reasons:
+        out.print(f"[dim]{corridor}: {why}[/dim]")
 
 
 def _via(route: Route) -> list[str]:
@@ -426,7 +471,7 @@ def _via(route: Route) -> list[str]:
 def _itinerary(route: Route) -> Table:
     from corridor.routing.breakdown import time_cost_distance
 
-    table = Table(title=f"Itinerary of the ★ route ({route.corridor})", title_justify="left")
+    table = Table(title=f"Itinerary of the ★ route ({route.corridor}), nominal times", title_justify="left")
     for name in ("step", "kind", "km", "hours", "USD", "Σ km", "Σ days", "Σ USD"):
         table.add_column(name, justify="left" if name in ("step", "kind") else "right")
     for s in time_cost_distance(route):

@@ -34,7 +34,7 @@ function colourByCorridor(routes) {
   });
 }
 
-const MODES = ["rail", "road", "ferry", "sea", "air"];
+const MODES = ["rail", "road", "ferry", "sea"]; // a 20/40 ft container never flies
 const PASSAGES = ["suez", "bab-el-mandeb", "bosporus", "hormuz", "cape"];
 const TOKEN_KEY = "corridor-token";
 
@@ -190,6 +190,7 @@ function routeParams() {
     cargo: $("#cargo").value,
   });
   for (const code of $("#avoid").value.split(/[\s,;]+/).filter(Boolean)) params.append("avoid", code.toUpperCase());
+  for (const place of $("#via").value.split(/[,;]+/).map((p) => p.trim()).filter(Boolean)) params.append("via", place);
   for (const box of document.querySelectorAll("#avoid-modes input:checked")) params.append("avoid_mode", box.value);
   for (const box of document.querySelectorAll("#avoid-passages input:checked")) params.append("avoid_passage", box.value);
   if ($("#max-tr").value !== "") params.set("max_transshipments", $("#max-tr").value);

@@ -1,0 +1,131 @@
+"""Routes no shipper takes: the ones that go the wrong way, and corridors far longer for no gain.
+
+Two rules, both applied after the Pareto search (which knows only time, cost and CO2e, so a route a
+little cheaper on paper can be Pareto-optimal however absurd its path):
+
+* **Steady progress** (every route shown by :func:`corridor.route` and :func:`corridor.compare`).
+  Each place has a distance still to go: the shortest network distance from it to the destination
+  over the links the query may use (a Dijkstra search backwards from the destination). Along a
+  shown route that distance may never climb more than :data:`BACKTRACK_SHARE` of the origin's
+  distance above the lowest value reached so far. A route that passes its destination and comes
+  back (flies past Baku to Belgrade, then rails back) or sets off the wrong way (Almaty → Moscow →
+  Warsaw for Baku) breaks it; a route forced round an avoided country does not, since the
+  distances are measured on the links the query allows. This is Dial's "efficient route" rule of
+  traffic assignment (each step takes the traveller nearer the destination), loosened by the
+  tolerance because stations off the straight line (a port, a border station) cost a little.
+  Such a route is still shown when it gains what a shipper pays for (:func:`worth_the_detour`):
+  rail round the Black Sea from Poti to Poland is longer than the short sea crossing that makes
+  Poti "near" Europe, but days faster.
+* **Far longer for no gain** (:func:`corridor.compare`): a corridor's best route at least
+  :data:`FAR_LONGER` times as long as another shown corridor's is listed as a detour unless it
+  gains what a shipper pays for in distance: it is at least :data:`WORTHWHILE_GAIN` faster or
+  cheaper, or it avoids a transit country or a sea passage the shorter route uses (the Cape
+  route avoids Suez and Bab-el-Mandeb; a route round Russia avoids Russia).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+
+from corridor.routing.graph import SearchGraph
+from corridor.routing.itinerary import Route
+
+BACKTRACK_SHARE = 0.1
+"""How far (share of the origin's distance still to go) a route may fall back from its best progress.
+
+estimate: 10 % absorbs the few hundred km of a gateway port or border station off the direct line on
+a continental haul, while passing a destination and coming back, or leaving in the wrong direction,
+costs far more (2,000–10,000 km in the cases of issue 10)."""
+
+BACKTRACK_FLOOR_KM = 150.0
+"""Least tolerance, km: on a short haul 10 % is less than the offset of a border station."""
+
+FAR_LONGER = 1.5
+"""Distance ratio from which a corridor's best route needs a gain to be shown (estimate: half as long
+again is a detour a forwarder questions; the Middle and Northern routes China–Europe differ by
+less, 1.0–1.2×, and sea via Suez vs rail by about 1.5×, where sea's gain is cost)."""
+
+WORTHWHILE_GAIN = 0.1
+"""Least relative gain in time or cost that makes a far longer route worth showing (estimate)."""
+
+
+_DISTANCES: dict[tuple[int, str], tuple[SearchGraph, dict[str, float]]] = {}
+
+
+def distances_to(graph: SearchGraph, target: str) -> dict[str, float]:
+    """Shortest distance in km from every place to ``target`` over the graph's arcs.
+
+    Places that cannot reach ``target`` are absent. Cached per graph object and target.
+    """
+    key = (id(graph), target)
+    hit = _DISTANCES.get(key)
+    if hit is not None and hit[0] is graph:
+        return hit[1]
+    into: dict[str, list[tuple[str, float]]] = {}
+    for arc in graph.arcs:
+        into.setdefault(arc.link.to_id, []).append((arc.link.from_id, arc.link.distance_km or 0.0))
+    dist = {target: 0.0}
+    heap = [(0.0, target)]
+    while heap:
+        d, place = heapq.heappop(heap)
+        if d > dist[place]:
+            continue
+        for before, km in into.get(place, ()):
+            if d + km < dist.get(before, float("inf")):
+                dist[before] = d + km
+                heapq.heappush(heap, (d + km, before))
+    if len(_DISTANCES) > 256:
+        _DISTANCES.clear()
+    _DISTANCES[key] = (graph, dist)
+    return dist
+
+
+def backtrack(places: Sequence[str], dist: dict[str, float]) -> tuple[str, float] | None:
+    """The place where a route falls back furthest from its best progress, and by how many km,
+    if that exceeds the tolerance; ``None`` for a route that makes steady progress.
+
+    Parameters
+    ----------
+    places : sequence of str
+        Place ids in travel order, origin first, ending at the target of ``dist``.
+    dist : dict
+        From :func:`distances_to` for the route's destination.
+    """
+    start = dist.get(places[0], 0.0)
+    allowed = max(BACKTRACK_SHARE * start, BACKTRACK_FLOOR_KM)
+    best = start
+    worst: tuple[str, float] | None = None
+    for place in places[1:]:
+        here = dist.get(place, float("inf"))
+        back = here - best
+        if back > allowed and (worst is None or back > worst[1]):
+            worst = (place, back)
+        best = min(best, here)
+    return worst
+
+
+def worth_the_detour(route: Route, steady: Sequence[Route]) -> bool:
+    """Whether a route that goes the wrong way earns it: at least :data:`WORTHWHILE_GAIN` faster
+    than the fastest or cheaper than the cheapest of the ``steady`` routes (or there are none)."""
+    if not steady:
+        return True
+    fastest = min(r.total_time_h for r in steady)
+    cheapest = min(r.total_cost_usd for r in steady)
+    keep = 1 - WORTHWHILE_GAIN
+    return route.total_time_h <= keep * fastest or route.total_cost_usd <= keep * cheapest
+
+
+def no_gain(route: Route, others: Sequence[Route]) -> Route | None:
+    """A route of ``others`` this one is :data:`FAR_LONGER` than with no gain over it (not
+    :data:`WORTHWHILE_GAIN` faster or cheaper, avoiding none of its transit countries or sea
+    passages); ``None`` if there is none: the route earns its distance."""
+    for other in others:
+        if other is route or route.distance_km < FAR_LONGER * other.distance_km:
+            continue
+        faster = route.total_time_h <= (1 - WORTHWHILE_GAIN) * other.total_time_h
+        cheaper = route.total_cost_usd <= (1 - WORTHWHILE_GAIN) * other.total_cost_usd
+        avoids = bool(other.transit_countries - route.transit_countries or other.passages - route.passages)
+        if not (faster or cheaper or avoids):
+            return other
+    return None
