@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench sea-lanes clean
+.PHONY: run test test-fast lint typecheck bench sea-lanes clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ run: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
+
+# The inner loop: everything but the slow, browser, PostgreSQL and other-process tests (see the
+# markers in pyproject.toml). `make test` and CI still run them all.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not browser and not postgres and not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -57,8 +57,9 @@ from typing import TypeVar
 from corridor.errors import CorridorError
 from corridor.routing.api import default_network, route
 from corridor.routing.itinerary import Route
+from corridor.settings import HOURS_PER_MONTH
 from corridor.uncertainty.journey import Component, JourneyModel, journey_model
-from corridor.uncertainty.montecarlo import BATCH, HOURS_PER_MONTH, Reliability, simulate
+from corridor.uncertainty.montecarlo import BATCH, Reliability, simulate
 
 LEGS = 10
 CORRIDORS = ("middle", "northern", None)

@@ -48,7 +48,6 @@ from corridor.network.model import Network
 from corridor.simulation import scenarios
 from corridor.simulation.engine import (
     DRAIN_H,
-    HOURS_PER_YEAR,
     TEU_PER_TRAIN,
     Assignment,
     CrossingCapacity,
@@ -131,7 +130,7 @@ def storms(env: simpy.Environment, network: Network, port: str, rng: random.Rand
 
     def weather() -> Generator[simpy.Event, None, None]:
         while True:
-            w = months[(START.month - 1 + int(env.now // 730.5)) % 12]
+            w = months[(START.month - 1 + int(env.now // settings.HOURS_PER_MONTH)) % 12]
             p, spell = w.closure_probability, w.spell_mean_h
             open_mean = spell * (1 - p) / p if p > 0 else 24 * 30
             yield env.timeout(rng.expovariate(1 / open_mean))
@@ -233,9 +232,9 @@ def simulate_naive(s: Setup, days: float) -> NaiveResult:
             counts["delivered"] += 1
 
     def source(a: Assignment, steps: list[Step]) -> Generator[simpy.Event, None, None]:
-        mean_gap = HOURS_PER_YEAR / a.teu_per_year
+        mean_gap = settings.HOURS_PER_YEAR / a.teu_per_year
         while env.now < horizon:
-            month = (START.month - 1 + int(env.now // 730.5)) % 12
+            month = (START.month - 1 + int(env.now // settings.HOURS_PER_MONTH)) % 12
             factor = a.seasonality[month] if a.seasonality else 1.0
             yield env.timeout(rng.expovariate(max(factor, 1e-6) / mean_gap))
             if env.now < horizon:

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from corridor import settings
-from corridor.forecasting.data import Conversion
+from helpers import Runner, run_cli
 
-CORRIDOR = Path(sys.executable).with_name("corridor")
-Runner = Callable[..., subprocess.CompletedProcess[str]]
+_E2E_FIXTURES = {"cli", "server"}
+_BROWSER_FIXTURES = {"browser", "page"}
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the console script; a wide terminal so rich neither truncates nor wraps messages."""
-    base = {k: v for k, v in os.environ.items() if k not in (settings.DATA_ENV, "CORRIDOR_DEBUG")}
-    base.update({"COLUMNS": "250", "LINES": "100", "NO_COLOR": "1", **(env or {})})
-    return subprocess.run([str(CORRIDOR), *args], capture_output=True, text=True, env=base, timeout=120)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they need, from their fixtures: the markers follow the code, not a list."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if fixtures & {"pg_url", "pg_server"} or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if fixtures & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & (_E2E_FIXTURES | _BROWSER_FIXTURES):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
@@ -106,27 +110,3 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     yield url
     store.close(url)
-
-
-def make_conversion(
-    *,
-    usd_per_tonne: float = 500,
-    container_share: float = 0.5,
-    tonnes_per_teu: float = 10,
-    teu_per_train: float = 100,
-    overland_share: float = 1.0,
-) -> Conversion:
-    """A value → freight conversion for tests, every factor's source ``test``."""
-    return Conversion(
-        pair="*",
-        usd_per_tonne=usd_per_tonne,
-        usd_per_tonne_source="test",
-        container_share=container_share,
-        container_share_source="test",
-        tonnes_per_teu=tonnes_per_teu,
-        tonnes_per_teu_source="test",
-        teu_per_train=teu_per_train,
-        teu_per_train_source="test",
-        overland_share=overland_share,
-        overland_share_source="test",
-    )

@@ -1,8 +1,38 @@
-"""Errors Corridor raises for bad input. Each carries a message meant for the user."""
+"""Every error Corridor raises on purpose, in one place. Each carries a message meant for the user.
+
+The classes say *what* went wrong, never how an interface reports it: the REST server maps a class
+to an HTTP status (:mod:`corridor.interfaces.api.server`) and the command line to an exit code
+(:mod:`corridor.interfaces.cli.common`). Messages name the library's parameters (``avoid_countries``),
+not command-line flags, since REST and Python callers read them too.
+
+================================  ==========================================  ======  =========
+class                             meaning                                     HTTP    CLI exit
+================================  ==========================================  ======  =========
+:class:`NoRouteError`             no route under the constraints              404     1
+:class:`NotFoundError`            a named thing does not exist                404     2
+:class:`ConflictError`            a name is taken, or writes collided         409     2
+:class:`BusyError`                too much work queued; retry later           429     2
+:class:`StoreError`               the database is unreachable or not ours     503     2
+any other :class:`CorridorError`  bad input (place, option, data file)        422     2
+================================  ==========================================  ======  =========
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+__all__ = [
+    "BusyError",
+    "ConflictError",
+    "CorridorError",
+    "DataFileError",
+    "NoRouteError",
+    "NotFoundError",
+    "OptionError",
+    "Problem",
+    "StoreError",
+    "UnknownPlaceError",
+]
 
 
 class CorridorError(Exception):
@@ -72,3 +102,19 @@ class NoRouteError(CorridorError):
 
 class OptionError(CorridorError):
     """A routing option has a value Corridor does not know."""
+
+
+class NotFoundError(CorridorError):
+    """Something asked for by name does not exist: a stored scenario or version, a shipped scenario, a job."""
+
+
+class ConflictError(CorridorError):
+    """The request collides with what exists: a scenario name already taken, or concurrent writes of one record."""
+
+
+class BusyError(CorridorError):
+    """Too much work is already queued; the same request may succeed once some has finished."""
+
+
+class StoreError(CorridorError):
+    """The results and scenario database cannot be used: unreachable, or holding tables Corridor did not make."""

@@ -1,7 +1,17 @@
-"""Settings in one place instead of globals scattered through the code.
+"""Settings in one place: environment variables, defaults, limits and time conventions.
 
-Change them by passing arguments to the public functions; the environment variable
-``CORRIDOR_DATA`` points Corridor at a user's own copy of the data files.
+Change behaviour by passing arguments to the public functions; these names are the defaults and
+bounds behind them. Every environment variable Corridor reads is named here:
+
+==========================  =====================================================================
+``CORRIDOR_DATA``           a data directory to use instead of the embedded one (:data:`DATA_ENV`)
+``CORRIDOR_DB``             the results and scenario database URL (:data:`DB_ENV`)
+``CORRIDOR_TOKEN``          the bearer token that unlocks REST writes (:data:`TOKEN_ENV`)
+``CORRIDOR_DEBUG``          any value: the CLI shows tracebacks of internal errors (:data:`DEBUG_ENV`)
+==========================  =====================================================================
+
+Time: a year is a Julian year, 365.25 days (8,766 h), and a month a twelfth of it (730.5 h),
+so that months tile years exactly; the Monte Carlo engine and the simulator both use these.
 """
 
 from __future__ import annotations
@@ -13,8 +23,33 @@ from pathlib import Path
 
 from corridor.vocab import Cargo
 
+__all__ = [
+    "DATA_ENV",
+    "DATA_FILES",
+    "DB_ENV",
+    "DEBUG_ENV",
+    "DEFAULT_CARGO",
+    "DEFAULT_DB_URL",
+    "HOURS_PER_MONTH",
+    "HOURS_PER_WEEK",
+    "HOURS_PER_YEAR",
+    "MAX_REQUEST_SAMPLES",
+    "MAX_SAMPLES",
+    "THIN_TOLERANCE",
+    "TOKEN_ENV",
+    "data_dir",
+]
+
 DATA_ENV = "CORRIDOR_DATA"
 """Environment variable naming a data directory to use instead of the embedded one."""
+DB_ENV = "CORRIDOR_DB"
+"""Environment variable naming the results and scenario database (a SQLAlchemy URL)."""
+DEFAULT_DB_URL = "sqlite:///corridor-results.db"
+"""The database used when neither a URL nor :data:`DB_ENV` is given: a SQLite file in the working directory."""
+TOKEN_ENV = "CORRIDOR_TOKEN"
+"""Environment variable holding the bearer token REST writes need; unset, writes are refused."""
+DEBUG_ENV = "CORRIDOR_DEBUG"
+"""Environment variable: set, the CLI re-raises internal errors with their traceback (exit code 70 otherwise)."""
 
 DATA_FILES = (
     "sources.csv",
@@ -34,16 +69,22 @@ DATA_FILES = (
 )
 """The files a data directory must hold for the network."""
 
-TRADE_FILES = ("trade.csv", "trade_targets.csv", "trade_conversion.csv", "trade_hubs.csv")
-"""Trade statistics and conversion factors used by ``corridor forecast``."""
-
 DEFAULT_CARGO: str = Cargo.feu.value
 """Cargo unit assumed when none is given: a 40ft dry container (FEU)."""
 
 THIN_TOLERANCE = 0.01
 """Routes within this relative distance on every criterion count as near-duplicates."""
 
+MAX_SAMPLES = 10**9
+"""Most Monte Carlo journeys one library call may sample (about 10 minutes on one core)."""
+MAX_REQUEST_SAMPLES = 200_000
+"""Most Monte Carlo journeys per route one REST request may ask for (keeps a request under seconds)."""
+
 HOURS_PER_WEEK = 168.0
+HOURS_PER_YEAR = 365.25 * 24
+"""A Julian year, 8,766 h: the average calendar year over leap years."""
+HOURS_PER_MONTH = HOURS_PER_YEAR / 12
+"""730.5 h: a twelfth of :data:`HOURS_PER_YEAR`, so that twelve months make a year exactly."""
 
 
 def data_dir() -> Path:

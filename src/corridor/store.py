@@ -23,10 +23,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from corridor.errors import CorridorError
+from corridor import settings
+from corridor.errors import ConflictError, NotFoundError, OptionError, StoreError
 
-DB_ENV = "CORRIDOR_DB"
-DEFAULT_URL = "sqlite:///corridor-results.db"
+__all__ = [
+    "MIGRATIONS",
+    "SQLITE_BUSY_TIMEOUT_S",
+    "WRITE_ATTEMPTS",
+    "close",
+    "database_url",
+    "delete_scenario",
+    "display_url",
+    "downgrade",
+    "get_scenario",
+    "list_scenarios",
+    "load_results",
+    "load_runs",
+    "revisions",
+    "save_result",
+    "save_runs",
+    "save_scenario",
+    "schema",
+    "upgrade",
+]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long an SQLite writer waits for another process's write to finish before giving up."""
@@ -39,24 +59,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class StoreError(CorridorError):
-    """The store cannot do what was asked; ``status`` is the HTTP status the API answers with."""
-
-    def __init__(self, message: str, status: int = 503) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class ScenarioStoreError(StoreError):
-    """A scenario operation that the store refuses: ``status`` is 404 (not found) or 409 (exists)."""
-
-    def __init__(self, message: str, status: int = 404) -> None:
-        super().__init__(message, status)
-
-
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else ``$CORRIDOR_DB``, else the SQLite file in the working directory."""
-    return url or os.environ.get(DB_ENV) or DEFAULT_URL
+    return url or os.environ.get(settings.DB_ENV) or settings.DEFAULT_DB_URL
 
 
 def display_url(url: str | None = None) -> str:
@@ -81,7 +86,7 @@ def _guarded(function: Callable[P, T]) -> Callable[P, T]:
         try:
             return function(*args, **kwargs)
         except (ArgumentError, NoSuchModuleError) as exc:
-            raise StoreError(f"not a database URL Corridor can use: {exc}", 422) from None
+            raise OptionError(f"not a database URL Corridor can use: {exc}") from None
         except (OperationalError, InterfaceError) as exc:
             first = str(exc.orig or exc).strip().splitlines()[0]
             raise StoreError(f"the database is unavailable: {first}") from None
@@ -186,7 +191,7 @@ def revisions(url: str | None = None) -> tuple[str | None, str]:
 
 
 @_guarded
-def upgrade(url: str | None = None, revision: str = "head") -> str | None:
+def upgrade(revision: str = "head", *, url: str | None = None) -> str | None:
     """Upgrade the database to ``revision`` (the newest by default); return the revision it is at."""
     key = database_url(url)
     with _lock:
@@ -197,7 +202,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
 
 
 @_guarded
-def downgrade(revision: str, url: str | None = None) -> str | None:
+def downgrade(revision: str, *, url: str | None = None) -> str | None:
     """Downgrade the database to ``revision`` (``base``: no tables); return the revision it is at.
 
     Downgrading drops the tables and columns later revisions added, with their rows.
@@ -299,7 +304,7 @@ def _write(url: str | None, action: Callable[[Any, Any], T]) -> T:
                     return action(conn, schema().tables)
         except IntegrityError:
             continue
-    raise StoreError("the write kept colliding with concurrent writes of the same scenario; try again", 409)
+    raise ConflictError("the write kept colliding with concurrent writes of the same scenario; try again")
 
 
 def _read(url: str | None, action: Callable[[Any, Any], T]) -> T:
@@ -367,9 +372,9 @@ def save_scenario(name: str, text: str, *, create: bool, url: str | None = None)
         latest = _latest(conn, table, name)
         alive = latest is not None and not latest.deleted
         if create and alive:
-            raise ScenarioStoreError(f"scenario '{name}' exists; update it to add a version", 409)
+            raise ConflictError(f"scenario '{name}' exists; update it to add a version")
         if not create and not alive:
-            raise ScenarioStoreError(f"no scenario '{name}'")
+            raise NotFoundError(f"no scenario '{name}'")
         version = 1 if latest is None else int(latest.version) + 1
         row = {"name": name, "version": version, "deleted": False, "yaml": text, "created_at": _now()}
         conn.execute(table.insert().values(**row))
@@ -386,7 +391,7 @@ def delete_scenario(name: str, url: str | None = None) -> int:
         table = tables["scenarios"]
         latest = _latest(conn, table, name)
         if latest is None or latest.deleted:
-            raise ScenarioStoreError(f"no scenario '{name}'")
+            raise NotFoundError(f"no scenario '{name}'")
         version = int(latest.version) + 1
         conn.execute(
             table.insert().values(name=name, version=version, deleted=True, yaml="", created_at=_now()),
@@ -409,7 +414,7 @@ def get_scenario(name: str, version: int | None = None, url: str | None = None) 
 
     row = _read(url, query)
     if row is None or (row.deleted and version is None):
-        raise ScenarioStoreError(f"no scenario '{name}'" + (f" version {version}" if version else ""))
+        raise NotFoundError(f"no scenario '{name}'" + (f" version {version}" if version else ""))
     return {
         "name": row.name,
         "version": row.version,
@@ -450,7 +455,7 @@ def save_result(
         scenarios = tables["scenarios"]
         found = select(scenarios.c.id).where(scenarios.c.name == name, scenarios.c.version == version)
         if conn.execute(found).first() is None:
-            raise ScenarioStoreError(f"no scenario '{name}' version {version}")
+            raise NotFoundError(f"no scenario '{name}' version {version}")
         row = {
             "scenario": name,
             "version": version,

@@ -24,6 +24,21 @@ from corridor.routing.graph import compile_graph
 from corridor.routing.itinerary import Route
 from corridor.routing.options import RouteOptions
 
+__all__ = [
+    "CASES",
+    "KNOWN_MISSES",
+    "RANGE_CASES",
+    "Basis",
+    "Case",
+    "RangeCase",
+    "RangeResult",
+    "Result",
+    "markdown_table",
+    "range_markdown",
+    "run_range_validation",
+    "run_validation",
+]
+
 Basis = Literal["independent", "calibration", "input"]
 
 
@@ -74,7 +89,8 @@ def _leg(network: Network, a: str, b: str, mode: str, sea_route: str = "direct")
     """Distance (km) and running time (h) of one link."""
     for link in network.links:
         if {link.from_id, link.to_id} == {a, b} and link.mode == mode and (link.sea_route or "direct") == sea_route:
-            assert link.distance_km is not None and link.time_h is not None
+            if link.distance_km is None or link.time_h is None:
+                raise ValueError(f"link {a}–{b} lacks derived figures: load networks with load_network")
             return link.distance_km, link.time_h
     raise KeyError(f"no {mode} link {a}–{b}")
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_conversion
-from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError
 from corridor.forecasting.api import pair_forecast
@@ -22,6 +20,8 @@ from corridor.forecasting.data import (
 )
 from corridor.forecasting.freight import WEEKS, freight_table, group_table, pair_conversion
 from corridor.forecasting.models import forecast
+from helpers import invoke as run
+from helpers import make_conversion
 
 
 def _group(name: str, usd_per_tonne: float, container_share: float, tonnes_per_teu: float) -> CommodityGroup:

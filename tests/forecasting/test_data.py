@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError, OptionError
 from corridor.forecasting.data import load_trade, normalise_pair, suggest_countries
+from helpers import invoke as run
 
 
 def test_shipped_trade_data_loads_with_sources() -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import OptionError
 from corridor.forecasting.data import TradeData, TradeFigure, load_trade
@@ -24,6 +23,7 @@ from corridor.forecasting.gravity import (
     gravity_forecast,
     load_gravity,
 )
+from helpers import invoke as run
 
 TRUE_BETA = np.array([2.0, 0.9, 0.7, -1.1, 0.5])
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import make_conversion
 from corridor.errors import OptionError
 from corridor.forecasting.freight import WEEKS, freight_table
 from corridor.forecasting.models import backtest, forecast, required_growth
+from helpers import make_conversion
 
 
 def synthetic(seed: int, years: int = 14, growth: float = 0.08, noise: float = 0.06) -> dict[int, float]:
@@ -18,6 +18,7 @@ def synthetic(seed: int, years: int = 14, growth: float = 0.08, noise: float = 0
     return {2010 + i: float(np.exp(v)) for i, v in enumerate(log)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["ets", "arima"])
 def test_intervals_cover_the_truth_near_their_nominal_rate(method: str) -> None:
     hits = trials = 0

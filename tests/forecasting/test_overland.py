@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_conversion
-from conftest import run_cli as run
 from corridor import settings
 from corridor.errors import DataFileError
 from corridor.forecasting.api import pair_forecast
@@ -23,6 +21,8 @@ from corridor.forecasting.data import (
 from corridor.forecasting.freight import WEEKS, freight_table, group_table, pair_conversion
 from corridor.forecasting.models import forecast
 from corridor.forecasting.scenario import write_scenario
+from helpers import invoke as run
+from helpers import make_conversion
 
 SHARE = 0.25
 CONVERSION = make_conversion(

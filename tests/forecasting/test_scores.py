@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from conftest import run_cli as run
 from corridor.forecasting.data import load_trade
 from corridor.forecasting.gravity import gravity_backtest, load_gravity
 from corridor.forecasting.models import backtest
 from corridor.forecasting.scores import SCORED, all_scores
+from helpers import invoke as run
 
 
 def test_every_pair_gets_a_score_or_a_reason_for_each_method() -> None:

@@ -36,6 +36,8 @@ from corridor.interfaces import api
 from corridor.interfaces.api import background
 from corridor.interfaces.jobs import JobQueue
 
+pytestmark = [pytest.mark.slow]  # Schemathesis generates hundreds of requests
+
 TOKEN = "fuzz-token"
 EXAMPLES = {GenerationMode.POSITIVE: 45, GenerationMode.NEGATIVE: 25}
 """Generated cases per operation and mode (operations without parameters exhaust sooner)."""
@@ -53,7 +55,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[JobQueue]:
     """A throwaway store, a known token and a private job queue."""
     monkeypatch.setenv("CORRIDOR_DB", f"sqlite:///{tmp_path / 'fuzz.db'}")
-    monkeypatch.setenv(api.TOKEN_ENV, TOKEN)
+    monkeypatch.setenv(corridor_settings.TOKEN_ENV, TOKEN)
     queue = JobQueue(workers=1, max_pending=1_000)
     monkeypatch.setattr(background, "jobs", queue)
     yield queue

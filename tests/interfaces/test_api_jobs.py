@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, NotFoundError
 from corridor.interfaces import api
 from corridor.interfaces.api import background
-from corridor.interfaces.jobs import Job, JobError, JobQueue
+from corridor.interfaces.jobs import Job, JobQueue
 
 POLL_LIMIT = 600
 """Polls before a test gives up on a job (a hang guard, not a timing assertion)."""
@@ -125,9 +125,8 @@ def test_old_finished_jobs_are_forgotten() -> None:
             time.sleep(0.01)
     queue.shutdown()
     assert [j.id for j in queue.list()] == ids[1:]
-    with pytest.raises(JobError) as missing:
+    with pytest.raises(NotFoundError):
         queue.get(ids[0])
-    assert missing.value.status == 404
 
 
 def test_job_progress_is_clamped_and_monotonic() -> None:

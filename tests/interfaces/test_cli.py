@@ -1,4 +1,4 @@
-"""End-to-end tests of the installed ``corridor`` console script (run in a subprocess)."""
+"""Tests of the ``corridor`` command line, in process (Typer's CliRunner) but for one run of the installed script."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
 from corridor import settings
+from helpers import invoke, run_cli
 
 ROUTE_KEYS = {
     "corridor",
@@ -28,7 +28,7 @@ CROSSING_KINDS = {"border", "gauge-change", "transshipment", "port"}
 NO_ROUTE_WORDS = ("crosses", "uses", "passes")
 
 
-run = run_cli
+run = invoke  # in process; the broken-data test runs the installed script
 
 
 def flat(text: str) -> str:
@@ -279,7 +279,7 @@ def test_broken_data_is_reported_by_file_and_line(data_copy: Path) -> None:
         (("check-data", str(data_copy)), None),
         (("route", "Shanghai", "Belgrade"), {settings.DATA_ENV: str(data_copy)}),
     ]:
-        result = run(*args, env=env)
+        result = run_cli(*args, env=env)  # the installed script, with the environment a user sets
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         message = flat(result.stderr)
         assert f"places.csv:{line}" in message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli as run
+from helpers import invoke as run
 
 
 def test_route_with_samples_adds_percentiles_and_odds() -> None:

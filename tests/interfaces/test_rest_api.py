@@ -7,8 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import Runner
-from corridor.interfaces.api import MAX_SAMPLES, app
+from corridor.interfaces.api import app
+from corridor.settings import MAX_REQUEST_SAMPLES as MAX_SAMPLES
+from helpers import Runner
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """The web page in a real browser: headless Debian chromium driven by Playwright.
 
 The app runs in a uvicorn subprocess on a free local port with a throw-away SQLite store and a
-write token. Screenshots are kept in ``out/screenshots/`` as test artefacts. With ``CI=true``
+write token. Screenshots are kept as test artefacts outside the repository: in
+``$CORRIDOR_TEST_SCREENSHOTS`` if set, else in ``corridor-screenshots`` under the temp directory. With ``CI=true``
 the browser tests must run; elsewhere they skip when chromium is missing.
 """
 
@@ -12,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -34,7 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HOW_TO_ENABLE = "install Debian's chromium (apt-get install chromium) to run the browser tests"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("CORRIDOR_TEST_SCREENSHOTS") or Path(tempfile.gettempdir()) / "corridor-screenshots")
 TOKEN = "web-test-token"
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
 from corridor.simulation.scenario import load_scenario
 from corridor.simulation.scenarios import ScenarioResult, run_scenario
+from helpers import invoke as run
 
 SHIPPED = settings.data_dir() / "scenarios"
 
@@ -112,12 +112,12 @@ def test_a_tariff_cut_moves_traffic_to_the_cheaper_corridor(tmp_path: Path) -> N
 
 def test_simulate_command(tmp_path: Path) -> None:
     chart, tables = tmp_path / "sim.png", tmp_path / "tables"
-    result = run_cli("simulate", "titr-2024-base", "--years", "0.25", "--plot", str(chart), "--csv", str(tables))
+    result = run("simulate", "titr-2024-base", "--years", "0.25", "--plot", str(chart), "--csv", str(tables))
     assert result.returncode == 0, result.stderr
     assert "TEU demanded" in result.stdout and "Lead times" in result.stdout
     assert chart.stat().st_size > 10_000 and len(list(tables.glob("*.csv"))) == 3
-    both = run_cli("simulate", "titr-2024-base", "--compare", "titr-2030-triple", "--years", "0.1")
+    both = run("simulate", "titr-2024-base", "--compare", "titr-2030-triple", "--years", "0.1")
     assert both.returncode == 0, both.stderr
     assert "Scenario comparison" in both.stdout
-    missing = run_cli("simulate", "no-such-scenario")
+    missing = run("simulate", "no-such-scenario")
     assert missing.returncode == 2 and "titr-2024-base" in missing.stderr

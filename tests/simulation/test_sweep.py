@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from corridor import settings
 from corridor.errors import OptionError
 from corridor.simulation.sweep import sweep
 from corridor.store import load_runs, save_runs
+from helpers import run_cli
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # process pools, a Dask cluster and the installed script
 
 BASE = str(settings.data_dir() / "scenarios" / "titr-2024-base.yaml")
 

@@ -10,8 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, text
 
-from conftest import Runner
 from corridor import settings, store
+from corridor.errors import StoreError
+from helpers import Runner
 
 BASE = (settings.data_dir() / "scenarios" / "titr-2024-base.yaml").read_text(encoding="utf-8")
 TABLES = {"runs", "scenarios", "results"}
@@ -28,12 +29,12 @@ def _tables(url: str) -> set[str]:
 def test_an_empty_database_is_upgraded_to_the_newest_revision(db_url: str) -> None:
     current, head = store.revisions(db_url)
     assert current is None and _tables(db_url) == set()
-    assert store.upgrade(db_url) == head
+    assert store.upgrade(url=db_url) == head
     assert _tables(db_url) == TABLES
 
 
 def test_the_newest_revision_builds_exactly_the_tables_the_store_queries(db_url: str) -> None:
-    store.upgrade(db_url)
+    store.upgrade(url=db_url)
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -44,12 +45,12 @@ def test_the_newest_revision_builds_exactly_the_tables_the_store_queries(db_url:
 
 def test_downgrade_to_base_removes_every_table_and_upgrade_rebuilds_them(db_url: str) -> None:
     store.save_scenario("base", BASE, create=True, url=db_url)  # first use upgrades
-    assert store.downgrade("0001", db_url) == "0001"
+    assert store.downgrade("0001", url=db_url) == "0001"
     assert _tables(db_url) == {"runs", "scenarios"}
     assert store.get_scenario("base", url=db_url)["version"] == 1  # the first use upgrades again
-    assert store.downgrade("base", db_url) is None
+    assert store.downgrade("base", url=db_url) is None
     assert _tables(db_url) == set()
-    assert store.upgrade(db_url) == store.revisions(db_url)[1]
+    assert store.upgrade(url=db_url) == store.revisions(db_url)[1]
     assert store.list_scenarios(db_url) == []
 
 
@@ -87,19 +88,19 @@ def test_a_table_corridor_did_not_make_is_refused(db_url: str) -> None:
     engine = create_engine(db_url)
     Table("runs", MetaData(), Column("id", Integer, primary_key=True)).create(engine)
     engine.dispose()
-    with pytest.raises(store.StoreError, match="'runs' table Corridor did not make"):
+    with pytest.raises(StoreError, match="'runs' table Corridor did not make"):
         store.list_scenarios(db_url)
     assert _tables(db_url) == {"runs"}  # the failed upgrade left nothing behind
 
 
 def test_a_database_newer_than_this_corridor_is_refused(db_url: str) -> None:
-    store.upgrade(db_url)
+    store.upgrade(url=db_url)
     engine = create_engine(db_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     store.close(db_url)
-    with pytest.raises(store.StoreError, match="older than the database"):
+    with pytest.raises(StoreError, match="older than the database"):
         store.list_scenarios(db_url)
 
 

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import CORRIDOR
+from helpers import CORRIDOR
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a server process, killed with SIGKILL
 
 # A short valid scenario: the server validates every write, and parsing a long one would dominate the time.
 SCENARIO = "name: kill test\nyear: 2024\ndemand:\n  - {{origin: Xian, destination: Baku, teu_per_year: {teu}}}\n"

@@ -11,9 +11,10 @@ from corridor.errors import OptionError
 from corridor.network.model import Network
 from corridor.routing.api import default_network, route
 from corridor.routing.itinerary import Route
+from corridor.settings import MAX_SAMPLES
 from corridor.uncertainty.api import most_reliable, parse_deadline, parse_month, rate, reliability
 from corridor.uncertainty.journey import journey_model
-from corridor.uncertainty.montecarlo import BATCH, BIN_H, MAX_SAMPLES, simulate
+from corridor.uncertainty.montecarlo import BATCH, BIN_H, simulate
 
 
 @pytest.fixture(scope="module")

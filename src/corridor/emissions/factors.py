@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from corridor.network.model import CargoType, EmissionFactor
 
+__all__ = ["leg_emissions"]
+
 
 def leg_emissions(factor: EmissionFactor, distance_km: float, cargo: CargoType) -> tuple[float, float]:
     """WTW and TTW emissions of moving one cargo unit over a leg, in kg CO2e.

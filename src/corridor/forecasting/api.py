@@ -13,6 +13,8 @@ from corridor.forecasting.models import Forecast, forecast
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["PairForecast", "pair_forecast"]
+
 
 @dataclass(frozen=True)
 class PairForecast:

@@ -26,6 +26,21 @@ from corridor import settings
 from corridor.errors import DataFileError, OptionError, Problem
 from corridor.network.io import read_table
 
+__all__ = [
+    "BLOCS",
+    "SHARE_TOLERANCE",
+    "CommodityGroup",
+    "CompositionShare",
+    "Conversion",
+    "TradeData",
+    "TradeFigure",
+    "TradeHub",
+    "TradeTarget",
+    "load_trade",
+    "normalise_pair",
+    "suggest_countries",
+]
+
 SHARE_TOLERANCE = 0.005
 """How far a composition's shares may sum from 1 (published shares are rounded)."""
 BLOCS = {"EU": "European Union"}

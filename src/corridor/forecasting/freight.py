@@ -25,6 +25,17 @@ from corridor.forecasting.models import Forecast
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = [
+    "WEEKS",
+    "GroupSplit",
+    "PairConversion",
+    "composition_splits",
+    "freight_table",
+    "group_table",
+    "grouped_conversion",
+    "pair_conversion",
+]
+
 WEEKS = 52.0
 
 

@@ -42,6 +42,25 @@ from corridor.network.io import read_table
 from corridor.network.model import Place
 from corridor.network.resolve import great_circle_km
 
+__all__ = [
+    "DRAWS",
+    "MIN_ROWS",
+    "TERMS",
+    "TREND_YEARS",
+    "Border",
+    "GdpFigure",
+    "GravityData",
+    "Panel",
+    "PpmlFit",
+    "build_panel",
+    "fit_ppml",
+    "gdp_at",
+    "gravity_backtest",
+    "gravity_forecast",
+    "load_gravity",
+    "regressors",
+]
+
 TERMS = ("const", "ln_gdp_a", "ln_gdp_b", "ln_distance", "border")
 """Regressors, in the order of the coefficient vector."""
 MIN_ROWS = len(TERMS) + 3

@@ -22,6 +22,17 @@ import numpy as np
 
 from corridor.errors import OptionError
 
+__all__ = [
+    "MAX_HORIZON",
+    "METHODS",
+    "MIN_YEARS",
+    "Forecast",
+    "backtest",
+    "check_horizon",
+    "forecast",
+    "required_growth",
+]
+
 MIN_YEARS = {"ets": 6, "arima": 6, "target": 1}
 """Years of history each method needs."""
 MAX_HORIZON = 25
@@ -84,9 +95,9 @@ def forecast(
 def check_horizon(last: int, to_year: int) -> None:
     """Reject a horizon not after the last observed year, or more than :data:`MAX_HORIZON` beyond it."""
     if to_year <= last:
-        raise OptionError(f"--to {to_year} is not after the last observed year {last}")
+        raise OptionError(f"to_year {to_year} is not after the last observed year {last}")
     if to_year - last > MAX_HORIZON:
-        raise OptionError(f"--to {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
+        raise OptionError(f"to_year {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
 
 
 def _last_gap(years: list[int]) -> int:

@@ -10,12 +10,14 @@ from corridor.errors import CorridorError, OptionError
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["fan_chart"]
+
 
 def fan_chart(table: pd.DataFrame, path: str | Path, title: str, target: tuple[int, float] | None = None) -> Path:
     """Write the forecast as ``.png`` (matplotlib) or ``.html`` (plotly)."""
     out = Path(path)
     if out.suffix.lower() not in (".png", ".html"):
-        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     seen = table[table["kind"] == "observed"]
     ahead = table[table["kind"] != "observed"]
     try:

@@ -11,6 +11,8 @@ from corridor.forecasting.data import TradeData
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["write_scenario"]
+
 
 def write_scenario(
     trade: TradeData, pair: str, table: pd.DataFrame, method: str, path: str | Path, conversion: str = ""

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from corridor.forecasting.data import TradeData
     from corridor.forecasting.gravity import GravityData
 
+__all__ = ["SCORED", "Score", "all_scores", "pair_scores"]
+
 SCORED = ("ets", "arima", "gravity")
 """Methods that forecast a path of their own (``target`` only restates a goal, so it is not scored)."""
 

@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from corridor.errors import CorridorError
+from corridor.errors import BusyError, CorridorError, NotFoundError
+
+__all__ = [
+    "KEEP_FINISHED",
+    "MAX_PENDING",
+    "WORKERS",
+    "Job",
+    "JobQueue",
+    "Progress",
+    "Status",
+    "Work",
+]
 
 Status = Literal["queued", "running", "done", "failed"]
 Progress = Callable[[float], None]
@@ -38,14 +49,6 @@ KEEP_FINISHED = 200
 """Finished jobs remembered; the oldest is forgotten first."""
 
 log = logging.getLogger(__name__)
-
-
-class JobError(CorridorError):
-    """A job request the server refuses: ``status`` is 404 (unknown id) or 429 (queue full)."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -74,7 +77,7 @@ class JobQueue:
     workers : int
         Jobs running at the same time.
     max_pending : int
-        Jobs queued or running at once; :meth:`submit` refuses more with a 429 :class:`JobError`.
+        Jobs queued or running at once; :meth:`submit` refuses more with a :class:`~corridor.errors.BusyError`.
     keep : int
         Finished jobs remembered before the oldest is dropped.
     """
@@ -91,13 +94,13 @@ class JobQueue:
 
         Raises
         ------
-        JobError
-            With status 429 if ``max_pending`` jobs are already queued or running.
+        BusyError
+            If ``max_pending`` jobs are already queued or running.
         """
         with self._lock:
             pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if pending >= self._max_pending:
-                raise JobError(f"the server is busy with {pending} jobs; try again when one has finished", 429)
+                raise BusyError(f"the server is busy with {pending} jobs; try again when one has finished")
             job = Job(id=uuid.uuid4().hex, kind=kind)
             self._jobs[job.id] = job
             self._forget_old()
@@ -109,12 +112,12 @@ class JobQueue:
 
         Raises
         ------
-        JobError
-            With status 404 if there is no such job (or it finished long ago and was forgotten).
+        NotFoundError
+            If there is no such job (or it finished long ago and was forgotten).
         """
         job = self._jobs.get(job_id)
         if job is None:
-            raise JobError(f"no job '{job_id}' (jobs are kept in memory until the server restarts)", 404)
+            raise NotFoundError(f"no job '{job_id}' (jobs are kept in memory until the server restarts)")
         return job
 
     def list(self) -> list[Job]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from corridor.errors import CorridorError
 from corridor.routing.itinerary import Route
 
+__all__ = ["COLOURS", "DASHES", "route_map"]
+
 COLOURS = {
     "Middle": "#d62728",
     "Northern": "#1f77b4",

@@ -15,6 +15,8 @@ from typing import Any
 from corridor.errors import Problem
 from corridor.network.model import CORRIDOR_TAGS, WATER_MODES, Link, Network
 
+__all__ = ["SOURCE_PREFIXES", "Reporter", "check_network", "source_problem"]
+
 Reporter = Callable[[str, str], None]
 
 SOURCE_PREFIXES = ("estimate:", "derived:", "searoute")

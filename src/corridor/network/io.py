@@ -43,6 +43,8 @@ from corridor.pricing.book import TariffBook
 from corridor.pricing.checks import check_prices
 from corridor.pricing.model import FxRate, IndexPoint, Tariff
 
+__all__ = ["load_network", "read_table"]
+
 R = TypeVar("R", bound=BaseModel)
 
 # CSV column → model field, where they differ.

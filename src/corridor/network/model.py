@@ -21,6 +21,23 @@ from corridor.vocab import CrossingKind, LinkStatus, Mode, PlaceKind, SeaRoute
 if TYPE_CHECKING:
     from corridor.pricing.book import TariffBook
 
+__all__ = [
+    "CORRIDOR_TAGS",
+    "GAUGES",
+    "WATER_MODES",
+    "CargoType",
+    "EmissionFactor",
+    "Link",
+    "Network",
+    "NodeTime",
+    "Place",
+    "Rate",
+    "SeaLane",
+    "Source",
+    "Variability",
+    "Weather",
+]
+
 WATER_MODES: frozenset[str] = frozenset({Mode.ferry, Mode.sea})
 GAUGES = (1435, 1520, 1676)
 """Track gauges in the network, mm: standard (China, Europe, Iran, Turkey), Russian (1520 space) and

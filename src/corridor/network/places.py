@@ -17,6 +17,8 @@ import weakref
 from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridor.network.model import Network, Place
 
+__all__ = ["find_places", "normalize", "resolve_place"]
+
 # Letters NFKD does not decompose to an ASCII base.
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ə": "a", "ё": "е"})
 

@@ -17,6 +17,8 @@ from typing import Any
 from corridor.errors import Problem
 from corridor.network.model import WATER_MODES, Link, Network, Rate, SeaLane
 
+__all__ = ["EARTH_RADIUS_KM", "find_lane", "find_rate", "great_circle_km", "resolve_links"]
+
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
 
@@ -52,10 +54,18 @@ def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...],
     for line, link in zip(lines, network.links, strict=True):
         try:
             resolved.append(_resolve(network, link))
-        except ValueError as exc:
-            field, _, message = str(exc).partition(": ")
-            problems.append(Problem("links.csv", line, field, message))
+        except _Unresolved as exc:
+            problems.append(Problem("links.csv", line, exc.field, exc.message))
     return tuple(resolved), problems
+
+
+class _Unresolved(Exception):
+    """A link figure that cannot be derived: which field, and why (becomes a :class:`Problem`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def _resolve(network: Network, link: Link) -> Link:
@@ -69,7 +79,7 @@ def _resolve(network: Network, link: Link) -> Link:
         update["time_source"] = f"derived: {distance:.0f} km at {speed:g} km/h ({why})"
     if link.tariff_teu_usd is None:
         if rate is None:
-            raise ValueError(f"tariff_teu_usd: no tariff given and rates.csv has no {link.mode} rate")
+            raise _Unresolved("tariff_teu_usd", f"no tariff given and rates.csv has no {link.mode} rate")
         update["tariff_teu_usd"] = distance * rate.usd_per_teu_km
         update["tariff_feu_usd"] = distance * rate.usd_per_feu_km
         update["tariff_source"] = (
@@ -83,9 +93,9 @@ def _distance(network: Network, link: Link) -> dict[str, Any]:
     if link.mode in WATER_MODES:
         lane = find_lane(network, link)
         if lane is None:
-            raise ValueError(
-                f"sea_route: no {link.sea_route} sea lane {link.from_id}–{link.to_id} in "
-                "sea_lanes.geojson (run `make sea-lanes`)"
+            raise _Unresolved(
+                "sea_route",
+                f"no {link.sea_route} sea lane {link.from_id}–{link.to_id} in sea_lanes.geojson (run `make sea-lanes`)",
             )
         return {"distance_km": lane.distance_km, "distance_source": "searoute", "passages": lane.passages}
     if link.distance_km is None:  # air: the checks allow only this mode to omit it
@@ -99,5 +109,5 @@ def _speed(link: Link, rate: Rate | None) -> tuple[float, str]:
     if link.speed_kmh is not None:
         return link.speed_kmh, link.time_source
     if rate is None:
-        raise ValueError(f"time_h: no time or speed given and rates.csv has no {link.mode} rate")
+        raise _Unresolved("time_h", f"no time or speed given and rates.csv has no {link.mode} rate")
     return rate.speed_kmh, f"{link.mode} {rate.country} speed: {rate.speed_source}"

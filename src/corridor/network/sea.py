@@ -36,6 +36,8 @@ from typing import Any
 from corridor import settings
 from corridor.network.resolve import great_circle_km
 
+__all__ = ["RESTRICTIONS", "VOLGA_DON_BOX", "build_sea_lanes", "compute_lane", "main", "maritime_graph"]
+
 # Edges with an end inside this box (lon, lat) form the Volga–Don waterway in searoute's graph.
 VOLGA_DON_BOX = ((39.5, 45.3), (48.0, 49.5))
 RESTRICTIONS = {

@@ -15,6 +15,8 @@ from corridor.network.model import Link, Network, NodeTime
 from corridor.pricing.book import Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
+__all__ = ["UNDATED", "network_at", "price_network", "undated_prices"]
+
 UNDATED = "undated: "
 """Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
 because tariffs.csv has no row for it; ``check-data`` lists them."""

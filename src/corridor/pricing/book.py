@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from corridor.errors import OptionError
 from corridor.pricing.model import FxRate, IndexPoint, Tariff
 
+__all__ = ["Quote", "TariffBook", "parse_date"]
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -46,7 +48,7 @@ def parse_date(text: str | dt.date) -> dt.date:
         year, month, day = (int(g) if g else 1 for g in match.groups())
         return dt.date(year, month, day)
     except ValueError:
-        raise OptionError(f"--date takes YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-06; got '{text}'") from None
+        raise OptionError(f"date takes YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-06; got '{text}'") from None
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class TariffBook:
             start, end = covered
             raise OptionError(
                 f"prices are known from {start} to {end} (the published index values the data holds); "
-                f"{when} is outside — give a --date in that range"
+                f"{when} is outside — give a date in that range"
             )
         return when
 

@@ -12,6 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from corridor.vocab import Mode, SeaRoute
+
+__all__ = ["NODE_COMPONENTS", "Component", "FxRate", "IndexPoint", "Tariff", "Unit"]
+
 Component = Literal["km-rate", "link-rate", "port", "transshipment", "gauge-change", "border"]
 """What a tariff prices: a per-kilometre rate of a mode in a country, one link's box rate, or a
 charge at a place playing one role (the ``kind`` of a ``node_times.csv`` row)."""
@@ -38,12 +42,12 @@ class Tariff(_Record):
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     component: Component
-    mode: Literal["rail", "road", "ferry", "sea", "air", ""] = ""
+    mode: Mode | Literal[""] = ""
     country: str = Field(default="", pattern=r"^([A-Z]{2}|\*|)$")
     place: str = ""
     from_id: str = ""
     to_id: str = ""
-    sea_route: Literal["suez", "cape", "direct", ""] = ""
+    sea_route: SeaRoute | Literal[""] = ""
     direction: Literal["both", "forward"] = "both"
     load: Literal["loaded", "empty"] = "loaded"
     amount_20ft: float = Field(ge=0)

@@ -8,6 +8,7 @@ thinned list for display.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -35,6 +36,20 @@ from corridor.vocab import Objective
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "COMPARE_ORDER",
+    "DETOUR_FACTOR",
+    "OBJECTIVES",
+    "Comparison",
+    "RouteSet",
+    "compare",
+    "default_network",
+    "explain_no_route",
+    "graph_for",
+    "route",
+    "search",
+]
 
 OBJECTIVES: dict[str, str] = {
     Objective.time: "total_time_h",
@@ -237,7 +252,7 @@ def _stops(network: Network, origin: str, destination: str, via: tuple[str, ...]
         raise OptionError(f"origin and destination are both {names[0]}")
     for k in range(1, len(stops) - 1):
         if stops[k] in (stops[0], stops[-1]) or stops[k] == stops[k - 1]:
-            raise OptionError(f"--via {names[k]} is already the origin, the destination or the previous via place")
+            raise OptionError(f"via place {names[k]} is already the origin, the destination or the previous via place")
     return stops
 
 
@@ -365,8 +380,16 @@ def compare(
     destination: str,
     *,
     objective: Objective | str = Objective.time,
+    cargo: str = settings.DEFAULT_CARGO,
+    avoid_countries: Iterable[str] = (),
+    avoid_modes: Iterable[str] = (),
+    avoid_passages: Iterable[str] = (),
+    max_transshipments: int | None = None,
+    include_planned: bool = False,
+    via: Iterable[str] = (),
+    air_cargo: bool = False,
+    date: str | dt.date | None = None,
     network: Network | None = None,
-    **constraints: Any,
 ) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
 
@@ -374,13 +397,14 @@ def compare(
     ----------
     origin, destination : str
         Place names.
-    objective : {"time", "cost", "co2"}
-        Which route of each corridor is "best".
+    objective : Objective or str
+        Which route of each corridor is "best": ``time``, ``cost`` or ``co2`` (any case).
+    cargo, avoid_countries, avoid_modes, avoid_passages, max_transshipments, include_planned, via, air_cargo
+        The constraints of :func:`route`, applied to every corridor.
+    date : str or date, optional
+        Prices every corridor at this date (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
-    **constraints
-        Any keyword argument of :func:`route` except ``corridor`` (``via``, ``avoid_modes`` …;
-        ``date`` prices every corridor at the same date).
 
     Returns
     -------
@@ -399,18 +423,32 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network_at(network or default_network(), constraints.pop("date", None))
+    net = network_at(network or default_network(), date)
+    search_in = functools.partial(
+        route,
+        origin,
+        destination,
+        cargo=cargo,
+        avoid_countries=tuple(avoid_countries),
+        avoid_modes=tuple(avoid_modes),
+        avoid_passages=tuple(avoid_passages),
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+        via=tuple(via),
+        air_cargo=air_cargo,
+        network=net,
+    )
     try:
-        everything = route(origin, destination, network=net, **constraints)
+        everything = search_in()
     except NoRouteError as exc:
         everything, no_route = None, exc
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
-    tags = [t for t in COMPARE_ORDER if t != "air" or constraints.get("air_cargo")]
+    tags = [t for t in COMPARE_ORDER if t != "air" or air_cargo]
     wrong_way: list[tuple[str, str]] = []
     for tag in tags if everything is not None else ():
         try:
-            one = route(origin, destination, corridor=tag, network=net, **constraints)
+            one = search_in(corridor=tag)
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
             continue
@@ -498,7 +536,7 @@ def _summarise(graph: SearchGraph, paths: list[ParetoPath], options: RouteOption
         modes |= {link.mode for link in links}
         passages |= {p for link in links for p in link.passages}
         if not options.include_planned and any(link.status == "planned" for link in links):
-            other.add("uses a planned link (try --include-planned)")
+            other.add("uses a planned link (allow include_planned)")
         if options.max_transshipments is not None and path.transshipments > options.max_transshipments:
             other.add(f"needs more than {options.max_transshipments} transshipment(s)")
     if options.corridor and not any(

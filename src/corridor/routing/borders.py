@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from corridor.network.model import Link, Network, NodeTime, Place
 
+__all__ = ["border_row", "is_stop"]
+
 
 def border_row(network: Network, link: Link) -> tuple[Place, NodeTime] | None:
     """The place and ``node_times.csv`` row that price the border ``link`` crosses.

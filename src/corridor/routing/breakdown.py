@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from corridor.routing.itinerary import Route
 from corridor.vocab import CrossingKind
 
+__all__ = ["CATEGORIES", "Step", "breakdown", "time_cost_distance"]
+
 CATEGORIES = ("moving", "waiting", *CrossingKind.values())
 """Breakdown categories: running legs, waiting for a sailing or flight, and the crossing kinds."""
 

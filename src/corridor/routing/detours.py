@@ -31,6 +31,17 @@ from collections.abc import Sequence
 from corridor.routing.graph import SearchGraph
 from corridor.routing.itinerary import Route
 
+__all__ = [
+    "BACKTRACK_FLOOR_KM",
+    "BACKTRACK_SHARE",
+    "FAR_LONGER",
+    "WORTHWHILE_GAIN",
+    "backtrack",
+    "distances_to",
+    "no_gain",
+    "worth_the_detour",
+]
+
 BACKTRACK_SHARE = 0.1
 """How far (share of the origin's distance still to go) a route may fall back from its best progress.
 

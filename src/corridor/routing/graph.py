@@ -22,6 +22,8 @@ from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTi
 from corridor.routing.borders import border_row, is_stop
 from corridor.routing.options import RouteOptions
 
+__all__ = ["HANDLING_MODES", "Arc", "Event", "SearchGraph", "Step", "compile_graph"]
+
 HANDLING_MODES = WATER_MODES | {"air"}
 """Modes whose legs start and end with a port (or airport) call."""
 
@@ -162,8 +164,8 @@ def _allowed(network: Network, link: Link, options: RouteOptions, cargo: CargoTy
 
 
 def _arc(network: Network, cargo: CargoType, index: int, link: Link) -> Arc:
-    assert link.distance_km is not None and link.time_h is not None
-    assert link.tariff_teu_usd is not None and link.tariff_feu_usd is not None
+    if link.distance_km is None or link.time_h is None or link.tariff_teu_usd is None or link.tariff_feu_usd is None:
+        raise ValueError(f"link {link.from_id}–{link.to_id} lacks derived figures: load networks with load_network")
     tariff = link.tariff_teu_usd if cargo.teu == 1 else link.tariff_feu_usd
     wait = 0.0
     if link.frequency_per_week:

@@ -14,6 +14,8 @@ from corridor.routing.pareto import ParetoPath
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["DIRECT", "Crossing", "Leg", "Route", "build_route", "classify", "routes_geojson"]
+
 
 @dataclass(frozen=True)
 class Leg:

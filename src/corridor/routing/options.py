@@ -20,6 +20,8 @@ from corridor.vocab import Mode
 if TYPE_CHECKING:
     from corridor.network.model import Network
 
+__all__ = ["PASSAGES", "RouteOptions"]
+
 PASSAGES: dict[str, str] = {
     "suez": "suez",
     "bab-el-mandeb": "babalmandab",
@@ -93,7 +95,7 @@ class RouteOptions:
         countries = frozenset(c.strip().upper() for c in self.avoid_countries if c.strip())
         bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
         if bad:
-            raise OptionError(f"--avoid takes ISO country codes such as RU,BY; got {', '.join(sorted(bad))}")
+            raise OptionError(f"avoid_countries takes ISO country codes such as RU,BY; got {', '.join(sorted(bad))}")
         object.__setattr__(self, "avoid_countries", countries)
         object.__setattr__(self, "via", tuple(v.strip() for v in self.via if v.strip()))
         modes = frozenset(m.strip().lower() for m in self.avoid_modes if m.strip())
@@ -102,7 +104,7 @@ class RouteOptions:
         object.__setattr__(self, "avoid_modes", modes)
         object.__setattr__(self, "avoid_passages", frozenset(map(_passage, self.avoid_passages)))
         if self.max_transshipments is not None and self.max_transshipments < 0:
-            raise OptionError("--max-transshipments must be 0 or more")
+            raise OptionError("max_transshipments must be 0 or more")
         if self.corridor is not None and self.corridor not in CORRIDOR_TAGS:
             known = ", ".join(CORRIDOR_TAGS)
             raise OptionError(f"unknown corridor '{self.corridor}'; corridors are {known}")

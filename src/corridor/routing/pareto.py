@@ -27,6 +27,8 @@ from itertools import count
 
 from corridor.routing.graph import SearchGraph
 
+__all__ = ["ParetoPath", "pareto_paths"]
+
 
 @dataclass(frozen=True)
 class ParetoPath:

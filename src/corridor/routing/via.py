@@ -19,6 +19,8 @@ from itertools import pairwise
 from corridor.routing.graph import SearchGraph
 from corridor.routing.pareto import ParetoPath, pareto_paths
 
+__all__ = ["via_paths"]
+
 
 def via_paths(
     graph: SearchGraph, stops: list[str], max_transshipments: int | None, corridor: str | None

@@ -36,9 +36,10 @@ from corridor.network.model import Network
 from corridor.routing.itinerary import Route
 from corridor.uncertainty.journey import Component, journey_model
 
+__all__ = ["DRAIN_H", "TEU_PER_TRAIN", "Assignment", "CrossingCapacity", "Fleet", "SimResult", "Stat", "simulate_flows"]
+
 TEU_PER_TRAIN = 94
 """TEU in a block train: 45–50 cars (S28) with one 40ft box each."""
-HOURS_PER_YEAR = 8760.0
 DRAIN_H = 60 * 24.0
 """After the period, trains already on their way get 60 days to arrive before throughput is counted."""
 
@@ -138,7 +139,7 @@ class _PortWeather:
 
     def _run(self) -> Generator[simpy.Event, None, None]:
         while True:
-            month = (self.start.month - 1 + int(self.env.now // 730.5)) % 12
+            month = (self.start.month - 1 + int(self.env.now // settings.HOURS_PER_MONTH)) % 12
             p, spell = min(self.closure[month], 0.99), self.spell_h[month]  # never shut for good
             open_mean = spell * (1 - p) / p if p > 0 else 24 * 30
             yield self.env.timeout(self.rng.expovariate(1 / open_mean))
@@ -228,7 +229,7 @@ def simulate_flows(
     """
     rng = random.Random(seed)
     env = simpy.Environment()
-    horizon = years * HOURS_PER_YEAR
+    horizon = years * settings.HOURS_PER_YEAR
     stats: dict[str, Stat] = {}
     resources: dict[str, simpy.Resource] = {}
     sailings: dict[str, _Sailings] = {}
@@ -367,10 +368,10 @@ def simulate_flows(
         # Poisson arrivals whose rate follows the monthly seasonality, by thinning: candidates at
         # the peak rate, each kept with the month's share of the peak.
         peak = max(a.seasonality) if a.seasonality else 1.0
-        mean_gap = HOURS_PER_YEAR * TEU_PER_TRAIN / a.teu_per_year
+        mean_gap = settings.HOURS_PER_YEAR * TEU_PER_TRAIN / a.teu_per_year
         while env.now < horizon:
             yield env.timeout(rng.expovariate(peak / mean_gap))
-            month = (start.month - 1 + int(env.now // 730.5)) % 12
+            month = (start.month - 1 + int(env.now // settings.HOURS_PER_MONTH)) % 12
             factor = a.seasonality[month] if a.seasonality else 1.0
             if env.now < horizon and rng.random() < factor / peak:
                 env.process(train(a, env.now))

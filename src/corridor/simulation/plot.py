@@ -8,6 +8,8 @@ from pathlib import Path
 from corridor.errors import CorridorError, OptionError
 from corridor.simulation.scenarios import ScenarioResult
 
+__all__ = ["TOP", "simulation_plot"]
+
 TOP = 5
 
 
@@ -15,7 +17,7 @@ def simulation_plot(results: Sequence[ScenarioResult], path: str | Path) -> Path
     """Queue length over time of the worst resources, and their mean waits, per scenario."""
     out = Path(path)
     if out.suffix.lower() not in (".png", ".html"):
-        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         (_png if out.suffix.lower() == ".png" else _html)(results, out)

@@ -24,6 +24,20 @@ from corridor import settings
 from corridor.errors import DataFileError, Problem
 from corridor.vocab import CrossingKind
 
+__all__ = [
+    "ClosePassageLever",
+    "CrossingLever",
+    "FerriesLever",
+    "Flow",
+    "Lever",
+    "OpenPlannedLever",
+    "RouteChoice",
+    "Scenario",
+    "TariffLever",
+    "load_scenario",
+    "parse_scenario",
+]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

@@ -45,6 +45,16 @@ from corridor.vocab import CrossingKind
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = [
+    "ITERATIONS",
+    "ROUTES_PER_CORRIDOR",
+    "SPREAD_SAMPLES",
+    "ScenarioResult",
+    "load_capacities",
+    "load_yards",
+    "run_scenario",
+]
+
 ITERATIONS = 4
 """Route-choice rounds (each simulates the period once)."""
 

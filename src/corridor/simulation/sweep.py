@@ -19,6 +19,8 @@ from typing import Any
 from corridor.errors import OptionError
 from corridor.vocab import SweepExecutor
 
+__all__ = ["Job", "run_job", "sweep"]
+
 
 @dataclass(frozen=True)
 class Job:
@@ -85,7 +87,7 @@ def sweep(
     """
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
-        raise OptionError("--scheduler needs --engine dask")
+        raise OptionError("a scheduler address needs engine 'dask'")
     for path in scenarios:
         if not Path(path).is_file():
             raise OptionError(f"no scenario file {path}")

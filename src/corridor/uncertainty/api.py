@@ -15,6 +15,8 @@ from corridor.uncertainty.journey import journey_model
 from corridor.uncertainty.montecarlo import Reliability, simulate
 from corridor.vocab import RobustObjective, SamplingEngine
 
+__all__ = ["MONTHS", "RatedRoute", "most_reliable", "parse_deadline", "parse_month", "rate", "reliability"]
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -112,7 +114,7 @@ def parse_deadline(text: str, depart: date | None = None) -> float:
             when = datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise OptionError(
-                f"--deadline takes a duration such as 25d or 600h, or a date 2026-03-01; got '{text}'"
+                f"deadline takes a duration such as 25d or 600h, or a date 2026-03-01; got '{text}'"
             ) from None
         start = depart or date.today()
         hours = (when - start).days * 24.0

@@ -23,6 +23,8 @@ from corridor import settings
 from corridor.network.model import Network, Variability
 from corridor.routing.itinerary import Crossing, Route
 
+__all__ = ["Z90", "Component", "JourneyModel", "journey_model"]
+
 Z90 = 1.2815515655446004
 """The 90th percentile of the standard normal: a lognormal factor with P90 = f has sigma ln(f)/Z90."""
 

@@ -61,6 +61,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+__all__ = ["CHUNK", "Draws", "Floats", "Floats32", "Ints", "Tables", "fold"]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CHUNK = 2048

@@ -33,19 +33,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corridor.errors import OptionError
+from corridor.settings import HOURS_PER_MONTH, MAX_SAMPLES
 from corridor.uncertainty.journey import Component, JourneyModel
 from corridor.vocab import SamplingEngine
 
 if TYPE_CHECKING:
     from corridor.uncertainty.kernel import Tables
 
-MAX_SAMPLES = 10**9
-"""Most journeys one simulation may sample (about 10 minutes on one core)."""
+__all__ = ["BATCH", "BIN_H", "KERNEL_MIN_SAMPLES", "LEVELS", "Floats", "Floats32", "Fold", "Reliability", "simulate"]
+
 BATCH = 100_000
 """Journeys sampled per batch; bounds memory to a few tens of MB."""
 BIN_H = 0.1
 """Histogram bin width, hours: the resolution of the percentiles."""
-HOURS_PER_MONTH = 730.5
 KERNEL_MIN_SAMPLES = 3_000_000
 """From this many journeys ``engine="auto"`` uses the compiled kernel. The kernel's first call in
 a process costs about a second (importing numba, loading the kernel from numba's cache) and

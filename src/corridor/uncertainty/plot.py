@@ -8,6 +8,8 @@ from pathlib import Path
 from corridor.errors import CorridorError, OptionError
 from corridor.uncertainty.api import RatedRoute
 
+__all__ = ["reliability_plot"]
+
 
 def reliability_plot(rated: Sequence[RatedRoute], path: str | Path, title: str = "") -> Path:
     """Write the cumulative distribution of each route's time (days) to ``path``.
@@ -17,7 +19,7 @@ def reliability_plot(rated: Sequence[RatedRoute], path: str | Path, title: str =
     """
     out = Path(path)
     if out.suffix.lower() not in (".html", ".png"):
-        raise OptionError(f"--plot writes .html or .png files; got '{out.name}'")
+        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if out.suffix.lower() == ".html":

@@ -14,8 +14,6 @@ cannot take the server down. Long computations can run as background jobs (``/jo
 :mod:`corridor.interfaces.jobs`): 202 with a job id, then poll ``/jobs/{id}`` for progress.
 """
 
-from corridor.interfaces.api.common import MAX_SAMPLES
-from corridor.interfaces.api.scenarios import TOKEN_ENV
 from corridor.interfaces.api.server import WEB_DIR, app
 
-__all__ = ["MAX_SAMPLES", "TOKEN_ENV", "WEB_DIR", "app"]
+__all__ = ["WEB_DIR", "app"]

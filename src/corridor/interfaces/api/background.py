@@ -12,6 +12,18 @@ from corridor.interfaces.api.planning import ForecastIn, SimulateIn, run_forecas
 from corridor.interfaces.api.routes import ReliabilityIn, run_reliability
 from corridor.interfaces.jobs import Job, JobQueue
 
+__all__ = [
+    "JOB_ERRORS",
+    "JobOut",
+    "forecast_job",
+    "job",
+    "job_list",
+    "jobs",
+    "reliability_job",
+    "router",
+    "simulate_job",
+]
+
 router = APIRouter()
 jobs = JobQueue()
 """Background jobs of this server process (in memory: see :mod:`corridor.interfaces.jobs`)."""

@@ -8,8 +8,22 @@ from fastapi import Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_SAMPLES = 200_000
-"""Monte Carlo journeys a request may ask for (per route)."""
+from corridor.settings import MAX_REQUEST_SAMPLES
+
+__all__ = [
+    "MAX_VERSION",
+    "MAX_YEARS",
+    "Countries",
+    "DeadlineH",
+    "ErrorOut",
+    "Name",
+    "Place",
+    "Samples",
+    "errors",
+    "plain",
+    "records",
+]
+
 MAX_YEARS = 2.0
 """Longest simulated period a request may ask for."""
 MAX_VERSION = 1_000_000
@@ -19,7 +33,7 @@ Name = Annotated[str, Path(min_length=1, max_length=100)]
 
 Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]
 Countries = Annotated[list[str], Query(max_length=30, description="ISO country codes to avoid")]
-Samples = Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per route")]
+Samples = Annotated[int, Query(ge=1, le=MAX_REQUEST_SAMPLES, description="Monte Carlo journeys per route")]
 DeadlineH = Annotated[float | None, Query(gt=0, le=24 * 365, description="Hours after departure")]
 
 

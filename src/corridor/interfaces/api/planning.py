@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from corridor.errors import CorridorError
+from corridor.errors import NotFoundError
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
+
+__all__ = ["ForecastIn", "ForecastOut", "SimulateIn", "forecast", "router", "run_forecast", "run_simulate", "simulate"]
 
 router = APIRouter()
 
@@ -84,12 +86,6 @@ def simulate(body: SimulateIn) -> Any:
     return run_simulate(body, None)
 
 
-class UnknownScenarioError(CorridorError):
-    """A shipped scenario name that does not exist (404, with the names that do)."""
-
-    status = 404
-
-
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     """The simulation of ``/simulate`` (also run as a background job, reporting ``progress``)."""
     from corridor import settings
@@ -100,7 +96,7 @@ def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     path = folder / f"{body.scenario}.yaml"
     if "/" in body.scenario or "\\" in body.scenario or not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
-        raise UnknownScenarioError(f"no scenario '{body.scenario}'; shipped ones: {known}")
+        raise NotFoundError(f"no scenario '{body.scenario}'; shipped ones: {known}")
     result = run_scenario(load_scenario(path), years=body.years, seed=body.seed, progress=progress)
     return {
         "scenario": result.scenario.name,

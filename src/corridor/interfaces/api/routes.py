@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import (
-    MAX_SAMPLES,
     Countries,
     DeadlineH,
     Place,
@@ -21,10 +20,32 @@ from corridor.interfaces.api.common import (
     plain,
 )
 from corridor.interfaces.jobs import Progress
+from corridor.settings import MAX_REQUEST_SAMPLES
 from corridor.vocab import Cargo
 
 if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet
+
+__all__ = [
+    "Compared",
+    "DriverOut",
+    "Found",
+    "PlaceOut",
+    "RatedRouteOut",
+    "ReliabilityIn",
+    "ReliabilityOut",
+    "Search",
+    "Searched",
+    "compare",
+    "compare_geojson",
+    "network_geojson",
+    "places",
+    "reliability",
+    "route",
+    "route_geojson",
+    "router",
+    "run_reliability",
+]
 
 router = APIRouter()
 T = TypeVar("T")
@@ -194,7 +215,7 @@ class ReliabilityIn(BaseModel):
     destination: str = Field(min_length=1, max_length=100)
     deadline: str = Field(min_length=1, max_length=40, description="25d, 600h or a date 2026-03-01")
     cargo: Cargo = Cargo.feu
-    samples: int = Field(default=100_000, ge=1, le=MAX_SAMPLES, description="Monte Carlo journeys per corridor")
+    samples: int = Field(default=100_000, ge=1, le=MAX_REQUEST_SAMPLES, description="Monte Carlo journeys per corridor")
     depart: date | None = Field(default=None, description="Departure date: sets the Caspian weather month")
     month: str | None = Field(default=None, max_length=10, description="Or a departure month: jan … dec, 1 … 12")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)

@@ -4,21 +4,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from corridor import settings
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
+
+__all__ = [
+    "MAX_FLOWS",
+    "MAX_SCENARIO_BYTES",
+    "MAX_SCENARIO_TEU",
+    "WRITE",
+    "Db",
+    "RunIn",
+    "ScenarioIn",
+    "ScenarioUpdate",
+    "create_scenario",
+    "remove_scenario",
+    "router",
+    "scenario",
+    "scenario_results",
+    "scenarios",
+    "simulate_stored",
+    "update_scenario",
+]
 
 router = APIRouter()
 
 MAX_SCENARIO_BYTES = 100_000
 """Largest scenario YAML a client may store."""
-TOKEN_ENV = "CORRIDOR_TOKEN"
 
 
-_bearer = HTTPBearer(auto_error=False, description=f"The server's {TOKEN_ENV}; needed for writes only")
+_bearer = HTTPBearer(auto_error=False, description=f"The server's {settings.TOKEN_ENV}; needed for writes only")
 
 
 def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
@@ -26,9 +45,9 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
     import hmac
     import os
 
-    expected = os.environ.get(TOKEN_ENV)
+    expected = os.environ.get(settings.TOKEN_ENV)
     if not expected:
-        raise HTTPException(status_code=403, detail=f"writes are disabled: set {TOKEN_ENV} on the server")
+        raise HTTPException(status_code=403, detail=f"writes are disabled: set {settings.TOKEN_ENV} on the server")
     given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(
@@ -39,6 +58,15 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
 
 
 WRITE = [Depends(_require_token)]
+
+
+def _db_url(request: Request) -> str | None:
+    """The database ``corridor serve --db`` named, kept in the app state; None: ``$CORRIDOR_DB`` or the default."""
+    url: str | None = getattr(request.app.state, "db_url", None)
+    return url
+
+
+Db = Annotated[str | None, Depends(_db_url)]
 
 
 MAX_FLOWS = 20
@@ -89,17 +117,17 @@ class RunIn(BaseModel):
 
 
 @router.get("/scenarios", summary="Stored scenarios with their latest version")
-def scenarios() -> Any:
+def scenarios(db: Db) -> Any:
     from corridor.store import list_scenarios
 
-    return list_scenarios()
+    return list_scenarios(db)
 
 
 @router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
-def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+def scenario(db: Db, name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
     from corridor.store import get_scenario
 
-    return get_scenario(name, version)
+    return get_scenario(name, version, url=db)
 
 
 @router.post(
@@ -109,11 +137,11 @@ def scenario(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_
     responses=errors(401, 403, 409),
     dependencies=WRITE,
 )
-def create_scenario(body: ScenarioIn) -> Any:
+def create_scenario(db: Db, body: ScenarioIn) -> Any:
     from corridor.store import save_scenario
 
     _servable(body.yaml, body.name)
-    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True)}
+    return {"name": body.name, "version": save_scenario(body.name, body.yaml, create=True, url=db)}
 
 
 @router.put(
@@ -122,11 +150,11 @@ def create_scenario(body: ScenarioIn) -> Any:
     responses=errors(401, 403, 404),
     dependencies=WRITE,
 )
-def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
+def update_scenario(db: Db, name: Name, body: ScenarioUpdate) -> Any:
     from corridor.store import save_scenario
 
     _servable(body.yaml, name)
-    return {"name": name, "version": save_scenario(name, body.yaml, create=False)}
+    return {"name": name, "version": save_scenario(name, body.yaml, create=False, url=db)}
 
 
 @router.delete(
@@ -135,10 +163,10 @@ def update_scenario(name: Name, body: ScenarioUpdate) -> Any:
     responses=errors(401, 403, 404),
     dependencies=WRITE,
 )
-def remove_scenario(name: Name) -> Any:
+def remove_scenario(db: Db, name: Name) -> Any:
     from corridor.store import delete_scenario
 
-    return {"name": name, "version": delete_scenario(name), "deleted": True}
+    return {"name": name, "version": delete_scenario(name, db), "deleted": True}
 
 
 @router.post(
@@ -146,11 +174,11 @@ def remove_scenario(name: Name) -> Any:
     summary="Simulate the latest version of a stored scenario",
     responses=errors(404),
 )
-def simulate_stored(name: Name, body: RunIn) -> Any:
+def simulate_stored(db: Db, name: Name, body: RunIn) -> Any:
     from corridor.simulation.scenarios import run_scenario
     from corridor.store import get_scenario, save_result
 
-    stored = get_scenario(name)
+    stored = get_scenario(name, url=db)
     result = run_scenario(_servable(stored["yaml"], name), years=body.years, seed=body.seed)
     summary = {
         "scenario": name,
@@ -160,7 +188,7 @@ def simulate_stored(name: Name, body: RunIn) -> Any:
         "bottlenecks": records(result.bottlenecks()),
     }
     # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
-    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed)
+    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db)
     return {**summary, "result_id": result_id}
 
 
@@ -169,10 +197,10 @@ def simulate_stored(name: Name, body: RunIn) -> Any:
     summary="Stored results of a scenario (of every version, or ?version=N)",
     responses=errors(404),
 )
-def scenario_results(name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+def scenario_results(db: Db, name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
     from corridor.store import get_scenario, load_results
 
     # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
     # deleted one keeps its history, results included.
-    get_scenario(name, version or 1)
-    return load_results(name, version)
+    get_scenario(name, version or 1, url=db)
+    return load_results(name, version, url=db)

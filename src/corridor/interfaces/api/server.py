@@ -16,15 +16,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from corridor.errors import CorridorError, NoRouteError, UnknownPlaceError
+import corridor
+from corridor.errors import (
+    BusyError,
+    ConflictError,
+    CorridorError,
+    NoRouteError,
+    NotFoundError,
+    StoreError,
+    UnknownPlaceError,
+)
 from corridor.interfaces.api import background, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
+
+__all__ = ["STATUS", "WEB_DIR", "app", "page", "status_of"]
 
 log = logging.getLogger(__name__)
 
 app = FastAPI(
     title="Corridor",
-    version="0.1.0",
+    version=corridor.__version__,
     description=(
         "Container routes, reliability, forecasts and capacity on the Eurasian land bridge. Reads are open; "
         "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
@@ -46,9 +57,24 @@ def page() -> FileResponse:
     return FileResponse(WEB_DIR / "index.html")
 
 
+STATUS: tuple[tuple[type[CorridorError], int], ...] = (
+    (NoRouteError, 404),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (BusyError, 429),
+    (StoreError, 503),
+)
+"""HTTP status per error class (see :mod:`corridor.errors`); any other CorridorError is bad input, 422."""
+
+
+def status_of(exc: CorridorError) -> int:
+    """The HTTP status that answers ``exc``."""
+    return next((status for cls, status in STATUS if isinstance(exc, cls)), 422)
+
+
 @app.exception_handler(CorridorError)
 async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse:
-    status = 404 if isinstance(exc, NoRouteError) else getattr(exc, "status", 422)
+    status = status_of(exc)
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions

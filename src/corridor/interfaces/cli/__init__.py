@@ -22,6 +22,8 @@ traceback).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from corridor.interfaces.cli import data, forecast, routing, service, simulation
@@ -33,6 +35,25 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Plan and compare container routes on the Eurasian land bridge (Middle Corridor and alternatives).",
 )
+
+
+def _version(show: bool) -> None:
+    if show:
+        import corridor
+
+        print(f"corridor {corridor.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Plan and compare container routes on the Eurasian land bridge (Middle Corridor and alternatives)."""
+
+
 app.command()(routing.route)
 app.command()(routing.compare)
 app.command()(routing.places)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SAMPLES",
+    "FLAGS",
     "PROGRESS_FROM",
     "CargoOption",
     "DataOption",
@@ -35,7 +37,9 @@ __all__ = [
     "SamplesOption",
     "SeedOption",
     "err",
+    "exit_code",
     "friendly",
+    "in_flags",
     "load",
     "out",
     "progress",
@@ -95,17 +99,39 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except CorridorError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}")
-            raise typer.Exit(1 if isinstance(exc, NoRouteError) else 2) from None
+            err.print(f"[bold red]error:[/bold red] {in_flags(str(exc))}")
+            raise typer.Exit(exit_code(exc)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
-            if os.environ.get("CORRIDOR_DEBUG"):
+            if os.environ.get(settings.DEBUG_ENV):
                 raise
-            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set CORRIDOR_DEBUG=1 for details)")
+            err.print(f"[bold red]internal error:[/bold red] {exc!r} (set {settings.DEBUG_ENV}=1 for details)")
             raise typer.Exit(70) from None
 
     return run
+
+
+FLAGS = {
+    "avoid_countries": "--avoid",
+    "avoid_modes": "--avoid-mode",
+    "avoid_passages": "--avoid-passage",
+    "max_transshipments": "--max-transshipments",
+    "include_planned": "--include-planned",
+    "to_year": "--to",
+}
+"""Library parameter → the flag that sets it: library messages name parameters, a CLI user sees flags."""
+_PARAMETER = re.compile(r"\b(" + "|".join(FLAGS) + r")\b")
+
+
+def in_flags(message: str) -> str:
+    """A library message with the parameters it names replaced by this command line's flags."""
+    return _PARAMETER.sub(lambda m: FLAGS[m.group(1)], message)
+
+
+def exit_code(exc: CorridorError) -> int:
+    """1 when no route meets the constraints (a valid question without an answer), else 2 (bad input)."""
+    return 1 if isinstance(exc, NoRouteError) else 2
 
 
 def load(data: Path | None) -> Network:

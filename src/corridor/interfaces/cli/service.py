@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -25,13 +24,13 @@ def serve(
     except ImportError as exc:
         raise OptionError("the REST API needs the web extra: pip install 'corridor[web]'") from exc
     from corridor import store
+    from corridor.interfaces.api import app
 
-    if db:
-        os.environ[store.DB_ENV] = db  # the API's store calls read it, in this process only
     # Upgrading before listening makes a bad URL or an unreachable database fail here, not per request.
-    revision = store.upgrade()
-    out.print(f"[dim]Scenario store: {store.display_url()} at revision {revision}[/dim]")
-    uvicorn.run("corridor.interfaces.api:app", host=host, port=port, log_level="info")
+    revision = store.upgrade(url=db)
+    out.print(f"[dim]Scenario store: {store.display_url(db)} at revision {revision}[/dim]")
+    app.state.db_url = db  # the scenario endpoints' store calls use it (None: $CORRIDOR_DB, else the default)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The results and scenario database: its schema migrations.")
@@ -47,7 +46,7 @@ def db_upgrade(
     from corridor import store
 
     before = store.revisions(db)[0]
-    after = store.upgrade(db, revision)
+    after = store.upgrade(revision, url=db)
     change = "already" if before == after else f"upgraded from {before or 'an empty database'} and now"
     out.print(f"{store.display_url(db)}: {change} at revision {after}")
 
@@ -72,5 +71,5 @@ def db_downgrade(
     """Undo migrations down to REVISION, dropping the tables later ones added (with their rows)."""
     from corridor import store
 
-    after = store.downgrade(revision, db)
+    after = store.downgrade(revision, url=db)
     out.print(f"{store.display_url(db)}: now at revision {after or 'base (no tables)'}")

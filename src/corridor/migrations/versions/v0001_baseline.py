@@ -41,7 +41,7 @@ def _tables() -> dict[str, list[sa.Column[object] | sa.Constraint]]:
 
 def upgrade() -> None:
     """Create the baseline tables that do not exist; check the ones that do."""
-    from corridor.store import StoreError
+    from corridor.errors import StoreError
 
     inspector = sa.inspect(op.get_bind())
     for name, items in _tables().items():
