@@ -738,7 +738,7 @@ KNOWN_MISSES: dict[str, str] = {
     "includes calls and trucking the model does not charge",
     "F1": "the deterministic Middle route via Altynkol takes 14.4 days with the 2023 Caspian ferry "
     "frequency (13.8 a week from Kuryk: a 6 h wait); the 2018 service is an average of real trains, "
-    "whose Monte Carlo median (storms, backlogs, late tails) is 19.5 days, inside the band",
+    "whose Monte Carlo median (storms, backlogs, late tails) is 18.5 days, inside the band",
     "C1": "ERAI prices the whole 1520 mm leg at one level; the model prices its Kazakh part at the "
     "reduced 2023 North–South rate (T04, USD 0.24/FEU-km) and Russia/Belarus at the ERAI level, and "
     "leaves out the fitting-platform and terminal services ERAI includes: about 27 % low",
