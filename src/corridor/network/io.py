@@ -33,12 +33,14 @@ from corridor.network.model import (
     NodeTime,
     Place,
     Rate,
+    Sailing,
     SeaLane,
     Source,
     Variability,
     Weather,
 )
 from corridor.network.resolve import resolve_links
+from corridor.network.sailings import apply_sailings
 from corridor.pricing.apply import price_network
 from corridor.pricing.book import TariffBook
 from corridor.pricing.checks import check_prices
@@ -52,6 +54,7 @@ R = TypeVar("R", bound=BaseModel)
 # CSV column → model field, where they differ.
 _RENAMES: dict[str, dict[str, str]] = {
     "links.csv": {"from": "from_id", "to": "to_id"},
+    "sailings.csv": {"from": "from_id", "to": "to_id"},
     "tariffs.csv": {"from": "from_id", "to": "to_id"},
 }
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -74,7 +77,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     -------
     Network
         Links come back *resolved*: blank distances, speeds and tariffs are filled from the sea
-        lanes and ``rates.csv``, each with the source it was derived from.
+        lanes and ``rates.csv``, each with the source it was derived from, and water links take
+        their frequency per direction from ``sailings.csv`` (see :mod:`corridor.network.sailings`).
 
     Raises
     ------
@@ -104,6 +108,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         sea_lanes=lanes,
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
+        sailings=tuple(records("sailings.csv")),
         data_dir=str(root),
         hub_factors={h.kind: h for h in records("hub_emission_factors.csv")},
         tariff_book=TariffBook.build(records("tariffs.csv"), records("fx.csv"), records("indexes.csv")),
@@ -116,7 +121,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return price_network(Network(**{**network.__dict__, "links": resolved}))
+    priced = price_network(Network(**{**network.__dict__, "links": resolved}))
+    return Network(**{**priced.__dict__, "links": apply_sailings(priced.links, priced.sailings)})
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -130,6 +136,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "variability.csv": Variability,
     "weather.csv": Weather,
     "hub_emission_factors.csv": HubEmissionFactor,
+    "sailings.csv": Sailing,
     "tariffs.csv": Tariff,
     "fx.csv": FxRate,
     "indexes.csv": IndexPoint,
@@ -146,6 +153,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
     "hub_emission_factors.csv": ("kind", lambda r: r.kind),
+    "sailings.csv": ("to", lambda r: (r.from_id, r.to_id, r.mode)),
     "tariffs.csv": ("id", lambda r: r.id),
     "fx.csv": ("valid_from", lambda r: (r.currency, r.valid_from, r.valid_to)),
     "indexes.csv": ("date", lambda r: (r.series, r.date)),
