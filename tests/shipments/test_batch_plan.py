@@ -83,7 +83,8 @@ def test_elements_add_up_to_the_totals() -> None:
             assert r["activity"] * r["intensity_wtw"] / 1000 == pytest.approx(r["co2e_wtw_kg"], rel=1e-3, abs=0.01)
     by_mode = totals([plan])["mode"]
     assert sum(t["co2e_wtw_kg"] for t in by_mode) == pytest.approx(plan.co2e_wtw_kg, abs=0.05)
-    assert {t["key"] for t in by_mode} >= {"rail", "hub: port"}
+    keys = {t["key"] for t in by_mode}
+    assert "rail" in keys and any(k.startswith("hub: ") for k in keys)  # hubs are totalled as their own rows
 
 
 def test_sampled_lanes_get_p50_p90_and_on_time_odds() -> None:
