@@ -12,6 +12,7 @@ when everything is valid.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -109,7 +110,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return price_network(Network(**{**network.__dict__, "links": resolved}))
+    return price_network(dataclasses.replace(network, links=resolved))
 
 
 _MODELS: dict[str, type[BaseModel]] = {

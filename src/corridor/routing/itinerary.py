@@ -44,7 +44,7 @@ class Leg:
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The leg as in the JSON output (``from``, ``to`` … see the README)."""
+        """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
         return {
             "from": self.origin,
             "to": self.destination,
@@ -158,7 +158,7 @@ class Route:
         return sum(c.time_h for c in self.crossings if c.kind == kind)
 
     def to_dict(self) -> dict[str, Any]:
-        """The route as in the JSON output; keys are documented in the README and kept stable."""
+        """The route as in the JSON output; keys are documented in docs/guide/json.md and kept stable."""
         return {
             "corridor": self.corridor,
             "total_time_h": round(self.total_time_h, 2),

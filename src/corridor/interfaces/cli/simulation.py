@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from corridor import settings
-from corridor.errors import OptionError
+from corridor.errors import NotFoundError, OptionError
 from corridor.interfaces.cli.common import PROGRESS_FROM, DbOption, SeedOption, friendly, out, progress
 from corridor.vocab import SweepExecutor
 
@@ -209,14 +208,15 @@ def scenario_path(name: str) -> Path:
     OptionError
         If it is neither; the message names the shipped scenarios.
     """
+    from corridor.simulation.scenario import shipped_scenario
+
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
-    shipped = settings.data_dir() / "scenarios" / f"{name}.yaml"
-    if shipped.exists():
-        return shipped
-    known = ", ".join(sorted(p.stem for p in (settings.data_dir() / "scenarios").glob("*.yaml")))
-    raise OptionError(f"no scenario '{name}'; give a YAML file or one of: {known}")
+    try:
+        return shipped_scenario(name)
+    except NotFoundError as exc:
+        raise OptionError(f"{exc} (or give a YAML file)") from None
 
 
 def _replicate(sc: Scenario, years: float, replications: int, seed: int) -> list[ScenarioResult]:
