@@ -4,6 +4,9 @@ What is measured, and why:
 
 * **Compile** — building the search graph once (arcs and the steps between them); the API
   caches it per network and options, so it is paid once per process.
+All search times are CPU time of this process (the machine is shared; wall time would mostly
+measure the neighbours); the cold CLI is wall time.
+
 * **Random pairs** — :func:`corridor.routing.pareto.pareto_paths` over 100 random
   origin–destination pairs (seed 42) drawn from places that have at least one link: the
   spread of latencies a user meets. Pairs with no route are timed and counted too.
@@ -14,8 +17,16 @@ What is measured, and why:
   The script asserts both fronts are equal and prints how much faster label-setting is.
 * **Cold CLI** — ``corridor route Shanghai Belgrade --format json`` in a fresh process, 5 times:
   what a shell user waits for, imports and data loading included.
+* **Generated networks** — the families of :mod:`networks` (chain, braid, mesh, trade-off) at
+  about 200, 1,000, 5,000 and 20,000 places, each written in the data format and loaded with
+  the same validation as ``corridor check-data``. Per network: compile time, sections, then
+  Shanghai → Belgrade repeated (median, labels expanded, routes, peak memory of one query with
+  tracemalloc) exact and at ε = 1 %; the old search on the same query, stopped after
+  ``OLD_LIMIT_S``; and a single-criterion Dijkstra (SciPy) on the same arc graph, the floor of
+  what any search over it costs. Where the old search finishes, the fronts must agree.
 
-Run ``.venv/bin/python benchmarks/route.py`` (or ``make bench``); importing the module runs nothing.
+Run ``.venv/bin/python benchmarks/route.py`` (or ``make bench``); ``--quick`` skips the 5,000
+and 20,000 place networks. Importing the module runs nothing.
 """
 
 from __future__ import annotations
@@ -25,18 +36,29 @@ import itertools
 import math
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
+import baseline_pareto
+import networks
+from corridor import settings
+from corridor.routing import pareto
 from corridor.routing.api import default_network, graph_for
-from corridor.routing.graph import SearchGraph, Step
+from corridor.routing.graph import SearchGraph, Step, compile_graph
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
 
@@ -49,6 +71,10 @@ BASELINE_PAIR = ("almaty", "belgrade")
 BASELINE_CUTOFF: int | None = None
 """Most arcs a baseline path may have; ``None`` enumerates every simple path (it finishes in seconds)."""
 DIGITS = 4
+OLD_LIMIT_S = 10
+"""Seconds the old search gets per generated network before it is stopped."""
+GENERATED_REPEATS = 5
+TOLERANCE = settings.THIN_TOLERANCE
 """Totals are rounded to this many decimals before fronts are compared (summation order differs)."""
 
 Totals = tuple[float, float, float]
@@ -56,7 +82,18 @@ T = TypeVar("T")
 
 
 def timed(call: Callable[[], T]) -> tuple[T, float]:
-    """The call's result and its wall time in milliseconds."""
+    """The call's result and the CPU time this process spent on it, in milliseconds.
+
+    CPU time, not wall time: the benchmark machine is shared, and a search's wall time there
+    mostly measures the other processes.
+    """
+    start = time.process_time()
+    result = call()
+    return result, (time.process_time() - start) * 1000
+
+
+def wall_timed(call: Callable[[], T]) -> tuple[T, float]:
+    """The call's result and its wall time in milliseconds (for child processes)."""
     start = time.perf_counter()
     result = call()
     return result, (time.perf_counter() - start) * 1000
@@ -161,7 +198,112 @@ def corridor_command() -> Path | None:
 def bench_cli(command: Path, runs: int) -> list[float]:
     """Wall time of ``corridor route Shanghai Belgrade --format json`` in a fresh process."""
     argv = [str(command), "route", "Shanghai", "Belgrade", "--format", "json"]
-    return [timed(lambda: subprocess.run(argv, check=True, capture_output=True))[1] for _ in range(runs)]
+    return [wall_timed(lambda: subprocess.run(argv, check=True, capture_output=True))[1] for _ in range(runs)]
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stopped
+
+
+def old_search(
+    graph: SearchGraph, origin: str, destination: str, limit_s: int
+) -> tuple[list[ParetoPath] | None, float]:
+    """The old search's front and milliseconds, or ``None`` if it ran past ``limit_s``."""
+    previous = signal.signal(signal.SIGALRM, _stop)
+    signal.alarm(limit_s)
+    try:
+        return timed(lambda: baseline_pareto.pareto_paths(graph, origin, destination))
+    except _Stopped:
+        return None, limit_s * 1000.0
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def labels_expanded(graph: SearchGraph, origin: str, destination: str, tolerance: float) -> int:
+    """How many labels the search pops (expands) for one query."""
+    query = pareto._Query(graph, origin, destination, None, None, tolerance, None)
+    search = pareto._Search(query, elementary=False)
+    search.front()
+    return search.pops
+
+
+def peak_mb(call: Callable[[], object]) -> float:
+    """Peak Python memory of one call, MB (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def dijkstra_ms(graph: SearchGraph, origin: str, repeats: int) -> float:
+    """Median ms of a SciPy Dijkstra on time over the same arcs and steps, from ``origin``.
+
+    Nodes are the arcs plus one source joined to the origin's arcs; an edge i → j weighs the
+    step's hours plus arc j's. Building the matrix is not timed.
+    """
+    n = len(graph.arcs)
+    rows, cols, weights = [], [], []
+    for i, moves in enumerate(graph.moves):
+        for j, dt, _, _ in moves:
+            rows.append(i)
+            cols.append(j)
+            weights.append(dt + graph.totals[j][0] + 1e-9)  # an explicit zero would read as no edge
+    for a in graph.out_arcs.get(origin, ()):
+        rows.append(n)
+        cols.append(a)
+        weights.append(graph.totals[a][0] + 1e-9)
+    matrix = csr_matrix((np.array(weights), (np.array(rows), np.array(cols))), shape=(n + 1, n + 1))
+    return statistics.median(timed(lambda: dijkstra(matrix, indices=n))[1] for _ in range(repeats))
+
+
+def bench_search(graph: SearchGraph, tolerance: float) -> tuple[list[ParetoPath], float, int]:
+    """Shanghai -> Belgrade: the front, median ms and labels expanded."""
+    origin, destination = FLAGSHIP
+    runs = [
+        timed(lambda: pareto_paths(graph, origin, destination, tolerance=tolerance, budget_s=None))
+        for _ in range(GENERATED_REPEATS)
+    ]
+    return runs[0][0], statistics.median(ms for _, ms in runs), labels_expanded(graph, origin, destination, tolerance)
+
+
+def bench_network(family: str, size: int, root: Path) -> str:
+    """One row of the generated-network table."""
+    origin, destination = FLAGSHIP
+    net = networks.load(family, size, root)
+    graph, compile_ms = timed(lambda: compile_graph(net, RouteOptions()))
+    exact, exact_ms, exact_pops = bench_search(graph, 0.0)
+    mb = peak_mb(lambda: pareto_paths(graph, origin, destination, budget_s=None))
+    near, near_ms, near_pops = bench_search(graph, TOLERANCE)
+    row = f"{family:9} {len(net.places):6} {len(graph.sections):8} {compile_ms:8.0f} |"
+    row += f" {exact_ms:9.2f} {exact_pops:7} {len(exact):6} {mb:5.1f} | {near_ms:8.2f} {near_pops:7} {len(near):6} |"
+    old, old_ms = old_search(graph, origin, destination, OLD_LIMIT_S)
+    if old is None:
+        row += f" {'> ' + str(OLD_LIMIT_S * 1000):>8} {'-':>6} {'> ' + format(old_ms / exact_ms, '.0f'):>8} |"
+    else:
+        assert label_front(old) == label_front(exact), f"{family} {size}: fronts differ"
+        old_mb = peak_mb(lambda: baseline_pareto.pareto_paths(graph, origin, destination))
+        row += f" {old_ms:8.1f} {old_mb:6.1f} {old_ms / exact_ms:8.1f} |"
+    return row + f" {dijkstra_ms(graph, origin, GENERATED_REPEATS):8.2f}"
+
+
+def bench_generated(root: Path, sizes: Sequence[int]) -> None:
+    origin, destination = FLAGSHIP
+    print(f"Generated networks, {origin} -> {destination}: CPU ms, medians of {GENERATED_REPEATS} runs;", end=" ")
+    print(f"the old search is stopped after {OLD_LIMIT_S} s; MB = peak of one query (tracemalloc)")
+    head = f"{'family':9} {'places':>6} {'sections':>8} {'compile':>8} |"
+    head += f" {'exact ms':>9} {'labels':>7} {'routes':>6} {'MB':>5} |"
+    head += f" {'ε=1% ms':>8} {'labels':>7} {'routes':>6} | {'old ms':>8} {'MB':>6} {'old/new':>8} | {'dijkstra':>8}"
+    print(head)
+    for family in networks.FAMILIES:
+        for size in sizes:
+            print(bench_network(family, size, root), flush=True)
 
 
 def main() -> int:
@@ -190,8 +332,17 @@ def main() -> int:
     print(f"    {priced} simple paths priced in {brute_ms:.0f} ms -> {len(brute)} Pareto routes")
     print(f"    label-setting: {label_ms:.2f} ms (median of {REPEATS}) -> {len(labels)} Pareto routes")
     assert label_front(labels) == brute, f"fronts differ: {sorted(label_front(labels) ^ brute)}"
-    print(f"    fronts equal; baseline / label-setting = {brute_ms / label_ms:.0f}x\n")
+    print(f"    fronts equal; baseline / label-setting = {brute_ms / label_ms:.0f}x")
+    old_ms = statistics.median(timed(lambda: baseline_pareto.pareto_paths(graph, *FLAGSHIP))[1] for _ in range(REPEATS))
+    new_ms = statistics.median(timed(lambda: pareto_paths(graph, *FLAGSHIP))[1] for _ in range(REPEATS))
+    print(f"Old search {FLAGSHIP[0]} -> {FLAGSHIP[1]}: {old_ms:.2f} ms, new {new_ms:.2f} ms", end=" ")
+    print(f"(median of {REPEATS}): {old_ms / new_ms:.1f}x\n")
 
+    bench_generated(
+        Path(tempfile.mkdtemp(prefix="corridor-networks-")),
+        networks.SIZES[:2] if "--quick" in sys.argv else networks.SIZES,
+    )
+    print()
     command = corridor_command()
     if command is None:
         print("Cold CLI: skipped, no `corridor` console script found")

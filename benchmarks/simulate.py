@@ -5,31 +5,40 @@ What is measured, and why:
 * **Scenario** — ``titr-2024-base.yaml`` with every flow scaled so demand totals 1,000,000 TEU a
   year (about 18× the 2024 Middle Corridor volume): the "what breaks when volume grows?" question
   the engine exists for. Routes are split once with the logit of
-  :mod:`corridor.simulation.scenarios` on uncongested costs (``_route_options``, ``_logit``,
+  :mod:`corridor.simulation.runner` on uncongested costs (``_route_options``, ``_logit``,
   ``_assign``); that fixed assignment is what every run below simulates.
 * **Engine** — :func:`corridor.simulation.engine.simulate_flows` for one simulated year (plus its
   60-day drain), seed 0, timed alone (no route search, no route-choice rounds), median of 3 runs.
-  :func:`~corridor.simulation.scenarios.run_scenario` calls it once per route-choice round.
+  :func:`~corridor.simulation.runner.run_scenario` calls it once per route-choice round.
 * **Naive baseline** — the same scenario with every TEU its own SimPy process, compactly
   re-implemented here: same routes and journey components, same run times and dwells, crossings
-  as SimPy Resources of the engine's servers × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
+  as SimPy Resources of trains a day × dwell / 24 servers (Little's law; the engine paces
+  crossings as a rate limit instead) × :data:`~corridor.simulation.engine.TEU_PER_TRAIN`
   container slots, water crossings as fleets sailing every round trip ÷ vessels with room for
   their TEU a sailing, each container boarding on its own, sailings held by storms with the same
   closure odds and spell lengths. It is slow, so it simulates 14 days of demand (plus the same
   drain); both models are compared per simulated day of demand, drain included. Journey
-  components are built once per route (the engine rebuilds them per train load), so the
-  baseline is, if anything, flattered. The engine is also timed on the same 14 days (a
-  like-for-like ratio, printed for information), and the TEU each model delivers are printed side
-  by side as a check that both simulate the same network.
+  components are built once per route, as the engine does. The engine is also timed on the
+  same 14 days (a like-for-like ratio, printed for information), and the TEU each model delivers
+  are printed side by side as a check that both simulate the same network.
+
+* **Scaling in demand** (issue 17) — the same scenario scaled to 0.1, 1 and 10 M TEU a year,
+  one simulated year each, CPU seconds (``time.process_time``) per simulated year and per million
+  TEU. The baseline, in the same process, is the same engine with Python's cyclic garbage
+  collector left running (the engine pauses it during a run): at 10 M TEU the queues hold tens of
+  thousands of live train loads and events, and every collection pass walks all of them.
 
 Targets (printed with PASS/FAIL; a miss does not fail the run, this is a measurement): at most
-5 s of wall time per simulated year for the engine, and at least 10× faster than the naive model.
+5 s of wall time per simulated year for the engine, at least 10× faster than the naive model,
+and CPU growing linearly with demand: 10 M TEU costs at most 11× what 1 M TEU costs.
 
 Run ``.venv/bin/python benchmarks/simulate.py``; importing the module runs nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import random
 import statistics
@@ -45,7 +54,7 @@ import simpy
 
 from corridor import settings
 from corridor.network.model import Network
-from corridor.simulation import scenarios
+from corridor.simulation import engine, runner
 from corridor.simulation.engine import (
     DRAIN_H,
     TEU_PER_TRAIN,
@@ -55,7 +64,7 @@ from corridor.simulation.engine import (
     SimResult,
     simulate_flows,
 )
-from corridor.simulation.scenario import Scenario, load_scenario
+from corridor.simulation.schema import Scenario, load_scenario
 from corridor.uncertainty.journey import journey_model
 
 SCENARIO = "titr-2024-base.yaml"
@@ -107,11 +116,9 @@ def scaled(scenario: Scenario, total_teu: float) -> Scenario:
 def setup(total_teu: float) -> Setup:
     """Scale the shipped scenario and split it over its routes once, as round 1 of ``run_scenario`` does."""
     scenario = scaled(load_scenario(settings.data_dir() / "scenarios" / SCENARIO), total_teu)
-    network = scenarios._apply_tariffs(scenario, scenarios._network(scenario))
-    capacities, fleets, dwell = scenarios._apply_capacity_levers(scenario, network)
-    options = scenarios._route_options(scenario, network)
-    assignments = scenarios._assign(scenario, options, scenarios._logit(scenario, options, {}))
-    return Setup(scenario, network, assignments, capacities, fleets, dwell)
+    plan = runner.prepare(scenario, seed=SEED)
+    assignments = runner._assign(scenario, plan.options, runner._logit(scenario, plan.options, {}))
+    return Setup(scenario, plan.network, assignments, plan.capacities, plan.fleets, plan.dwell)
 
 
 def run_engine(s: Setup, years: float) -> SimResult:
@@ -291,8 +298,50 @@ def main() -> int:
         f"    like for like (engine on the same {NAIVE_DAYS} days + drain, median of {REPEATS}: {short_s:.3f} s): "
         f"naive / engine = {naive_s / short_s:.0f}x"
     )
+    scaling()
     sweep_speedup()
     return 0
+
+
+SCALES = (100_000, 1_000_000, 10_000_000)
+LINEAR_TARGET = 11.0
+"""CPU at 10 M TEU over CPU at 1 M TEU: 10 if linear; 11 allows 10 % of noise."""
+
+
+def cpu(call: Callable[[], T]) -> tuple[T, float]:
+    """The call's result and the CPU seconds it used."""
+    start = time.process_time()
+    result = call()
+    return result, time.process_time() - start
+
+
+def scaling() -> None:
+    """CPU per simulated year at 0.1, 1 and 10 M TEU, with the collector paused (the engine) and running."""
+    print("\nScaling in demand, 1 simulated year each (CPU seconds):")
+    print(
+        f"    {'TEU/year':>12} {'train loads':>12} {'engine':>8} {'per M TEU':>10} {'GC running':>11} {'per M TEU':>10}"
+    )
+    paused = engine._collector_paused
+    cpus: dict[int, float] = {}
+    for teu in SCALES:
+        s = setup(teu)
+        result, cpus[teu] = cpu(functools.partial(run_engine, s, 1.0))
+        engine._collector_paused = contextlib.nullcontext  # type: ignore[assignment]
+        try:
+            _, running = cpu(functools.partial(run_engine, s, 1.0))
+        finally:
+            engine._collector_paused = paused
+        loads = math.ceil(teu / TEU_PER_TRAIN)
+        assert abs(result.balance()) < 1e-6 * teu, "TEU not conserved"
+        print(
+            f"    {teu:>12,} {loads:>12,} {cpus[teu]:>8.2f} {cpus[teu] / teu * 1e6:>10.3f} {running:>11.2f} "
+            f"{running / teu * 1e6:>10.3f}"
+        )
+    ratio = cpus[SCALES[2]] / cpus[SCALES[1]]
+    print(
+        f"    10 M / 1 M TEU: {ratio:.1f}x the CPU for 10x the demand; target <= {LINEAR_TARGET:g}x: "
+        f"{verdict(ratio <= LINEAR_TARGET)}"
+    )
 
 
 SWEEP_TARGET = 1.8
@@ -306,10 +355,10 @@ def sweep_speedup() -> None:
 
     scenario = [str(settings.data_dir() / "scenarios" / "titr-2030-triple.yaml")]
     timings = {}
-    for engine in ("local", "process"):
+    for where in ("local", "process"):
         start = time.perf_counter()
-        sweep(scenario, replications=4, years=1.0, engine=engine, workers=2)
-        timings[engine] = time.perf_counter() - start
+        sweep(scenario, replications=4, years=1.0, engine=where, workers=2)
+        timings[where] = time.perf_counter() - start
     ratio = timings["local"] / timings["process"]
     print("\nSweep, 4 runs of the 2030 triple-volume scenario:")
     print(f"    one process {timings['local']:.2f} s, two worker processes {timings['process']:.2f} s")

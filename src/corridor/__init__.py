@@ -68,8 +68,8 @@ if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet, compare, route
     from corridor.routing.itinerary import Crossing, Leg, Route
     from corridor.routing.options import RouteOptions
-    from corridor.simulation.scenario import Scenario, load_scenario
-    from corridor.simulation.scenarios import ScenarioResult, run_scenario
+    from corridor.simulation.runner import ScenarioResult, run_scenario
+    from corridor.simulation.schema import Scenario, load_scenario
     from corridor.uncertainty.api import RatedRoute, rate, reliability
     from corridor.uncertainty.montecarlo import Reliability
 
@@ -101,10 +101,10 @@ _LAZY = {
     "rate": "corridor.uncertainty.api",
     "RatedRoute": "corridor.uncertainty.api",
     "Reliability": "corridor.uncertainty.montecarlo",
-    "load_scenario": "corridor.simulation.scenario",
-    "Scenario": "corridor.simulation.scenario",
-    "run_scenario": "corridor.simulation.scenarios",
-    "ScenarioResult": "corridor.simulation.scenarios",
+    "load_scenario": "corridor.simulation.schema",
+    "Scenario": "corridor.simulation.schema",
+    "run_scenario": "corridor.simulation.runner",
+    "ScenarioResult": "corridor.simulation.runner",
     "pair_forecast": "corridor.forecasting.api",
     "PairForecast": "corridor.forecasting.api",
 }

@@ -13,6 +13,7 @@ class                             meaning                                     HT
 :class:`ConflictError`            a name is taken, or writes collided         409     2
 :class:`BusyError`                too much work queued; retry later           429     2
 :class:`StoreError`               the database is unreachable or not ours     503     2
+:class:`SearchBudgetError`        a route search ran out of its time budget   422     2
 any other :class:`CorridorError`  bad input (place, option, data file)        422     2
 ================================  ==========================================  ======  =========
 """
@@ -20,6 +21,7 @@ any other :class:`CorridorError`  bad input (place, option, data file)        42
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "BusyError",
@@ -30,6 +32,7 @@ __all__ = [
     "NotFoundError",
     "OptionError",
     "Problem",
+    "SearchBudgetError",
     "StoreError",
     "UnknownPlaceError",
 ]
@@ -86,6 +89,24 @@ class NoRouteError(CorridorError):
 
 class OptionError(CorridorError):
     """A routing option has a value Corridor does not know."""
+
+
+class SearchBudgetError(CorridorError):
+    """A route search ran out of its time budget before the Pareto set was complete.
+
+    ``partial`` holds the routes found so far (each a real route, but the set may miss some
+    and include some that a complete search would drop); ``labels`` how many partial routes were
+    expanded.
+    """
+
+    def __init__(self, partial: list[Any], labels: int) -> None:
+        self.partial = partial
+        self.labels = labels
+        super().__init__(
+            f"the route search stopped at its time budget after {labels:,} partial routes, with "
+            f"{len(partial)} route(s) found so far; ask for an approximate set (a tolerance such as 0.01) "
+            "or narrow the search (avoid modes or countries, a corridor)"
+        )
 
 
 class NotFoundError(CorridorError):

@@ -35,6 +35,7 @@ __all__ = [
     "HOURS_PER_YEAR",
     "MAX_REQUEST_SAMPLES",
     "MAX_SAMPLES",
+    "SEARCH_BUDGET_S",
     "THIN_TOLERANCE",
     "TOKEN_ENV",
     "data_dir",
@@ -84,6 +85,10 @@ HOURS_PER_YEAR = 365.25 * 24
 """A Julian year, 8,766 h: the average calendar year over leap years."""
 HOURS_PER_MONTH = HOURS_PER_YEAR / 12
 """730.5 h: a twelfth of :data:`HOURS_PER_YEAR`, so that twelve months make a year exactly."""
+
+SEARCH_BUDGET_S = 10.0
+"""Seconds one route search may take before it stops with what it has found (so no request
+can hang a worker); the embedded network answers in milliseconds."""
 
 
 def data_dir() -> Path:

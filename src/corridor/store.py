@@ -363,7 +363,7 @@ def save_scenario(name: str, text: str, *, create: bool, url: str | None = None)
 
     ``create`` refuses a name that exists (and is not deleted); otherwise the name must exist.
     """
-    from corridor.simulation.scenario import parse_scenario
+    from corridor.simulation.schema import parse_scenario
 
     parse_scenario(text, name)  # reject what the simulator would reject, with line and field
 

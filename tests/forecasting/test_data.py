@@ -111,7 +111,7 @@ def test_forecast_writes_a_scenario_the_simulator_runs(tmp_path: Path) -> None:
     scenario = tmp_path / "kzuz.yaml"
     result = run("forecast", "KZ", "UZ", "--to", "2030", "--method", "target", "--scenario-out", str(scenario))
     assert result.returncode == 0, result.stderr
-    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation.schema import load_scenario
 
     loaded = load_scenario(scenario)
     assert loaded.year == 2030 and len(loaded.demand) == 2

@@ -283,3 +283,17 @@ def test_broken_data_is_reported_by_file_and_line(data_copy: Path) -> None:
         assert f"places.csv:{line}" in message
         assert "lat" in message
         assert_no_traceback(result)
+
+
+def test_route_tolerance_gives_an_epsilon_pareto_set() -> None:
+    cli = run_cli
+    exact = json.loads(cli("route", "Shanghai", "Belgrade", "--all", "--format", "json").stdout)["routes"]
+    near = json.loads(cli("route", "Shanghai", "Belgrade", "--all", "--tolerance", "0.01", "--format", "json").stdout)
+    assert 1 <= len(near["routes"]) <= len(exact)
+    for r in exact:  # every exact Pareto route has one within 1 % on time, cost and CO2e
+        assert any(
+            all(n[k] <= 1.01 * r[k] + 0.01 for k in ("total_time_h", "total_cost_usd", "co2e_kg"))
+            for n in near["routes"]
+        )
+    bad = cli("route", "Shanghai", "Belgrade", "--tolerance", "-0.5")
+    assert bad.returncode == 2 and "tolerance" in bad.stderr

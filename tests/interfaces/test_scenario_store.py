@@ -89,3 +89,19 @@ def test_scenarios_the_server_will_not_run(client: TestClient, yaml: str, fragme
     response = client.post("/scenarios", json={"name": "big", "yaml": yaml}, headers=AUTH)
     assert response.status_code == 422 and fragment in response.json()["detail"]
     assert client.get("/scenarios/big").status_code == 404
+
+
+def test_a_lever_the_network_refuses_is_a_422_not_a_500(client: TestClient) -> None:
+    minus = BASE + "levers:\n  - {kind: ferries, from: Kuryk, to: Port of Baku, change: -10}\n"
+    client.post("/scenarios", json={"name": "minus", "yaml": minus}, headers=AUTH)
+    response = client.post("/scenarios/minus/simulate", json={"years": 0.1})
+    assert response.status_code == 422 and "change -10" in response.json()["detail"]
+
+
+def test_a_small_scenario_on_a_short_horizon_simulates(client: TestClient) -> None:
+    small = "name: s\nyear: 2026\ndemand:\n  - {origin: Almaty, destination: Baku, teu_per_year: 1000}\n"
+    client.post("/scenarios", json={"name": "small", "yaml": small}, headers=AUTH)
+    result = client.post("/scenarios/small/simulate", json={"years": 0.01}).json()
+    assert result["demand_teu"] == 10 and result["delivered_teu"] <= 10
+    assert result["delivered_teu"] + result["in_transit_teu"] + result["waiting_teu"] == 10
+    assert isinstance(result["lines"], list) and isinstance(result["bottlenecks"], list)

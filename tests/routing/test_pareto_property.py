@@ -4,7 +4,9 @@ Small random networks are built directly as Python objects (no data files): 4–
 country, random undirected links whose running time, tariff and distance are drawn
 independently, so time, cost and CO2e conflict and the fronts have several routes. Every
 simple path is enumerated with NetworkX, priced with the compiled graph's own arc totals and
-step events, and filtered for dominance; the search must return the same set of totals.
+step events, and filtered for dominance; the search must return the same set of totals, and so
+must the search it replaced (kept in ``benchmarks/baseline_pareto.py`` as the benchmark's
+baseline).
 
 All figures are whole numbers and the emission factors are chosen so that CO2e per leg is a
 whole multiple of the distance, so sums are exact and ties (equal totals) are exercised without
@@ -14,17 +16,38 @@ rounding noise.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import itertools
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import ModuleType
 
 import networkx as nx
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from corridor.errors import OptionError, SearchBudgetError
 from corridor.network.model import CargoType, CrossingKind, EmissionFactor, Link, Mode, Network, NodeTime, Place, Source
+from corridor.routing import pareto
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
+
+
+def _baseline() -> ModuleType:
+    """The search before sections, bounds and criteria-only dominance (exact, slow)."""
+    path = Path(__file__).parents[2] / "benchmarks" / "baseline_pareto.py"
+    spec = importlib.util.spec_from_file_location("baseline_pareto", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+BASELINE = _baseline()
 
 Totals = tuple[float, float, float]
 EdgeSpec = tuple[int, int, Mode, int, int, int, int]
@@ -186,6 +209,7 @@ def test_front_equals_brute_force(case: tuple[Network, str, str]) -> None:
         check_walk(graph, path, origin, destination)
     expected = front(path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination))
     assert check_front(graph, found) == expected
+    assert check_front(graph, BASELINE.pareto_paths(graph, origin, destination)) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -207,6 +231,8 @@ def test_no_transshipment_front_equals_brute_force(case: tuple[Network, str, str
         allowed = [arcs for arcs, n in routes if limit is None or n <= limit]
         expected = front(path_totals(graph, arcs) for arcs in allowed)
         assert check_front(graph, found) == expected, f"max_transshipments={limit}"
+        old = BASELINE.pareto_paths(graph, origin, destination, max_transshipments=limit)
+        assert check_front(graph, old) == expected, f"baseline, max_transshipments={limit}"
 
 
 def test_detour_that_avoids_a_gauge_change_is_kept() -> None:
@@ -241,6 +267,11 @@ def test_detour_that_avoids_a_gauge_change_is_kept() -> None:
     graph = compile_graph(dataclasses.replace(net, node_times=(*net.node_times, change), links=links), RouteOptions())
     found = pareto_paths(graph, "p0", "p4")
     assert check_front(graph, found) == front(path_totals(graph, arcs) for arcs in arc_routes(graph, "p0", "p4"))
+    # Without remembering places, the front has a route through p1 twice (road out, 1520 mm
+    # back): the case that makes the search run again remembering junctions.
+    query = pareto._Query(graph, "p0", "p4", None, None, 0.0, None)
+    walks = query.run(elementary=False)
+    assert not all(pareto._visits_each_place_once(graph, p) for p in walks)
 
 
 @st.composite
@@ -263,6 +294,107 @@ def test_front_equals_brute_force_with_gauge_changes(case: tuple[Network, str, s
     found = pareto_paths(graph, origin, destination)
     for path in found:
         check_walk(graph, path, origin, destination)
-    assert check_front(graph, found) == front(
-        path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination)
-    )
+    expected = front(path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination))
+    assert check_front(graph, found) == expected
+    assert check_front(graph, BASELINE.pareto_paths(graph, origin, destination)) == expected
+
+
+def covers(found: Iterable[Totals], exact: Iterable[Totals], tolerance: float) -> bool:
+    """Whether every exact point has a found point within ``1 + tolerance`` on every criterion."""
+    k = 1 + tolerance + 1e-9
+    return all(any(all(x <= k * y for x, y in zip(q, p, strict=True)) for q in found) for p in exact)
+
+
+@settings(max_examples=200, deadline=None)
+@given(gauge_networks(), st.sampled_from((0.01, 0.1, 0.5)))
+def test_tolerance_gives_an_epsilon_pareto_set(case: tuple[Network, str, str], tolerance: float) -> None:
+    """Every exact Pareto route has a returned route within ``1 + tolerance`` of it; returned
+    routes are real routes (priced as the search prices them), none dominated, none passing a
+    place twice."""
+    net, origin, destination = case
+    graph = compile_graph(net, RouteOptions())
+    found = pareto_paths(graph, origin, destination, tolerance=tolerance)
+    for path in found:
+        check_walk(graph, path, origin, destination)
+    exact = front(path_totals(graph, arcs) for arcs in arc_routes(graph, origin, destination))
+    assert covers(check_front(graph, found), exact, tolerance)
+    assert bool(found) == bool(exact)
+
+
+def cut(net: Network, pieces: int) -> Network:
+    """Every link cut into ``pieces`` equal links through new stations of the same country."""
+    places = dict(net.places)
+    links = []
+    for n, link in enumerate(net.links):
+        assert link.distance_km and link.time_h and link.tariff_teu_usd is not None and link.tariff_feu_usd is not None
+        ends = [link.from_id]
+        for k in range(1, pieces):
+            station = places[link.from_id].model_copy(update={"id": f"x{n}_{k}", "name": f"Station {n}.{k}"})
+            places[station.id] = station
+            ends.append(station.id)
+        ends.append(link.to_id)
+        links += [
+            link.model_copy(
+                update={
+                    "from_id": a,
+                    "to_id": b,
+                    "distance_km": link.distance_km / pieces,
+                    "time_h": link.time_h / pieces,
+                    "tariff_teu_usd": link.tariff_teu_usd / pieces,
+                    "tariff_feu_usd": link.tariff_feu_usd / pieces,
+                }
+            )
+            for a, b in itertools.pairwise(ends)
+        ]
+    return dataclasses.replace(net, places=places, links=tuple(links))
+
+
+@settings(max_examples=100, deadline=None)
+@given(gauge_networks(), st.integers(2, 5))
+def test_cutting_links_into_stations_changes_no_route(case: tuple[Network, str, str], pieces: int) -> None:
+    """A line cut into stations is contracted back into one section: same front, same places."""
+    net, origin, destination = case
+    whole = compile_graph(net, RouteOptions())
+    parts = compile_graph(cut(net, pieces), RouteOptions())
+    before = pareto_paths(whole, origin, destination)
+    after = pareto_paths(parts, origin, destination)
+    assert check_front(parts, after) == check_front(whole, before)
+    assert len(parts.sections) <= len(whole.sections) + sum(len(arcs) for arcs in parts.sections.arcs) - len(parts.arcs)
+    key = {(round(p.time_h, 6), round(p.cost_usd, 6), round(p.co2e_kg, 6)) for p in before}
+    for path in after:
+        assert (round(path.time_h, 6), round(path.cost_usd, 6), round(path.co2e_kg, 6)) in key
+        check_walk(parts, path, origin, destination)
+
+
+def test_sections_contract_a_cut_line_to_one() -> None:
+    """Three places on one line, cut into 50 stations: one section each way."""
+    net = cut(build_network(2, [(0, 1, "rail", 50, 50, 50, 50)]), 50)
+    graph = compile_graph(net, RouteOptions())
+    assert len(graph.arcs) == 100
+    assert len(graph.sections) == 2
+    (path,) = pareto_paths(graph, "p0", "p1")
+    assert len(path.arcs) == 50
+    (mid,) = pareto_paths(graph, "x0_10", "x0_30")  # a query from and to stations inside the line
+    assert len(mid.arcs) == 20
+    assert mid.time_h == pytest.approx(20.0)
+
+
+def test_budget_stops_the_search_with_what_it_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    edges: list[EdgeSpec] = [
+        (0, 1, "rail", 1, 1, 1, 1),
+        (1, 2, "rail", 1, 1, 1, 1),
+        (1, 3, "rail", 1, 1, 1, 1),  # a junction at p1: the search has a label to expand there
+        (0, 2, "rail", 9, 9, 9, 9),
+    ]
+    graph = compile_graph(build_network(4, edges), RouteOptions())
+    monkeypatch.setattr(pareto, "CHECK_EVERY", 1)
+    with pytest.raises(SearchBudgetError, match="time budget") as info:
+        pareto_paths(graph, "p0", "p2", budget_s=0.0)
+    assert [p.time_h for p in info.value.partial] == [9.0]  # the direct link, found before the budget ran out
+    assert [p.time_h for p in pareto_paths(graph, "p0", "p2", budget_s=None)] == [2.0]
+
+
+def test_negative_tolerance_is_refused() -> None:
+    graph = compile_graph(build_network(2, [(0, 1, "rail", 1, 1, 1, 1)]), RouteOptions())
+    with pytest.raises(OptionError, match="tolerance"):
+        pareto_paths(graph, "p0", "p1", tolerance=-0.1)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
-from corridor.simulation.scenario import load_scenario
-from corridor.simulation.scenarios import ScenarioResult, run_scenario
+from corridor.simulation.engine import TEU_PER_TRAIN
+from corridor.simulation.runner import ScenarioResult, run_scenario
+from corridor.simulation.schema import load_scenario, parse_scenario
 from helpers import invoke as run
 
 SHIPPED = settings.data_dir() / "scenarios"
@@ -29,7 +31,7 @@ def test_base_year_carries_the_published_2024_volume(base: ScenarioResult) -> No
     # validation case 17: 56,500 TEU on TITR in 2024; band 45,000–65,000 TEU
     delivered = sum(base.sim.delivered_teu.values())
     assert 45_000 <= delivered <= 65_000
-    caspian = base.resources()[base.resources()["resource"].str.contains("alat")]
+    caspian = base.resources()[base.resources()["resource"].str.contains("Alat")]
     assert not caspian.empty and caspian["mean_wait_h"].max() < 24 * 7  # the Caspian copes with 2024 volumes
 
 
@@ -38,7 +40,7 @@ def test_tripled_volume_jams_at_the_caspian(triple: ScenarioResult, base: Scenar
     demand = sum(triple.sim.demand_teu.values())
     assert delivered < 0.95 * demand
     worst = triple.bottlenecks()["resource"].iloc[0]
-    assert any(port in worst for port in ("aktau", "kuryk", "alat"))  # the Caspian crossing is the bottleneck
+    assert any(port in worst for port in ("Aktau", "Kuryk", "Alat"))  # the Caspian crossing is the bottleneck
     assert triple.lead_times()["p50_days"].mean() > 2 * base.lead_times()["p50_days"].mean()
 
 
@@ -49,7 +51,7 @@ def test_more_ferries_relieve_the_jam(triple: ScenarioResult) -> None:
 
     def worst_caspian_wait(result: ScenarioResult) -> float:
         frame = result.resources()
-        caspian = frame[frame["resource"].str.contains("aktau|kuryk|alat")]
+        caspian = frame[frame["resource"].str.contains("Aktau|Kuryk|Alat")]
         return float(caspian["mean_wait_h"].max())
 
     # route choice may move traffic onto the new ferries' line, but the worst Caspian queue shrinks
@@ -58,8 +60,8 @@ def test_more_ferries_relieve_the_jam(triple: ScenarioResult) -> None:
 
 def test_a_full_yard_holds_trains_back(triple: ScenarioResult) -> None:
     yards = triple.resources().set_index("resource")
-    assert "aktau yard" in yards.index
-    assert yards.loc["aktau yard", "utilisation"] > 0.5 and yards.loc["aktau yard", "mean_wait_h"] > 24
+    assert "Aktau yard" in yards.index
+    assert yards.loc["Aktau yard", "utilisation"] > 0.5 and yards.loc["Aktau yard", "queue_h"] > 24
 
 
 def test_same_seed_same_result(base: ScenarioResult) -> None:
@@ -120,3 +122,112 @@ def test_simulate_command(tmp_path: Path) -> None:
     assert "Scenario comparison" in both.stdout
     missing = run("simulate", "no-such-scenario")
     assert missing.returncode == 2 and "titr-2024-base" in missing.stderr
+
+
+WEB_PAGE_FILE = """name: Almaty Baku
+year: 2026
+demand:
+  - {origin: Almaty, destination: Baku, teu_per_year: 1000}  # the web page's "From the route form"
+"""
+SMALL = "name: s\nyear: 2026\ndemand:\n  - {origin: Almaty, destination: Baku, teu_per_year: 20000}\n"
+
+
+def test_the_web_page_scenario_runs_on_a_short_horizon(tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(WEB_PAGE_FILE, encoding="utf-8")
+    result = run("simulate", str(path), "--years", "0.25")
+    assert result.returncode == 0, result.stderr
+    assert "250 TEU demanded" in result.stdout and "Lead times" in result.stdout
+
+
+@pytest.mark.parametrize("years", [1e-6, 0.01, 0.25])
+def test_every_flow_releases_exactly_its_demand(years: float) -> None:
+    result = run_scenario(parse_scenario(SMALL), years=years, seed=2)
+    assert result.demand_teu == pytest.approx(20000 * years)
+    assert result.delivered_teu <= result.demand_teu + 1e-9  # no 101 % any more
+    assert abs(result.sim.balance()) < 1e-6
+
+
+def test_withdrawing_every_ferry_closes_the_line_and_delivers_no_more() -> None:
+    middle = SMALL + "route_choice: {corridors: [middle]}\n"
+    base = run_scenario(parse_scenario(middle), years=0.25, seed=1)
+    # "Курык" and "Baku" name the ports as a user would (Baku is one of Alat's names)
+    closed = run_scenario(
+        parse_scenario(middle + "levers:\n  - {kind: ferries, from: Курык, to: Port of Baku, change: -4}\n"),
+        years=0.25,
+        seed=1,
+    )
+    assert closed.delivered_teu <= base.delivered_teu + 1e-6
+    assert any("Kuryk" in note and "closed" in note for note in closed.notes)
+    assert all(leg.from_id != "kuryk" for a in closed.assignments for leg in a.route.legs)
+
+
+def test_more_ferries_withdrawn_than_exist_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "minus.yaml"
+    path.write_text(SMALL + "levers:\n  - {kind: ferries, from: kuryk, to: alat, change: -10}\n", encoding="utf-8")
+    with pytest.raises(CorridorError, match="has 4 vessels; change -10"):
+        run_scenario(load_scenario(path))
+    result = run("simulate", str(path), "--years", "0.1")
+    assert result.returncode == 2 and "change: -4 to close the line" in result.stderr
+
+
+def test_the_compare_file_is_checked_before_anything_runs(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(SMALL, encoding="utf-8")
+    bad.write_text(SMALL + "levers:\n  - {kind: crossing, place: Atlantis, crossing: port}\n", encoding="utf-8")
+    result = run("simulate", str(good), "--compare", str(bad), "--years", "0.1")
+    assert result.returncode == 2 and "unknown place 'Atlantis'" in result.stderr
+    assert "TEU demanded" not in result.stdout  # the first scenario did not run
+
+
+@pytest.mark.parametrize(
+    ("lever", "field"),
+    [
+        (
+            "{kind: disruption, place: Brest, crossing: border, start: 2025-09-25, end: 2025-09-12}",
+            "levers.0.disruption",
+        ),
+        ("{kind: ferries, from: kuryk, to: alat, change: .nan}", "levers.0.ferries.change"),
+        (
+            "{kind: crossing, place: dostyk, crossing: border, capacity_factor: .inf}",
+            "levers.0.crossing.capacity_factor",
+        ),
+    ],
+)
+def test_bad_levers_name_their_line_and_field(lever: str, field: str) -> None:
+    with pytest.raises(DataFileError) as caught:
+        parse_scenario(SMALL + f"levers:\n  - {lever}\n", "bad.yaml")
+    assert (caught.value.problems[0].line, caught.value.problems[0].field) == (6, field)
+
+
+def test_seasonality_must_be_finite() -> None:
+    with pytest.raises(DataFileError, match="finite"):
+        parse_scenario(SMALL.replace("20000}", "20000, seasonality: [.nan, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}"))
+
+
+def test_the_poland_belarus_closure_holds_the_northern_trains_at_brest() -> None:
+    # D02, D03: closed 12–25 September 2025; S62 reports "approximately 300 trains" stranded.
+    # The model holds the trains that reach Brest during the 13 days (those that left before the
+    # closure could not choose another route); the README compares it with the 300.
+    result = run_scenario(load_scenario(SHIPPED / "northern-2025-poland-belarus-closure.yaml"), seed=1)
+    brest = next(s for s in result.sim.stats if s.key == "brest border")
+    westbound_a_day = brest.teu / TEU_PER_TRAIN / 365 * 412 / 474  # trains through Brest, the westbound part (D01)
+    assert 0.6 * 13 * westbound_a_day <= brest.max_queue <= 1.6 * 13 * westbound_a_day
+    assert any("closed from 2025-09-12 to 2025-09-25" in note for note in result.notes)
+    assert result.sim.waiting_teu < 0.01 * result.demand_teu  # the queue clears after the reopening
+
+
+def test_loads_leaving_during_a_closure_weigh_the_wait_for_the_reopening() -> None:
+    from corridor.simulation.runner import _closure_delays, _segments, prepare
+
+    plan = prepare(load_scenario(SHIPPED / "northern-2025-poland-belarus-closure.yaml"))
+    before, during, after = _segments(plan, 1.0)
+    assert during == ((date(2025, 9, 12) - plan.start).days * 24.0, (date(2025, 9, 25) - plan.start).days * 24.0)
+    routes = [r for routes in plan.options for r in routes]
+    waits = {k: _closure_delays(plan, *part) for k, part in (("before", before), ("during", during), ("after", after))}
+    northern = [id(r) for r in routes if r.corridor == "Northern"]
+    middle = [id(r) for r in routes if r.corridor == "Middle"]
+    # a train leaving in the first days would reach Brest before the reopening; later ones would not
+    assert all(0 < waits["during"][r] < 13 * 24 / 2 for r in northern)
+    assert all(waits["during"][r] == 0 for r in middle)
+    assert all(w == 0 for k in ("before", "after") for w in waits[k].values())  # en route or reopened

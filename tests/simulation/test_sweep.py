@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corridor import settings
-from corridor.errors import OptionError
+from corridor.errors import CorridorError, OptionError
 from corridor.simulation.sweep import sweep
 from corridor.store import load_runs, save_runs
 from helpers import run_cli
@@ -53,6 +53,19 @@ def test_bad_sweep_options() -> None:
         sweep([BASE], engine="local", scheduler="tcp://127.0.0.1:8786")
     with pytest.raises(OptionError, match="no scenario file"):
         sweep(["missing.yaml"])
+
+
+def test_every_scenario_is_checked_before_any_run(tmp_path: Path) -> None:
+    bad = tmp_path / "bad-lever.yaml"
+    bad.write_text(
+        "name: b\nyear: 2026\ndemand:\n  - {origin: Almaty, destination: Baku, teu_per_year: 100}\n"
+        "levers:\n  - {kind: ferries, from: Kuryk, to: Port of Baku, change: -9}\n",
+        encoding="utf-8",
+    )
+    done: list[int] = []
+    with pytest.raises(CorridorError, match=r"bad-lever\.yaml: lever ferries"):
+        sweep([BASE, bad], years=0.05, progress=lambda n, total: done.append(n))
+    assert done == []  # the good first scenario never ran
 
 
 def test_sweep_command(tmp_path: Path) -> None:

@@ -72,6 +72,8 @@ def default_network() -> Network:
 class RouteSet:
     """Routes between two places: the Pareto set, fastest first, less the routes no shipper takes.
 
+    With ``options.tolerance`` > 0 the set is ε-Pareto (see :class:`RouteOptions`).
+
     ``routes`` holds the Pareto-optimal routes that make steady progress to the destination;
     ``detours`` the Pareto-optimal ones dropped because they go the wrong way, each with the
     reason (rule in :mod:`corridor.routing.detours`).
@@ -161,6 +163,7 @@ def route(
     max_transshipments: int | None = None,
     include_planned: bool = False,
     corridor: str | None = None,
+    tolerance: float = 0.0,
     via: Iterable[str] = (),
     air_cargo: bool = False,
     date: str | dt.date | None = None,
@@ -184,6 +187,8 @@ def route(
         Also use planned links such as the Trans-Afghan railway.
     corridor : str, optional
         Only routes of this corridor (``middle``, ``northern``, ``sea-suez`` …).
+    tolerance : float
+        0 for the exact Pareto set; ``ε > 0`` for an ε-Pareto set (see :class:`RouteOptions`).
     via : iterable of str
         Places the route must pass, in order (e.g. ``["Altynkol"]`` to pin the gateway).
     air_cargo : bool
@@ -199,8 +204,8 @@ def route(
     Returns
     -------
     RouteSet
-        The Pareto set in time, cost and CO2e, fastest first, without the routes that go the
-        wrong way (those are in ``detours``, see :mod:`corridor.routing.detours`).
+        The Pareto set (ε-Pareto with ``tolerance``) in time, cost and CO2e, fastest first,
+        without the routes that go the wrong way (those are in ``detours``, see :mod:`corridor.routing.detours`).
 
     Raises
     ------
@@ -210,6 +215,8 @@ def route(
         For an unknown country code, passage, mode or corridor (with suggestions).
     NoRouteError
         If no route satisfies the constraints; the message says which constraint cut it.
+    SearchBudgetError
+        If the search ran out of :data:`corridor.settings.SEARCH_BUDGET_S`.
     OptionError
         If ``date`` is malformed or outside the dates the price data covers.
     """
@@ -221,6 +228,7 @@ def route(
         max_transshipments=max_transshipments,
         include_planned=include_planned,
         corridor=corridor,
+        tolerance=tolerance,
         via=tuple(via),
         air_cargo=air_cargo,
     )
@@ -236,7 +244,9 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     if len(stops) > 2:
         paths = via_paths(graph, stops, options.max_transshipments, options.corridor)
     else:
-        paths = pareto_paths(graph, a.id, b.id, options.max_transshipments, options.corridor)
+        paths = pareto_paths(
+            graph, a.id, b.id, options.max_transshipments, options.corridor, tolerance=options.tolerance
+        )
     if not paths:
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
@@ -332,7 +342,7 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     The key is the network's identity and the complete, immutable options, so one query's
     constraints can never leak into another's graph.
     """
-    key = (id(network), replace(options, max_transshipments=None, via=()))  # both act in the search
+    key = (id(network), replace(options, max_transshipments=None, via=(), tolerance=0.0))  # these act in the search
     graph = _GRAPHS.get(key)
     if graph is None or graph.network is not network:
         if len(_GRAPHS) > 64:

@@ -13,7 +13,7 @@ cached behind the caller's back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corridor import settings
 from corridor.emissions.factors import leg_emissions
@@ -21,6 +21,7 @@ from corridor.errors import OptionError
 from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTime, Place
 from corridor.routing.borders import border_row, is_stop
 from corridor.routing.options import RouteOptions
+from corridor.routing.sections import Sections, contract
 
 __all__ = ["HANDLING_MODES", "Arc", "Event", "SearchGraph", "Step", "compile_graph"]
 
@@ -87,6 +88,8 @@ class SearchGraph:
     """Per arc: ``(time_h, cost_usd, co2e_kg)`` — the numbers the search adds up."""
     moves: tuple[tuple[tuple[int, float, float, int], ...], ...] = ()
     """Per arc: ``(next arc, step hours, step USD, lifts)`` for every step out of it."""
+    sections: Sections = field(default_factory=lambda: contract((), (), (), ()))
+    """The arcs contracted into chains without choices: what :mod:`corridor.routing.pareto` searches."""
 
     def arc_totals(self, index: int) -> tuple[float, float, float]:
         """``(time_h, cost_usd, co2e_kg)`` of travelling one arc."""
@@ -134,7 +137,10 @@ def compile_graph(network: Network, options: RouteOptions) -> SearchGraph:
         )
         for ss in steps
     )
-    return SearchGraph(network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps, totals, moves)
+    sections = contract(tuple(network.places), [(a.link.from_id, a.link.to_id) for a in arcs], totals, moves)
+    return SearchGraph(
+        network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps, totals, moves, sections
+    )
 
 
 def _directed(network: Network) -> list[Link]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from corridor.network.model import CORRIDOR_TAGS, Network
@@ -14,7 +14,7 @@ from corridor.routing.pareto import ParetoPath
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DIRECT", "Crossing", "Leg", "Route", "build_route", "classify", "routes_geojson"]
+__all__ = ["DIRECT", "Crossing", "Leg", "Route", "build_route", "classify", "routes_geojson", "services"]
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,18 @@ class Route:
         """Hours spent at places of one crossing kind (``border``, ``port`` …)."""
         return sum(c.time_h for c in self.crossings if c.kind == kind)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The route as in the JSON output; keys are documented in docs/guide/json.md and kept stable."""
+    @property
+    def services(self) -> tuple[Leg, ...]:
+        """The legs with consecutive legs of one service merged (see :func:`services`)."""
+        return services(self.legs, self.crossings)
+
+    def to_dict(self, detail: bool = False) -> dict[str, Any]:
+        """The route as in the JSON output; keys are documented in docs/guide/json.md and kept stable.
+
+        ``legs`` lists one entry per service (a line cut into many links is one leg); with
+        ``detail`` one entry per link.
+        """
+        legs = self.legs if detail else self.services
         return {
             "corridor": self.corridor,
             "total_time_h": round(self.total_time_h, 2),
@@ -170,7 +180,7 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "transshipments": self.transshipments,
             "priced_at": self.priced_at,
-            "legs": [leg.to_dict() for leg in self.legs],
+            "legs": [leg.to_dict() for leg in legs],
             "crossings": [c.to_dict() for c in self.crossings],
         }
 
@@ -296,3 +306,51 @@ def _crossing(network: Network, place: str, kind: str, link: tuple[str, ...], ti
         return Crossing(name, kind, time_h, usd, place_id=place)
     a, b = network.places[link[0]], network.places[link[1]]
     return Crossing(name, kind, time_h, usd, place_id=place, countries=(a.country, b.country), link=(a.name, b.name))
+
+
+def services(legs: Sequence[Leg], crossings: Iterable[Crossing]) -> tuple[Leg, ...]:
+    """Legs with each run of one service merged into one leg.
+
+    Two consecutive legs belong to one service when they have the same mode, nothing happens to
+    the container where they meet (no border, gauge change, port call or transshipment there)
+    and the second has no timetable of its own (a sailing or flight waits for its departure):
+    the same train or truck simply runs on. So a line cut into fifty links between two stations
+    reads as one leg, and what is uncertain about it (see :mod:`corridor.uncertainty.journey`)
+    is drawn once, not fifty times. Totals are sums; the wait is the first leg's.
+    """
+    stops = {c.place_id for c in crossings}
+    runs: list[list[Leg]] = []
+    for leg in legs:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and leg.mode == last.mode
+            and leg.from_id not in stops
+            and not leg.departures_per_week
+            and leg.from_id == last.to_id
+        ):
+            runs[-1].append(leg)
+        else:
+            runs.append([leg])
+    return tuple(run[0] if len(run) == 1 else _joined(run) for run in runs)
+
+
+def _joined(run: Sequence[Leg]) -> Leg:
+    first, last = run[0], run[-1]
+    coordinates = list(first.coordinates)
+    for leg in run[1:]:
+        coordinates += leg.coordinates[1:] if leg.coordinates[:1] == tuple(coordinates[-1:]) else leg.coordinates
+    return replace(
+        first,
+        destination=last.destination,
+        to_id=last.to_id,
+        distance_km=sum(leg.distance_km for leg in run),
+        time_h=sum(leg.time_h for leg in run),
+        wait_h=sum(leg.wait_h for leg in run),
+        cost_usd=sum(leg.cost_usd for leg in run),
+        co2e_kg=sum(leg.co2e_kg for leg in run),
+        co2e_ttw_kg=sum(leg.co2e_ttw_kg for leg in run),
+        corridor=next((leg.corridor for leg in run if leg.corridor), ""),
+        coordinates=tuple(coordinates),
+        tariff_source="; ".join(dict.fromkeys(leg.tariff_source for leg in run if leg.tariff_source)),
+    )

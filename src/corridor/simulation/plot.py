@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corridor.plotfile import write_plot
-from corridor.simulation.scenarios import ScenarioResult
+from corridor.simulation.runner import ScenarioResult
 
 __all__ = ["TOP", "simulation_plot"]
 
@@ -19,7 +19,7 @@ def simulation_plot(results: Sequence[ScenarioResult], path: str | Path) -> Path
 
 
 def _worst(result: ScenarioResult) -> list[str]:
-    frame = result.resources().sort_values("mean_wait_h", ascending=False)
+    frame = result.resources().sort_values("queue_h", ascending=False)
     return list(frame["resource"].head(TOP))
 
 
@@ -38,9 +38,9 @@ def _png(results: Sequence[ScenarioResult], out: Path) -> None:
         name = result.scenario.name if len(result.scenario.name) <= 45 else result.scenario.name[:44] + "…"
         row[0].set(title=f"{name}: train loads queueing", xlabel="day", ylabel="train loads")
         row[0].legend(fontsize="small")
-        waits = [stats[n].mean_wait_h() for n in worst]
+        waits = [stats[n].mean_queue_h() for n in worst]
         row[1].barh(worst[::-1], waits[::-1])
-        row[1].set(title="mean wait per train load", xlabel="hours")
+        row[1].set(title="mean queue for capacity per train load", xlabel="hours")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
@@ -53,7 +53,7 @@ def _html(results: Sequence[ScenarioResult], out: Path) -> None:
     fig = make_subplots(
         rows=len(results),
         cols=2,
-        subplot_titles=[t for r in results for t in (f"{r.scenario.name}: queues", "mean wait, hours")],
+        subplot_titles=[t for r in results for t in (f"{r.scenario.name}: queues", "mean queue for capacity, hours")],
     )
     for i, result in enumerate(results, 1):
         stats = {s.name: s for s in result.sim.stats}
@@ -61,6 +61,6 @@ def _html(results: Sequence[ScenarioResult], out: Path) -> None:
         for name in worst:
             fig.add_trace(go.Scatter(y=stats[name].queue_series, name=name, mode="lines"), row=i, col=1)
         fig.add_trace(
-            go.Bar(x=[stats[n].mean_wait_h() for n in worst], y=worst, orientation="h", showlegend=False), row=i, col=2
+            go.Bar(x=[stats[n].mean_queue_h() for n in worst], y=worst, orientation="h", showlegend=False), row=i, col=2
         )
     fig.write_html(str(out), include_plotlyjs="cdn")

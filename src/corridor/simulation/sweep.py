@@ -34,8 +34,8 @@ class Job:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Simulate one job and summarise it (top-level so that it pickles to any worker)."""
-    from corridor.simulation.scenario import load_scenario
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
+    from corridor.simulation.schema import load_scenario
 
     scenario = load_scenario(job.scenario)
     result = run_scenario(scenario, years=job.years, seed=job.seed)
@@ -50,7 +50,7 @@ def run_job(job: Job) -> dict[str, Any]:
         "delivered_teu": round(delivered),
         "delivered_share": delivered / demand if demand else 0.0,
         "bottleneck": str(worst["resource"].iloc[0]) if len(worst) else "",
-        "bottleneck_wait_h": float(worst["mean_wait_h"].iloc[0]) if len(worst) else 0.0,
+        "bottleneck_wait_h": float(worst["queue_h"].iloc[0]) if len(worst) else 0.0,
         "corridors": {k: round(v) for k, v in result.sim.delivered_teu.items()},
     }
 
@@ -88,9 +88,7 @@ def sweep(
     executor = SweepExecutor.parse(engine, "engine")
     if scheduler and executor is not SweepExecutor.dask:
         raise OptionError("a scheduler address needs engine 'dask'")
-    for path in scenarios:
-        if not Path(path).is_file():
-            raise OptionError(f"no scenario file {path}")
+    _check(scenarios, years)
     jobs = [Job(str(s), seed + k, years) for s in scenarios for k in range(replications)]
     n = workers or os.cpu_count() or 1
     if executor is SweepExecutor.local:
@@ -99,6 +97,31 @@ def sweep(
         with ProcessPoolExecutor(max_workers=n) as pool:
             return _collect(pool.map(run_job, jobs), len(jobs), progress)
     return _dask(jobs, scheduler, n, progress)
+
+
+def _check(scenarios: Sequence[str | Path], years: float) -> None:
+    """Read every scenario and check it against the network before any run starts.
+
+    Raises
+    ------
+    OptionError
+        If a file does not exist.
+    CorridorError
+        If a scenario is broken (file, line and field) or names what the network does not have.
+    """
+    from corridor.errors import CorridorError, DataFileError
+    from corridor.simulation.runner import prepare
+    from corridor.simulation.schema import load_scenario
+
+    for path in dict.fromkeys(map(str, scenarios)):
+        if not Path(path).is_file():
+            raise OptionError(f"no scenario file {path}")
+        try:
+            prepare(load_scenario(path), years=years)
+        except DataFileError:
+            raise
+        except CorridorError as exc:
+            raise CorridorError(f"{Path(path).name}: {exc}") from exc
 
 
 def _collect(results: Any, total: int, progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ def reliability(
     network: Network | None = None,
     progress: Callable[[int], None] | None = None,
     engine: SamplingEngine | str = SamplingEngine.auto,
+    per_link: bool = False,
 ) -> Reliability:
     """Monte Carlo distribution of ``route``'s door-to-door time.
 
@@ -59,8 +60,12 @@ def reliability(
         Called with journeys done after each batch.
     engine : {"auto", "numpy", "numba"}
         Sampling engine (see :func:`corridor.uncertainty.montecarlo.simulate`); same results.
+    per_link : bool
+        Draw run times per link instead of per service (see
+        :func:`corridor.uncertainty.journey.journey_model`); kept for the scenario runner's
+        calibration, not for answers.
     """
-    model = journey_model(route, network or default_network(), depart)
+    model = journey_model(route, network or default_network(), depart, per_link=per_link)
     return simulate(model, samples, seed, deadline_h, progress, engine)
 
 

@@ -1,11 +1,14 @@
 """A route as a chain of uncertain times: what the Monte Carlo engine samples.
 
-Each leg contributes a *wait* for its departure (trains and trucks leave when loaded; ferries,
-ships and flights wait for the next sailing) and a *run*; each crossing (border, gauge change,
-port call, transshipment) contributes a dwell. A deterministic figure of the route is the median
-of its component's normal spread; ``variability.csv`` says how wide that spread is and how often
-a rare late delay comes on top (so a journey's median lies above the deterministic total), and
-``weather.csv`` how often a port is shut by storms in each month.
+Each service (consecutive legs of one train, truck, ship or flight: see
+:func:`corridor.routing.itinerary.services`) contributes a *wait* for its departure (trains and
+trucks leave when loaded; ferries, ships and flights wait for the next sailing) and a *run*;
+each crossing (border, gauge change, port call, transshipment) contributes a dwell. A
+deterministic figure of the route is the median of its component's normal spread;
+``variability.csv`` says how wide that spread is and how often a rare late delay comes on top
+(so a journey's median lies above the deterministic total), and ``weather.csv`` how often a
+port is shut by storms in each month. Because variability belongs to a service, a crossing or a
+port, not to a link, cutting a line into more links changes no percentile.
 
 The waits are where correlation enters: a storm closes every sailing from a port for the whole
 spell, and the departure month sets the odds of a storm. With a departure date, the month at
@@ -62,7 +65,9 @@ class JourneyModel:
     depart: date | None
 
 
-def journey_model(route: Route, network: Network, depart: date | None = None) -> JourneyModel:
+def journey_model(
+    route: Route, network: Network, depart: date | None = None, *, per_link: bool = False
+) -> JourneyModel:
     """Break ``route`` into uncertain components using the network's variability and weather.
 
     Parameters
@@ -73,6 +78,10 @@ def journey_model(route: Route, network: Network, depart: date | None = None) ->
         Supplies ``variability`` and ``weather`` rows.
     depart : date, optional
         Departure date; sets the month of every sailing. Without it the month is random.
+    per_link : bool
+        One run per leg (link) instead of one per service: for the simulator, whose trains
+        queue for the capacity of individual rail sections. Percentiles then depend on how
+        lines are cut into links, so the Monte Carlo never uses it.
     """
     parts: list[Component] = []
     pending = list(route.crossings)
@@ -88,7 +97,10 @@ def journey_model(route: Route, network: Network, depart: date | None = None) ->
             pending.remove(c)
             add(_crossing(network, c, clock))
 
-    for leg in route.legs:
+    # Variability belongs to what is operated: one run per service (a train that runs on through
+    # stations where nothing happens is one run, however many links the line is cut into), one
+    # dwell per crossing, one wait per scheduled departure.
+    for leg in route.legs if per_link else route.services:
         stops(leg.from_id)
         if leg.departures_per_week:
             add(_wait(network, leg.from_id, leg.mode, leg.departures_per_week, f"wait at {leg.origin}", clock))

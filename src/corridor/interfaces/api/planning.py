@@ -87,8 +87,8 @@ def simulate(body: SimulateIn) -> Any:
 
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     """The simulation of ``/simulate`` (also run as a background job, reporting ``progress``)."""
-    from corridor.simulation.scenario import load_scenario, shipped_scenario
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
+    from corridor.simulation.schema import load_scenario, shipped_scenario
 
     path = shipped_scenario(body.scenario)
     result = run_scenario(load_scenario(path), years=body.years, seed=body.seed, progress=progress)
@@ -96,6 +96,11 @@ def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
+        "drained_teu": round(result.sim.drained_teu),
+        "in_transit_teu": round(result.sim.in_transit_teu),
+        "waiting_teu": round(result.sim.waiting_teu),
+        "notes": list(result.notes),
         "bottlenecks": records(result.bottlenecks()),
+        "lines": records(result.lines()),
         "lead_times": records(result.lead_times()),
     }

@@ -82,7 +82,7 @@ def _servable(text: str, name: str) -> Any:
     A client may not point the simulator at a data directory on the server (``network:`` other
     than ``default``), and the demand is bounded so one call cannot run for hours.
     """
-    from corridor.simulation.scenario import parse_scenario
+    from corridor.simulation.schema import parse_scenario
 
     scenario = parse_scenario(text, name)
     if scenario.network != "default":
@@ -175,7 +175,7 @@ def remove_scenario(db: Db, name: Name) -> Any:
     responses=errors(404),
 )
 def simulate_stored(db: Db, name: Name, body: RunIn) -> Any:
-    from corridor.simulation.scenarios import run_scenario
+    from corridor.simulation.runner import run_scenario
     from corridor.store import get_scenario, save_result
 
     stored = get_scenario(name, url=db)
@@ -185,7 +185,12 @@ def simulate_stored(db: Db, name: Name, body: RunIn) -> Any:
         "version": stored["version"],
         "demand_teu": round(result.demand_teu),
         "delivered_teu": round(result.delivered_teu),
+        "drained_teu": round(result.sim.drained_teu),
+        "in_transit_teu": round(result.sim.in_transit_teu),
+        "waiting_teu": round(result.sim.waiting_teu),
+        "notes": list(result.notes),
         "bottlenecks": records(result.bottlenecks()),
+        "lines": records(result.lines()),
     }
     # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
     result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db)

@@ -122,6 +122,10 @@ def route(
     include_planned: PlannedOption = False,
     via: ViaOption = None,
     all_routes: Annotated[bool, typer.Option("--all", help="Show the exact Pareto set, not the thinned one.")] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option(help="0: the exact Pareto set; 0.01: every Pareto route within 1 % (faster).", min=0, max=0.99),
+    ] = 0.0,
     samples: SamplesOption = None,
     deadline: DeadlineOption = None,
     depart: DepartOption = None,
@@ -140,7 +144,9 @@ def route(
     from corridor.routing.api import route as find
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
-    found = find(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
+    found = find(
+        origin, destination, cargo=cargo.value, tolerance=tolerance, date=date, network=load(data), **constraints
+    )
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
     if robust and samples is None:

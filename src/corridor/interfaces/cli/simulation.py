@@ -16,8 +16,7 @@ from corridor.interfaces.cli.common import PROGRESS_FROM, DbOption, SeedOption, 
 from corridor.vocab import SweepExecutor
 
 if TYPE_CHECKING:
-    from corridor.simulation.scenario import Scenario
-    from corridor.simulation.scenarios import ScenarioResult
+    from corridor.simulation.runner import Plan, ScenarioResult
 
 __all__ = ["simulate", "sweep"]
 
@@ -39,19 +38,24 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate a demand scenario: throughput per corridor, queues, and the bottlenecks."""
-    from corridor.simulation.scenario import load_scenario
+    from corridor.simulation import report
+    from corridor.simulation.runner import prepare
+    from corridor.simulation.schema import load_scenario
 
-    # Both scenarios are read before either runs: a typo in the second fails at once.
-    loaded = [load_scenario(scenario_path(name)) for name in (scenario, *([against] if against else []))]
+    # Every file is read and checked against the network (places, levers, routes) before any
+    # runs: a mistake in the --compare file fails at once.
+    names = (scenario, *([against] if against else []))
+    plans = [prepare(load_scenario(scenario_path(name)), years=years, seed=seed) for name in names]
     firsts = []
-    for sc in loaded:
-        results = _replicate(sc, years, replications, seed)
+    for plan in plans:
+        results = _replicate(plan, years, replications, seed)
         firsts.append(results[0])
         if csv_dir is not None:
             _write_csv(results[0], csv_dir)
         _print_scenario(results, years)
     if len(firsts) == 2:
-        out.print(_scenario_diff(*firsts))
+        for table in report.compare_tables(*firsts):
+            out.print(table)
     if plot is not None:
         from corridor.simulation.plot import simulation_plot
 
@@ -62,69 +66,18 @@ def simulate(
 
 
 def _print_scenario(results: Sequence[ScenarioResult], years: float) -> None:
-    """Throughput over the replications, then the first run's bottlenecks and lead times."""
+    """Throughput over the replications, then the first run's notes, lines and lead times."""
+    from corridor.simulation import report
+
     first = results[0]
-    sc = first.scenario
     delivered = sum(r.delivered_teu for r in results) / len(results)
-    demand = first.demand_teu
-    out.print(
-        f"[bold]{sc.name}[/bold] ({sc.year}): {demand:,.0f} TEU demanded, {delivered:,.0f} delivered "
-        f"({delivered / demand:.0%}), mean of {len(results)} run(s) over {years:g} year(s)"
-    )
-    frame = first.bottlenecks()
-    out.print(
-        _bottlenecks_table(first)
-        if len(frame)
-        else "[green]No queue longer than half an hour: the network carries it.[/green]"
-    )
-    free = [s.name for s in first.sim.stats if s.capacity == "unconstrained" and s.served]
-    if free:
-        out.print(f"[yellow]No capacity figure (treated as unlimited): {', '.join(free)}[/yellow]")
-    leads = Table(
-        "origin → destination", "train loads", "P50 days", "P90 days", title="Lead times", title_justify="left"
-    )
-    for row in first.lead_times().itertuples():
-        leads.add_row(str(row.od), str(row.train_loads), f"{row.p50_days:.1f}", f"{row.p90_days:.1f}")
-    out.print(leads)
-
-
-def _bottlenecks_table(result: ScenarioResult) -> Table:
-    table = Table(
-        "resource",
-        "capacity",
-        "utilisation",
-        "mean wait h",
-        "P90 wait h",
-        "max queue",
-        title="Bottlenecks (longest queues first)",
-        title_justify="left",
-    )
-    for row in result.bottlenecks().itertuples():
-        table.add_row(
-            str(row.resource),
-            str(row.capacity),
-            f"{row.utilisation:.0%}",
-            f"{row.mean_wait_h:,.0f}",
-            f"{row.p90_wait_h:,.0f}",
-            str(row.max_queue),
-        )
-    return table
-
-
-def _scenario_diff(a: ScenarioResult, b: ScenarioResult) -> Table:
-    """Two scenarios side by side: what the lever changed."""
-    table = Table(
-        "", a.scenario.name, b.scenario.name, title="Scenario comparison (first run of each)", title_justify="left"
-    )
-    delivered = [x.delivered_teu for x in (a, b)]
-    table.add_row("TEU delivered", *(f"{d:,.0f}" for d in delivered))
-    waits = [x.resources().set_index("resource")["mean_wait_h"].to_dict() for x in (a, b)]
-    worst = sorted(set(waits[0]) | set(waits[1]), key=lambda n: -max(waits[0].get(n, 0.0), waits[1].get(n, 0.0)))
-    for name in worst[:5]:
-        table.add_row(f"mean wait h, {name}", *(f"{w.get(name, 0.0):,.0f}" for w in waits))
-    leads = [x.lead_times()["p50_days"].mean() for x in (a, b)]
-    table.add_row("lead time P50, days (mean over flows)", *(f"{d:.1f}" for d in leads))
-    return table
+    out.print(report.headline(first, delivered, len(results), years))
+    for note in first.notes:
+        out.print(f"[yellow]{note}[/yellow]")
+    out.print(report.lines_table(first))
+    if free := report.unconstrained(first):
+        out.print(free)
+    out.print(report.lead_table(first))
 
 
 def _write_csv(result: ScenarioResult, folder: Path) -> None:
@@ -208,7 +161,7 @@ def scenario_path(name: str) -> Path:
     OptionError
         If it is neither; the message names the shipped scenarios.
     """
-    from corridor.simulation.scenario import shipped_scenario
+    from corridor.simulation.schema import shipped_scenario
 
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -219,14 +172,14 @@ def scenario_path(name: str) -> Path:
         raise OptionError(f"{exc} (or give a YAML file)") from None
 
 
-def _replicate(sc: Scenario, years: float, replications: int, seed: int) -> list[ScenarioResult]:
-    from corridor.simulation.scenarios import run_scenario
+def _replicate(plan: Plan, years: float, replications: int, seed: int) -> list[ScenarioResult]:
+    from corridor.simulation.runner import simulate_plan
 
     results = []
     with progress(PROGRESS_FROM if replications * years >= 1 else 0) as tick:
         for k in range(replications):
             report = None if tick is None else functools.partial(_share, tick, k, replications)
-            results.append(run_scenario(sc, years=years, seed=seed + k, progress=report))
+            results.append(simulate_plan(plan, years=years, seed=seed + k, progress=report))
     return results
 
 

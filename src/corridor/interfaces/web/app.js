@@ -524,10 +524,10 @@ function renderSimulation() {
     demand: num(sim.demand_teu),
     delivered: num(sim.delivered_teu),
   });
-  const rows = sim.bottlenecks;
+  const rows = sim.lines || sim.bottlenecks;
   shareBars(
     $("#sim-chart"),
-    rows.map((b) => ({ label: b.resource, value: b.utilisation, note: `P90 ${num(b.p90_wait_h)} ${t("unit_h")}` })),
+    rows.map((b) => ({ label: b.resource, value: b.utilisation, note: `P90 ${num(b.p90_queue_h)} ${t("unit_h")}` })),
     (v) => pct(v),
   );
   $("#bottlenecks tbody").replaceChildren(
@@ -539,8 +539,8 @@ function renderSimulation() {
         cell(b.capacity),
         cell(num(b.train_loads), "n"),
         cell(pct(b.utilisation, 1), "n"),
-        cell(num(b.mean_wait_h, 1), "n"),
-        cell(num(b.p90_wait_h, 1), "n"),
+        cell(num(b.queue_h, 1), "n"),
+        cell(num(b.p90_queue_h, 1), "n"),
         cell(num(b.max_queue), "n"),
       );
       return row;

@@ -2,23 +2,26 @@
 
 A scenario names origin–destination demand in TEU a year and, optionally, levers: more or fewer
 ferries on a crossing, a faster or slower border or port, a tariff change, planned links opened,
-a sea passage closed. It is validated with pydantic; a mistake is reported with file, line and
-field, like the data files::
+a sea passage closed, a crossing closed or cut between two dates. Levers name places as demand
+rows do (any of a place's names, in any language). It is validated with pydantic; a mistake is
+reported with file, line and field, like the data files::
 
     name: TITR 2024 base
     year: 2024
     demand:
       - {origin: Xian, destination: Duisburg, teu_per_year: 30000}
     levers:
-      - {kind: ferries, from: kuryk, to: alat, change: 2}
+      - {kind: ferries, from: Kuryk, to: Baku, change: 2}
+      - {kind: disruption, place: Brest, crossing: border, start: 2025-09-12, end: 2025-09-25}
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from corridor import settings
 from corridor.errors import DataFileError, NotFoundError, Problem
@@ -27,6 +30,7 @@ from corridor.vocab import CrossingKind
 __all__ = [
     "ClosePassageLever",
     "CrossingLever",
+    "DisruptionLever",
     "FerriesLever",
     "Flow",
     "Lever",
@@ -41,7 +45,7 @@ __all__ = [
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Flow(_Strict):
@@ -78,15 +82,20 @@ class RouteChoice(_Strict):
 
 
 class FerriesLever(_Strict):
+    """Vessels added to (or withdrawn from) the fleet sailing between two ports; withdrawing all of
+    them closes the line, withdrawing more than there are is an error."""
+
     kind: Literal["ferries"]
-    from_id: str = Field(alias="from")
-    to_id: str = Field(alias="to")
+    from_id: str = Field(alias="from", min_length=1)
+    to_id: str = Field(alias="to", min_length=1)
     change: int = Field(ge=-50, le=50)
 
 
 class CrossingLever(_Strict):
+    """A crossing's capacity (trains a day) and dwell scaled for the whole period."""
+
     kind: Literal["crossing"]
-    place: str
+    place: str = Field(min_length=1)
     crossing: CrossingKind
     capacity_factor: float = Field(default=1.0, gt=0, le=100)
     dwell_factor: float = Field(default=1.0, gt=0, le=100)
@@ -108,8 +117,30 @@ class ClosePassageLever(_Strict):
     passage: str
 
 
+class DisruptionLever(_Strict):
+    """A crossing closed (``capacity_factor: 0``, the default) or its capacity cut between two
+    dates: from ``start`` (00:00) until ``end`` (00:00, when it reopens). A place without a
+    capacity figure (``crossing_capacity.csv``) can be closed but not cut."""
+
+    kind: Literal["disruption"]
+    place: str = Field(min_length=1)
+    crossing: CrossingKind
+    start: date
+    end: date
+    capacity_factor: float = Field(default=0.0, ge=0, lt=1)
+    note: str = ""
+    """What happened, with its source, shown with the results."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DisruptionLever:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
+        return self
+
+
 Lever = Annotated[
-    FerriesLever | CrossingLever | TariffLever | OpenPlannedLever | ClosePassageLever, Field(discriminator="kind")
+    FerriesLever | CrossingLever | TariffLever | OpenPlannedLever | ClosePassageLever | DisruptionLever,
+    Field(discriminator="kind"),
 ]
 
 
