@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,docs,plot,forecast,dask,store,postgres,web,fast]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,docs,plot,forecast,dask,store,postgres,web,fast,xlsx]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -122,6 +122,7 @@ def pareto_paths(  # noqa: C901 - kept as it was, for comparison
                 label = _Label(time, cost, co2, lifts, arc, flag, parent, seen)
                 time += sum(e.time_h for e in end)
                 cost += sum(e.cost_usd for e in end)
+                co2 += sum(e.co2e_kg for e in end)
                 results.append((time, cost, co2, label))
             return
         bag = bags.setdefault((arc, flag), [])
@@ -155,17 +156,17 @@ def pareto_paths(  # noqa: C901 - kept as it was, for comparison
         start = graph.start_events(graph.arcs[arc])
         t, c, e = totals[arc]
         time, cost = t + sum(x.time_h for x in start), c + sum(x.cost_usd for x in start)
-        offer(time, cost, e, 0, arc, tagged[arc], None, index[origin])
+        offer(time, cost, e + sum(x.co2e_kg for x in start), 0, arc, tagged[arc], None, index[origin])
     while heap:
         _, _, _, _, label = heapq.heappop(heap)
         if not label.alive:
             continue
-        for j, dt, dc, lifts in moves[label.arc]:
+        for j, dt, dc, de, lifts in moves[label.arc]:
             t, c, e = totals[j]
             offer(
                 label.time + dt + t,
                 label.cost + dc + c,
-                label.co2 + e,
+                label.co2 + de + e,
                 label.lifts + lifts,
                 j,
                 label.flag or tagged[j],

@@ -11,7 +11,8 @@ measure the neighbours); the cold CLI is wall time.
   origin–destination pairs (seed 42) drawn from places that have at least one link: the
   spread of latencies a user meets. Pairs with no route are timed and counted too.
 * **Shanghai → Belgrade** — the flagship query, repeated 100 times: steady-state latency.
-* **Baseline** — the same Pareto set found the slow way: NetworkX enumerates every simple path
+* **Baseline** — on the network before the hubs (see below; enumeration does not finish on the
+  grown one), the same Pareto set found the slow way: NetworkX enumerates every simple path
   over the same arcs, each path is priced exactly as the search prices it (arc totals, step
   events between consecutive arcs, port calls at both ends) and dominated paths are dropped.
   The script asserts both fronts are equal and prints how much faster label-setting is.
@@ -24,6 +25,10 @@ measure the neighbours); the cold CLI is wall time.
   tracemalloc) exact and at ε = 1 %; the old search on the same query, stopped after
   ``OLD_LIMIT_S``; and a single-criterion Dijkstra (SciPy) on the same arc graph, the floor of
   what any search over it costs. Where the old search finishes, the fronts must agree.
+* **Network growth** (issue 11) — the same measures on the network before the hubs were added
+  (the first :data:`OLD_PLACES` rows of ``places.csv`` and the links between them) and on the
+  whole network, side by side with the ratio; and a city-to-city query (Kokshetau → Novi Sad),
+  whose first/last-mile legs are built per query, cold and warm.
 
 Run ``.venv/bin/python benchmarks/route.py`` (or ``make bench``); ``--quick`` skips the 5,000
 and 20,000 place networks. Importing the module runs nothing.
@@ -56,8 +61,9 @@ from scipy.sparse.csgraph import dijkstra
 import baseline_pareto
 import networks
 from corridor import settings
+from corridor.network.model import Network
 from corridor.routing import pareto
-from corridor.routing.api import default_network, graph_for
+from corridor.routing.api import default_network, graph_for, search
 from corridor.routing.graph import SearchGraph, Step, compile_graph
 from corridor.routing.options import RouteOptions
 from corridor.routing.pareto import ParetoPath, pareto_paths
@@ -76,6 +82,10 @@ OLD_LIMIT_S = 10
 GENERATED_REPEATS = 5
 TOLERANCE = settings.THIN_TOLERANCE
 """Totals are rounded to this many decimals before fronts are compared (summation order differs)."""
+
+OLD_PLACES = 81
+"""Places in ``places.csv`` before issue 11 added the hubs (rows are only ever appended)."""
+CITY_PAIR = ("Kokshetau", "Novi Sad")
 
 Totals = tuple[float, float, float]
 T = TypeVar("T")
@@ -158,7 +168,7 @@ def path_totals(graph: SearchGraph, arcs: Sequence[int], steps: dict[tuple[int, 
     return (
         arc_sums[0] + sum(e.time_h for e in events),
         arc_sums[1] + sum(e.cost_usd for e in events),
-        arc_sums[2],
+        arc_sums[2] + sum(e.co2e_kg for e in events),
     )
 
 
@@ -251,7 +261,7 @@ def dijkstra_ms(graph: SearchGraph, origin: str, repeats: int) -> float:
     n = len(graph.arcs)
     rows, cols, weights = [], [], []
     for i, moves in enumerate(graph.moves):
-        for j, dt, _, _ in moves:
+        for j, dt, *_ in moves:
             rows.append(i)
             cols.append(j)
             weights.append(dt + graph.totals[j][0] + 1e-9)  # an explicit zero would read as no edge
@@ -324,11 +334,15 @@ def main() -> int:
     print(f"    {n_routes} Pareto routes\n")
 
     origin, destination = BASELINE_PAIR
-    labels = pareto_paths(graph, origin, destination)
-    label_ms = statistics.median(bench_repeat(graph, origin, destination, REPEATS)[0])
-    (brute, priced), brute_ms = timed(lambda: baseline_front(graph, origin, destination, BASELINE_CUTOFF))
+    # Enumerating simple paths is exponential in parallel lines: on the grown network it does not
+    # finish in an hour, so the oracle runs on the network as it was before the hubs (81 places).
+    base = graph_for(old_network(network), RouteOptions())
+    labels = pareto_paths(base, origin, destination)
+    label_ms = statistics.median(bench_repeat(base, origin, destination, REPEATS)[0])
+    (brute, priced), brute_ms = timed(lambda: baseline_front(base, origin, destination, BASELINE_CUTOFF))
     cutoff = "none (every simple path)" if BASELINE_CUTOFF is None else f"{BASELINE_CUTOFF} arcs"
-    print(f"Baseline {origin} -> {destination}: NetworkX simple paths + dominance filter, cutoff {cutoff}")
+    print(f"Baseline {origin} -> {destination} on the old network ({len(base.network.places)} places): ", end="")
+    print(f"NetworkX simple paths + dominance filter, cutoff {cutoff}")
     print(f"    {priced} simple paths priced in {brute_ms:.0f} ms -> {len(brute)} Pareto routes")
     print(f"    label-setting: {label_ms:.2f} ms (median of {REPEATS}) -> {len(labels)} Pareto routes")
     assert label_front(labels) == brute, f"fronts differ: {sorted(label_front(labels) ^ brute)}"
@@ -350,7 +364,42 @@ def main() -> int:
         cli = bench_cli(command, CLI_RUNS)
         print(f"Cold CLI `corridor route Shanghai Belgrade --format json` x {CLI_RUNS}: ", end="")
         print(f"median {statistics.median(cli):.0f} ms (min {min(cli):.0f}, max {max(cli):.0f})")
+    network_growth(network)
     return 0
+
+
+def old_network(network: Network) -> Network:
+    """The network as it was before the hubs: its first :data:`OLD_PLACES` places and their links."""
+    kept = dict(itertools.islice(network.places.items(), OLD_PLACES))
+    links = tuple(lk for lk in network.links if lk.from_id in kept and lk.to_id in kept)
+    return Network(**{**network.__dict__, "places": kept, "links": links})
+
+
+def network_growth(network: Network) -> None:
+    """Compile and query times on the old and the grown network, with the ratio."""
+    print("Network growth (issue 11): old = the first 81 places and their links; new = everything")
+    rows = []
+    for label, net in (("old", old_network(network)), ("new", network)):
+        graph, compile_ms = timed(lambda net=net: compile_graph(net, RouteOptions()))
+        latencies, _, _ = bench_pairs(graph, random_pairs(graph, PAIRS, SEED))
+        flagship, _ = bench_repeat(graph, *FLAGSHIP, REPEATS)
+        rows.append((label, len(net.places), len(net.links), compile_ms, latencies, flagship))
+    for label, places, links, compile_ms, latencies, flagship in rows:
+        print(
+            f"  {label}: {places:4d} places {links:4d} links   compile {compile_ms:7.1f} ms   {PAIRS} random pairs "
+            f"{summary(latencies)}   shanghai -> belgrade median {statistics.median(flagship):7.3f} ms"
+        )
+    (_, _, _, old_c, old_l, old_f), (_, _, _, new_c, new_l, new_f) = rows
+    pairs = statistics.median(new_l) / statistics.median(old_l)
+    flag = statistics.median(new_f) / statistics.median(old_f)
+    print(f"  new / old: compile {new_c / old_c:.1f}x, random pairs {pairs:.1f}x, shanghai -> belgrade {flag:.1f}x")
+    options = RouteOptions()
+    _, cold = timed(lambda: search(network, *CITY_PAIR, options))
+    warm = [timed(lambda: search(network, *CITY_PAIR, options))[1] for _ in range(20)]
+    print(
+        f"  city to city {CITY_PAIR[0]} -> {CITY_PAIR[1]}: first {cold:.0f} ms (gazetteer read, legs built), ", end=""
+    )
+    print(f"then median {statistics.median(warm):.1f} ms\n")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ __all__ = [
     "load_network",
     "load_scenario",
     "pair_forecast",
+    "plan_shipments",
     "rate",
+    "read_shipments",
     "reliability",
     "route",
     "run_scenario",
@@ -68,6 +70,8 @@ if TYPE_CHECKING:
     from corridor.routing.api import Comparison, RouteSet, compare, route
     from corridor.routing.itinerary import Crossing, Leg, Route
     from corridor.routing.options import RouteOptions
+    from corridor.shipments.plan import plan_shipments
+    from corridor.shipments.reading import read_shipments
     from corridor.simulation.runner import ScenarioResult, run_scenario
     from corridor.simulation.schema import Scenario, load_scenario
     from corridor.uncertainty.api import RatedRoute, rate, reliability
@@ -107,6 +111,8 @@ _LAZY = {
     "ScenarioResult": "corridor.simulation.runner",
     "pair_forecast": "corridor.forecasting.api",
     "PairForecast": "corridor.forecasting.api",
+    "plan_shipments": "corridor.shipments.plan",
+    "read_shipments": "corridor.shipments.reading",
 }
 """Public name → the module that defines it."""
 

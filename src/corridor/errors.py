@@ -70,11 +70,30 @@ class DataFileError(CorridorError):
 class UnknownPlaceError(CorridorError):
     """A place name matched nothing in the network."""
 
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    def __init__(self, query: str, suggestions: list[str], note: str = "") -> None:
         self.query = query
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown place '{query}'.{hint}")
+        super().__init__(f"unknown place '{query}'.{hint}{' ' + note if note else ''}")
+
+
+class AmbiguousPlaceError(UnknownPlaceError):
+    """A name fits places or cities in more than one country; the user must pick one."""
+
+    def __init__(self, query: str, options: list[str]) -> None:
+        CorridorError.__init__(
+            self,
+            f"'{query}' is ambiguous: {'; '.join(options[:8])}. "
+            f"Add the country code, e.g. '{query}, {_country_of(options[-1])}'.",
+        )
+        self.query = query
+        self.suggestions = options
+
+
+def _country_of(option: str) -> str:
+    """``XX`` from an option label such as ``Brest (FR, 144,899 people)``."""
+    inside = option.rpartition("(")[2]
+    return inside[:2] if inside[:2].isalpha() and inside[:2].isupper() else "CC"
 
 
 class NoRouteError(CorridorError):

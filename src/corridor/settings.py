@@ -62,6 +62,7 @@ DATA_FILES = (
     "cargo.csv",
     "variability.csv",
     "weather.csv",
+    "hub_emission_factors.csv",
     "tariffs.csv",
     "fx.csv",
     "indexes.csv",

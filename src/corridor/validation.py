@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from corridor.emissions.factors import hub_emissions
 from corridor.errors import NoRouteError
 from corridor.network.model import Network
 from corridor.pricing.apply import price_network
@@ -98,6 +99,11 @@ def _leg(network: Network, a: str, b: str, mode: str, sea_route: str = "direct")
 def _dwell(network: Network, place: str, kind: str) -> float:
     graph = compile_graph(network, RouteOptions())
     return next(e.time_h for s in graph.steps for step in s for e in step.events if e.place == place and e.kind == kind)
+
+
+def _hub_kg(network: Network, kind: str, cargo: str = "20ft") -> float:
+    """WTW kg CO2e of one pass of a cargo unit through a hub of this kind."""
+    return hub_emissions(network.hub_factors.get(kind), network.cargo_types[cargo])[0]
 
 
 def _trans_afghan_length(network: Network) -> float:
@@ -562,6 +568,44 @@ CASES: tuple[Case, ...] = (
             .total_time_days
         ),
     ),
+    Case(
+        "E1",
+        "Handling one container at a seaport terminal (hub emissions)",
+        "10 kg CO2 (HHLA Hamburg); 16–19 kg/TEU (terminal layouts)",
+        10,
+        9.5,
+        19,
+        "kg CO2e",
+        "SH02, SH03",
+        "independent",
+        lambda n: _hub_kg(n, "port"),
+    ),
+    Case(
+        "E2",
+        "Handling one container at a rail terminal (hub emissions)",
+        "7 kg CO2 (HHLA, Prague rail terminal)",
+        7,
+        6.5,
+        7.5,
+        "kg CO2e",
+        "SH02",
+        "independent",
+        lambda n: _hub_kg(n, "transshipment"),
+    ),
+    Case(
+        "E3",
+        "Sea leg Shanghai → Hamburg, one container, 19,879 km (HHLA worked example)",
+        "1,739 kg CO2",
+        1739,
+        1738.5,
+        1739.5,
+        "kg CO2e TTW",
+        "SH02",
+        "independent",
+        lambda n: (
+            n.emission_factors["container_ship_large"].ttw_g_per_tkm * n.cargo_types["20ft"].cargo_tonnes * 19.879
+        ),
+    ),
 )
 
 CASES = CASES + COST_CASES
@@ -588,11 +632,19 @@ KNOWN_MISSES: dict[str, str] = {
     "Corridor; sea schedule unreliability and port congestion are not yet modelled (issue 3)",
     "20": "the CAREC-wide average rail border time (40.6 h, S81) is used at Altynkol; the timetabled "
     "express clears the border within 5 h",
+    "9a": "the 11,179 km is the 2013 routing (S57), before the Lanzhou–Chongqing railway opened in "
+    "2017; the model takes that line (832 km, G06) instead of the old way via Xi'an, and the OSM-checked "
+    "distances (tools/rail_distances.md) shortened the rest, so it lands about 10.5 % short",
     "22": "searoute's Cape path to Rotterdam is about 6,150 km longer than via Suez, 8.5 days at the "
     "16.3 kn Far East–Europe speed; carriers also add calls and slow down on Cape loops",
+    "E2": "GLEC's transshipment-site default, 0.6 kg CO2e per tonne, × the model's 10 t per TEU gives "
+    "6 kg; HHLA does not state its container's mass (7 kg would be 11.7 t at 0.6 kg/t)",
+    "E3": "HHLA's figure is for a 13,000 TEU ship with IMO 2009 intensities; the model's DEFRA 2025 "
+    "average for ships over 8,000 TEU (12.66 g TTW per tonne-km, E03) at 10 t per TEU gives 45 % more",
     "C1": "ERAI prices the whole 1520 mm leg at one level; the model prices its Kazakh part at the "
     "reduced 2023 North–South rate (T04, USD 0.24/FEU-km) and Russia/Belarus at the ERAI level, and "
-    "leaves out the fitting-platform and terminal services ERAI includes: about 27 % low",
+    "leaves out the fitting-platform and terminal services ERAI includes; the cheapest all-rail path "
+    "now runs through Kazakhstan via Aktobe and Samara, longer at the low Kazakh rate: about 32 % low",
     "C2": "the model runs block trains at the operators' 1,100–1,400 km/day claims (G25–G27) with no "
     "wait for a path or locomotive inside the 1520 space; ERAI's 7.3 days includes them",
     "C3": "the May 2024 through rates include the container itself (the source reports container "
@@ -600,7 +652,7 @@ KNOWN_MISSES: dict[str, str] = {
     "only, with China Railway's 2008 per-km tariff (PR21), the latest found",
     "C4": "as C3: container provision and operator margin are not modelled",
     "C5": "as C3: container provision and operator margin are not modelled",
-    "C9": "the network's Khorgos branch is 336 km shorter than the Dostyk branch to Almaty, Shymkent "
+    "C9": "the network's Khorgos branch is 339 km shorter than the Dostyk branch to Almaty, Shymkent "
     "or Tashkent; KTZ's 500 km is a round figure for China–Central Asia flows, whose Chinese "
     "origins may lie further east of Urumqi than the network's junction (distances are in links.csv)",
 }

@@ -6,7 +6,7 @@ member is found from a string in any case and with surrounding spaces (``Mode("R
 ``Mode.rail``), as r5py's ``TransportMode`` does. The data loader, the route options, the CLI
 choices, the REST API schemas and the docs all derive their lists from here.
 
-Cargo units are data (``cargo.csv``): :class:`Cargo` lists the three shipped ones for option
+Cargo units are data (``cargo.csv``): :class:`Cargo` lists the four shipped ones for option
 menus, while the library accepts any id a data directory's ``cargo.csv`` defines.
 """
 
@@ -93,6 +93,8 @@ class PlaceKind(Vocabulary):
     border_crossing = "border_crossing"
     gauge_change = "gauge_change"
     airport = "airport"
+    city = "city"
+    """A gazetteer city joined to the network by first/last-mile truck legs (never in places.csv)."""
 
 
 class LinkStatus(Vocabulary):
@@ -111,11 +113,12 @@ class SeaRoute(Vocabulary):
 
 
 class Cargo(Vocabulary):
-    """The shipped cargo units (``cargo.csv`` ids): a TEU, an FEU and a 40ft reefer."""
+    """The shipped cargo units (``cargo.csv`` ids): a TEU, an FEU, a 40ft reefer and a 40ft high-cube."""
 
     teu = "20ft"
     feu = "40ft"
     reefer = "40ft-reefer"
+    high_cube = "40hc"
 
 
 class Objective(Vocabulary):

@@ -310,3 +310,17 @@ def test_browser_language_sets_the_default(browser: Any, server: str) -> None:
     assert tab.inner_text("#plan") == "Построить маршрут"
     assert tab.inner_text("#tabs [data-tab=scenarios]") == "Сценарии"
     context.close()
+
+
+def test_upload_a_shipment_list(page: Any, server: str) -> None:
+    example = Path(corridor.__file__).resolve().parent / "data" / "examples" / "shipments.csv"
+    page.click("#tabs [data-tab=batch]")
+    page.set_input_files("#batch-file", str(example))
+    page.click("#batch-run")
+    page.wait_for_selector("#batch-links a")
+    assert "shipments planned" in page.inner_text("#batch-status")
+    assert page.locator("#batch-errors li").count() == 9  # the example's bad rows, by line
+    href = page.locator("#batch-links a").first.get_attribute("href")
+    assert href is not None and href.endswith("/results.csv")
+    assert "status" in urllib.request.urlopen(f"{server}{href}", timeout=10).read().decode()
+    _screenshot(page, "batch")

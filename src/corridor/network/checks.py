@@ -93,7 +93,7 @@ def _check_link_figures(network: Network, link: Link, bad: Reporter) -> None:
     if link.corridor and link.corridor not in CORRIDOR_TAGS:
         bad("corridor", f"unknown corridor '{link.corridor}'; use one of {sorted(CORRIDOR_TAGS)}")
     if (link.mode == "rail") != (link.gauge is not None):
-        bad("gauge", "rail links need a gauge (1435 or 1520); other modes none")
+        bad("gauge", "rail links need a gauge (1435, 1520, 1668 or 1676); other modes none")
     if link.mode in WATER_MODES:
         if link.sea_route is None:
             bad("sea_route", "sea and ferry links need a sea_route (suez, cape or direct)")
@@ -166,7 +166,8 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
                     "node_times.csv",
                     0,
                     "place",
-                    f"1435 and 1520 mm rail meet at {place} but it has no gauge-change row",
+                    f"rail of {' and '.join(map(str, sorted(seen)))} mm gauge meets at {place} "
+                    "but it has no gauge-change row",
                 )
             )
     return problems
@@ -182,6 +183,7 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
         ),
         "variability.csv": (("source",), network.variability),
         "weather.csv": (("source",), network.weather),
+        "hub_emission_factors.csv": (("source", "ttw_source"), network.hub_factors.values()),
     }
     problems = []
     for name, (fields, rows) in records.items():

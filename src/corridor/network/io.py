@@ -26,6 +26,7 @@ from corridor.network.checks import check_network
 from corridor.network.model import (
     CargoType,
     EmissionFactor,
+    HubEmissionFactor,
     Link,
     Network,
     NodeTime,
@@ -100,6 +101,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
         data_dir=str(root),
+        hub_factors={h.kind: h for h in records("hub_emission_factors.csv")},
         tariff_book=TariffBook.build(records("tariffs.csv"), records("fx.csv"), records("indexes.csv")),
     )
     lines = {name: [line for line, _ in file_rows] for name, file_rows in rows.items()}
@@ -123,6 +125,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "cargo.csv": CargoType,
     "variability.csv": Variability,
     "weather.csv": Weather,
+    "hub_emission_factors.csv": HubEmissionFactor,
     "tariffs.csv": Tariff,
     "fx.csv": FxRate,
     "indexes.csv": IndexPoint,
@@ -138,6 +141,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "cargo.csv": ("id", lambda r: r.id),
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
+    "hub_emission_factors.csv": ("kind", lambda r: r.kind),
     "tariffs.csv": ("id", lambda r: r.id),
     "fx.csv": ("valid_from", lambda r: (r.currency, r.valid_from, r.valid_to)),
     "indexes.csv": ("date", lambda r: (r.series, r.date)),

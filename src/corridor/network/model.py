@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 WATER_MODES: frozenset[str] = frozenset({Mode.ferry, Mode.sea})
-GAUGES = (1435, 1520)
-"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey) and Russian (1520 space)."""
+GAUGES = (1435, 1520, 1668, 1676)
+"""Track gauges in the network, mm: standard (China, Europe, Iran, Turkey), Russian (1520 space),
+Iberian (Spain) and Indian (Pakistan)."""
 
 CORRIDOR_TAGS: dict[str, str] = {
     "air": "Air",
@@ -223,6 +224,25 @@ class CargoType(_Record):
     emission_multiplier_source: str = Field(min_length=1)
 
 
+class HubEmissionFactor(_Record):
+    """GLEC / ISO 14083 default intensity of a hub operation (one pass of the cargo through it).
+
+    ``unit`` says what the intensity is per: ``teu`` handled or ``tonne`` of cargo handled.
+    Hub figures are well-to-wheel (they include the electricity a terminal buys);
+    ``ttw_share`` is the part burnt on site.
+    """
+
+    kind: CrossingKind
+    hub_category: str = Field(min_length=1)
+    unit: Literal["teu", "tonne"]
+    wtw_kg: float = Field(ge=0)
+    wtw_kg_reefer: float = Field(ge=0)
+    ttw_share: float = Field(ge=0, le=1)
+    source: str = Field(min_length=1)
+    ttw_source: str = Field(min_length=1)
+    notes: str = ""
+
+
 class Variability(_Record):
     """How much a time varies around the deterministic figure, for the Monte Carlo engine.
 
@@ -279,6 +299,8 @@ class Network:
     variability: tuple[Variability, ...] = ()
     weather: tuple[Weather, ...] = ()
     data_dir: str = ""
+    hub_factors: dict[str, HubEmissionFactor] = field(default_factory=dict)
+    """Crossing kind → GLEC hub default; a kind without a row emits nothing at the hub."""
     tariff_book: TariffBook | None = None
     """Dated tariffs, exchange rates and rate indexes (:mod:`corridor.pricing`)."""
     priced_at: str = ""

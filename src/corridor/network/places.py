@@ -22,6 +22,8 @@ _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "
 
 def normalize(name: str) -> str:
     """Case- and accent-insensitive form of a name, used for matching."""
+    if name.isascii():  # most names: no accents to strip (the gazetteer's index is built from 250k)
+        return " ".join(name.lower().replace("-", " ").replace("'", "").split())
     folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     kept = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(kept.replace("-", " ").replace("'", "").replace("’", "").split())
@@ -43,6 +45,11 @@ def _index(network: Network) -> dict[str, Place]:
         _INDEXES[key] = index
         weakref.finalize(network, _INDEXES.pop, key, None)
     return index
+
+
+def place_index(network: Network) -> dict[str, Place]:
+    """Normalised name (any language, alias, LOCODE or id) → place, built once per network."""
+    return _index(network)
 
 
 def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:

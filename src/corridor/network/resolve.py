@@ -68,6 +68,20 @@ class _Unresolved(Exception):
         self.message = message
 
 
+def resolve_link(network: Network, link: Link) -> Link:
+    """One link with distance, running time and tariffs filled in.
+
+    Raises
+    ------
+    ValueError
+        ``"field: message"`` when a figure cannot be derived (no sea lane, no rate).
+    """
+    try:
+        return _resolve(network, link)
+    except _Unresolved as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _resolve(network: Network, link: Link) -> Link:
     update = _distance(network, link)
     distance = float(update.get("distance_km", link.distance_km or 0.0))

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from corridor import settings
 from corridor.errors import NoRouteError, OptionError
+from corridor.network.cities import resolve_stops
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
-from corridor.network.places import resolve_place
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
@@ -174,7 +174,9 @@ def route(
     Parameters
     ----------
     origin, destination : str
-        Place names in any language, aliases or UN/LOCODEs (``Shanghai``, ``Белград``, ``KZAAU``).
+        Place names in any language, aliases or UN/LOCODEs (``Shanghai``, ``Белград``, ``KZAAU``),
+        or any city of 15,000+ people (``Kokshetau``, ``Brest, FR``): a city is joined by a truck
+        leg to its nearest terminals (see :mod:`corridor.network.cities`).
     cargo : str
         ``20ft``, ``40ft`` or ``40ft-reefer``.
     avoid_countries, avoid_modes, avoid_passages : iterable of str
@@ -210,7 +212,8 @@ def route(
     Raises
     ------
     UnknownPlaceError
-        If a name matches no place (with suggestions).
+        If a name matches no place or city (with suggestions); its subclass
+        AmbiguousPlaceError if it fits several countries (with the options).
     OptionError
         For an unknown country code, passage, mode or corridor (with suggestions).
     NoRouteError
@@ -237,8 +240,9 @@ def route(
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
+    network, ends = resolve_stops(network, (origin, *options.via, destination))
     check_against_network(network, options)
-    stops = _stops(network, origin, destination, options.via)
+    stops = _stops(network, [p.id for p in ends])
     a, b = network.places[stops[0]], network.places[stops[-1]]
     graph = graph_for(network, options)
     if len(stops) > 2:
@@ -254,9 +258,8 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
 
 
-def _stops(network: Network, origin: str, destination: str, via: tuple[str, ...]) -> list[str]:
+def _stops(network: Network, stops: list[str]) -> list[str]:
     """Place ids of origin, via places and destination; no place twice in a row or at both ends."""
-    stops = [resolve_place(network, name).id for name in (origin, *via, destination)]
     names = [network.places[s].name for s in stops]
     if stops[0] == stops[-1]:
         raise OptionError(f"origin and destination are both {names[0]}")

@@ -13,10 +13,10 @@ cached behind the caller's back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corridor import settings
-from corridor.emissions.factors import leg_emissions
+from corridor.emissions.factors import hub_emissions, leg_emissions
 from corridor.errors import OptionError
 from corridor.network.model import WATER_MODES, CargoType, Link, Network, NodeTime, Place
 from corridor.routing.borders import border_row, is_stop
@@ -37,6 +37,9 @@ class Event:
     kind: str
     time_h: float
     cost_usd: float
+    co2e_kg: float = 0.0
+    """Well-to-wheel emissions of the hub operation (GLEC logistics-site default), kg."""
+    co2e_ttw_kg: float = 0.0
     link: tuple[str, ...] = ()
     """For a border: the place ids at the ends of the link that crosses it, in travel order."""
 
@@ -64,6 +67,11 @@ class Arc:
         """Tariff + border charges."""
         return self.cost_usd + sum(e.cost_usd for e in self.events)
 
+    @property
+    def total_co2e_kg(self) -> float:
+        """Leg emissions (WTW) + those of the hub operations on the arc (none at a border)."""
+        return self.co2e_kg + sum(e.co2e_kg for e in self.events)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -86,8 +94,8 @@ class SearchGraph:
     steps: tuple[tuple[Step, ...], ...]
     totals: tuple[tuple[float, float, float], ...] = ()
     """Per arc: ``(time_h, cost_usd, co2e_kg)`` — the numbers the search adds up."""
-    moves: tuple[tuple[tuple[int, float, float, int], ...], ...] = ()
-    """Per arc: ``(next arc, step hours, step USD, lifts)`` for every step out of it."""
+    moves: tuple[tuple[tuple[int, float, float, float, int], ...], ...] = ()
+    """Per arc: ``(next arc, step hours, step USD, step kg CO2e, lifts)`` for every step out of it."""
     sections: Sections = field(default_factory=lambda: contract((), (), (), ()))
     """The arcs contracted into chains without choices: what :mod:`corridor.routing.pareto` searches."""
 
@@ -130,16 +138,23 @@ def compile_graph(network: Network, options: RouteOptions) -> SearchGraph:
     for arc in arcs:
         out.setdefault(arc.link.from_id, []).append(arc.index)
     steps = tuple(_steps(network, cargo, arc, arcs, out) for arc in arcs)
-    totals = tuple((a.time_h, a.total_cost_usd, a.co2e_kg) for a in arcs)
-    moves = tuple(
-        tuple(
-            (s.to_arc, sum(e.time_h for e in s.events), sum(e.cost_usd for e in s.events), s.transshipments) for s in ss
-        )
-        for ss in steps
-    )
+    totals = tuple((a.time_h, a.total_cost_usd, a.total_co2e_kg) for a in arcs)
+    moves = tuple(tuple(_move(s) for s in ss) for ss in steps)
     sections = contract(tuple(network.places), [(a.link.from_id, a.link.to_id) for a in arcs], totals, moves)
     return SearchGraph(
         network, options, cargo, arcs, {k: tuple(v) for k, v in out.items()}, steps, totals, moves, sections
+    )
+
+
+def _move(s: Step) -> tuple[int, float, float, float, int]:
+    """A step as the search adds it: next arc, hours, USD and kg CO2e at the place, lifts."""
+    events = s.events
+    return (
+        s.to_arc,
+        sum(e.time_h for e in events),
+        sum(e.cost_usd for e in events),
+        sum(e.co2e_kg for e in events),
+        s.transshipments,
     )
 
 
@@ -197,8 +212,8 @@ def _border_events(network: Network, cargo: CargoType, link: Link) -> tuple[Even
     if found is None or not is_stop(found[1]):
         return ()
     place, row = found
-    event = _event(place.id, "border", row, cargo)
-    return (Event(event.place, event.kind, event.time_h, event.cost_usd, link=(link.from_id, link.to_id)),)
+    event = _event(network, place.id, "border", row, cargo)
+    return (replace(event, link=(link.from_id, link.to_id)),)
 
 
 def _steps(
@@ -239,9 +254,10 @@ def _dwell(network: Network, cargo: CargoType, place: str, kind: str) -> Event:
     rows.sort(key=lambda r: r.place == "*")  # a place's own row beats the default
     if not rows:
         raise OptionError(f"node_times.csv has no {kind} row for {place} and no default")
-    return _event(place, kind, rows[0], cargo)
+    return _event(network, place, kind, rows[0], cargo)
 
 
-def _event(place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
+def _event(network: Network, place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
     cost = row.cost_teu_usd if cargo.teu == 1 else row.cost_feu_usd
-    return Event(place=place, kind=kind, time_h=row.time_h, cost_usd=cost * cargo.tariff_multiplier)
+    wtw, ttw = hub_emissions(network.hub_factors.get(kind), cargo)
+    return Event(place, kind, row.time_h, cost * cargo.tariff_multiplier, wtw, ttw)

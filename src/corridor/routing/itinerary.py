@@ -60,11 +60,13 @@ class Leg:
 
 @dataclass(frozen=True)
 class Crossing:
-    """Time and cost spent at a place: a border, gauge change, transshipment or port call.
+    """Time, cost and hub emissions at a place: a border, gauge change, transshipment or port call.
 
     A border is crossed on a link between two countries: ``countries`` names them in the
     direction travelled and ``link`` the places at the link's ends; ``place`` is the end whose
-    ``node_times.csv`` row prices the stop (see :mod:`corridor.routing.borders`).
+    ``node_times.csv`` row prices the stop (see :mod:`corridor.routing.borders`). ``co2e_kg``
+    (WTW) and ``co2e_ttw_kg`` are the hub operation's emissions (ISO 14083 hub operation
+    category, GLEC default per TEU or tonne handled); a border handles no freight.
     """
 
     place: str
@@ -72,6 +74,8 @@ class Crossing:
     time_h: float
     cost_usd: float
     place_id: str = ""
+    co2e_kg: float = 0.0
+    co2e_ttw_kg: float = 0.0
     countries: tuple[str, ...] = ()
     link: tuple[str, ...] = ()
 
@@ -89,6 +93,8 @@ class Crossing:
             "kind": self.kind,
             "time_h": round(self.time_h, 2),
             "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
         }
         if self.countries:
             row["from_country"], row["to_country"] = self.countries
@@ -129,13 +135,18 @@ class Route:
 
     @property
     def co2e_kg(self) -> float:
-        """Well-to-wheel emissions of moving the cargo unit."""
-        return sum(leg.co2e_kg for leg in self.legs)
+        """Well-to-wheel emissions of the transport chain: legs plus hubs (ISO 14083)."""
+        return sum(leg.co2e_kg for leg in self.legs) + self.co2e_hub_kg
 
     @property
     def co2e_ttw_kg(self) -> float:
-        """Tank-to-wheel emissions."""
-        return sum(leg.co2e_ttw_kg for leg in self.legs)
+        """Tank-to-wheel emissions: legs plus hubs."""
+        return sum(leg.co2e_ttw_kg for leg in self.legs) + sum(c.co2e_ttw_kg for c in self.crossings)
+
+    @property
+    def co2e_hub_kg(self) -> float:
+        """Well-to-wheel emissions at hubs (ports, gauge changes, transshipments)."""
+        return sum(c.co2e_kg for c in self.crossings)
 
     @property
     def distance_km(self) -> float:
@@ -175,6 +186,7 @@ class Route:
             "total_cost_usd": round(self.total_cost_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "co2e_hub_kg": round(self.co2e_hub_kg, 2),
             "co2e_kg_per_teu": round(self.co2e_kg / self.teu, 2),
             "co2e_kg_per_tonne": round(self.co2e_kg / self.cargo_tonnes, 2),
             "distance_km": round(self.distance_km, 1),
@@ -294,18 +306,23 @@ def _merge(events: list[Event], network: Network) -> tuple[Crossing, ...]:
     station stay two crossings; entering and leaving a country at one station are two borders)."""
     merged: dict[tuple[str, str, tuple[str, ...]], list[float]] = {}
     for e in events:
-        acc = merged.setdefault((e.place, e.kind, e.link), [0.0, 0.0])
+        acc = merged.setdefault((e.place, e.kind, e.link), [0.0, 0.0, 0.0, 0.0])
         acc[0] += e.time_h
         acc[1] += e.cost_usd
-    return tuple(_crossing(network, *key, t, c) for key, (t, c) in merged.items())
+        acc[2] += e.co2e_kg
+        acc[3] += e.co2e_ttw_kg
+    return tuple(_crossing(network, *key, *sums) for key, sums in merged.items())
 
 
-def _crossing(network: Network, place: str, kind: str, link: tuple[str, ...], time_h: float, usd: float) -> Crossing:
+def _crossing(
+    network: Network, place: str, kind: str, link: tuple[str, ...], time_h: float, usd: float, wtw: float, ttw: float
+) -> Crossing:
     name = network.places[place].name
     if len(link) != 2:
-        return Crossing(name, kind, time_h, usd, place_id=place)
+        return Crossing(name, kind, time_h, usd, place_id=place, co2e_kg=wtw, co2e_ttw_kg=ttw)
     a, b = network.places[link[0]], network.places[link[1]]
-    return Crossing(name, kind, time_h, usd, place_id=place, countries=(a.country, b.country), link=(a.name, b.name))
+    countries, ends = (a.country, b.country), (a.name, b.name)
+    return Crossing(name, kind, time_h, usd, place, wtw, ttw, countries=countries, link=ends)
 
 
 def services(legs: Sequence[Leg], crossings: Iterable[Crossing]) -> tuple[Leg, ...]:

@@ -188,7 +188,12 @@ class _Query:
         """Totals of section ``s`` from arc ``first`` to arc ``stop``, the destination's port call included."""
         t, c, e, lifts = _segment(self.sec, s, first, stop)
         end = self.graph.end_events(self.graph.arcs[self.sec.arcs[s][stop]])
-        return t + sum(x.time_h for x in end), c + sum(x.cost_usd for x in end), e, lifts
+        return (
+            t + sum(x.time_h for x in end),
+            c + sum(x.cost_usd for x in end),
+            e + sum(x.co2e_kg for x in end),
+            lifts,
+        )
 
     def run(self, elementary: bool) -> list[ParetoPath]:
         """The front; with ``elementary`` the places each label passed are remembered."""
@@ -262,12 +267,13 @@ class _Search:
             )
             start = graph.start_events(graph.arcs[a])
             dt, dc = sum(x.time_h for x in start), sum(x.cost_usd for x in start)
+            de = sum(x.co2e_kg for x in start)
             if stop is None:
                 t, c, e, lifts = _segment(sec, s, j, last)
-                self._offer((t + dt, c + dc, e, lifts), s, flag, None, seen | mask, j)
+                self._offer((t + dt, c + dc, e + de, lifts), s, flag, None, seen | mask, j)
             elif flag:
                 t, c, e, lifts = q._finish(s, j, stop)
-                self._arrive((t + dt, c + dc, e, lifts), None, s, j, stop)
+                self._arrive((t + dt, c + dc, e + de, lifts), None, s, j, stop)
 
     def _offer(
         self,
@@ -379,7 +385,7 @@ class _Search:
 
     def _extend(self, label: _Label) -> None:
         q, sec = self.q, self.sec
-        for nxt, dt, dc, dl in sec.succ[label.section]:
+        for nxt, dt, dc, de, dl in sec.succ[label.section]:
             stops = q.stops.get(nxt)
             last = len(sec.arcs[nxt]) - 1 if stops is None else stops[0]
             mask = self._mask(nxt, 0, last)
@@ -389,11 +395,11 @@ class _Search:
             if stops is not None:
                 if flag:
                     t, c, e, lifts = q.goal[nxt]
-                    totals = (label.time + dt + t, label.cost + dc + c, label.co2 + e, label.lifts + dl + lifts)
+                    totals = (label.time + dt + t, label.cost + dc + c, label.co2 + de + e, label.lifts + dl + lifts)
                     self._arrive(totals, label, nxt, 0, last)
                 continue
             t, c, e, lifts = sec.cum[nxt][-1]
-            totals = (label.time + dt + t, label.cost + dc + c, label.co2 + e, label.lifts + dl + lifts)
+            totals = (label.time + dt + t, label.cost + dc + c, label.co2 + de + e, label.lifts + dl + lifts)
             self._offer(totals, nxt, flag, label, label.seen | mask)
 
     def front(self) -> list[ParetoPath]:

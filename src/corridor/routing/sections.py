@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 __all__ = ["Move", "Sections", "contract"]
 
-Move = tuple[int, float, float, int]
-"""``(to, step hours, step USD, lifts)``: a step from one arc (or section) to the next."""
+Move = tuple[int, float, float, float, int]
+"""``(to, step hours, step USD, step kg CO2e, lifts)``: a step from one arc (or section) to the next.
+
+The CO2e of a step is what the hub emits (a port call, a lift, a gauge change)."""
 
 
 @dataclass(frozen=True)
@@ -125,17 +127,17 @@ def _build(
         row = []
         for j, a in enumerate(chain):
             if j:
-                _, dt, dc, dl = moves[chain[j - 1]][0]
-                t, c, lifts = t + dt, c + dc, lifts + dl
+                _, dt, dc, de, dl = moves[chain[j - 1]][0]
+                t, c, e, lifts = t + dt, c + dc, e + de, lifts + dl
             at, ac, ae = arc_totals[a]
             t, c, e = t + at, c + ac, e + ae
             row.append((t, c, e, lifts))
         cum.append(tuple(row))
-    succ = [tuple((position[to][0], dt, dc, dl) for to, dt, dc, dl in moves[chain[-1]]) for chain in chains]
+    succ = [tuple((position[to][0], dt, dc, de, dl) for to, dt, dc, de, dl in moves[chain[-1]]) for chain in chains]
     pred: list[list[Move]] = [[] for _ in chains]
     for s, out in enumerate(succ):
-        for t, dt, dc, dl in out:
-            pred[t].append((s, dt, dc, dl))
+        for t, dt, dc, de, dl in out:
+            pred[t].append((s, dt, dc, de, dl))
     into: list[list[int]] = [[] for _ in index]
     for a, (_, head) in enumerate(arc_ends):
         into[index[head]].append(a)
@@ -149,9 +151,9 @@ def _build(
         succ=tuple(succ),
         pred=tuple(tuple(p) for p in pred),
         pred_weights=(
-            tuple(tuple((s, dt) for s, dt, _, _ in p) for p in pred),
-            tuple(tuple((s, dc) for s, _, dc, _ in p) for p in pred),
-            tuple(tuple((s, 0.0) for s, *_ in p) for p in pred),  # no emissions while standing
+            tuple(tuple((s, dt) for s, dt, _, _, _ in p) for p in pred),
+            tuple(tuple((s, dc) for s, _, dc, _, _ in p) for p in pred),
+            tuple(tuple((s, de) for s, _, _, de, _ in p) for p in pred),
         ),
         position=tuple(position),
         into=tuple(tuple(v) for v in into),

@@ -81,7 +81,7 @@ def _path(graph: SearchGraph, arcs: tuple[int, ...]) -> ParetoPath:
     ends = (*graph.start_events(first), *graph.end_events(last))
     time = sum(e.time_h for e in ends)
     cost = sum(e.cost_usd for e in ends)
-    co2 = 0.0
+    co2 = sum(e.co2e_kg for e in ends)
     lifts = 0
     for k, i in enumerate(arcs):
         t, c, e = graph.arc_totals(i)
@@ -90,6 +90,7 @@ def _path(graph: SearchGraph, arcs: tuple[int, ...]) -> ParetoPath:
             step = graph.step(arcs[k - 1], i)
             time += sum(e.time_h for e in step.events)
             cost += sum(e.cost_usd for e in step.events)
+            co2 += sum(e.co2e_kg for e in step.events)
             lifts += step.transshipments
     return ParetoPath(time, cost, co2, lifts, arcs)
 

@@ -435,7 +435,12 @@ def _logit(
     extra: dict[int, float] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Shares of each flow's routes from generalised cost: tariff + value of time × (days + weighted
-    spread); ``extra`` adds hours by route (``id``), e.g. the wait for a closed crossing."""
+    spread); ``extra`` adds hours by route (``id``), e.g. the wait for a closed crossing.
+
+    A nested logit: corridors share the flow by the cost of their cheapest route, then each
+    corridor's routes share its part. A plain logit over routes would hand a corridor more
+    traffic just for having more near-identical variants (e.g. via Dostyk or via Altynkol).
+    """
     choice = scenario.route_choice
     shares: dict[tuple[int, int], float] = {}
     for i, routes in enumerate(options):
@@ -444,12 +449,23 @@ def _logit(
             days = (r.total_time_h + _route_delay(r, delays) + (extra or {}).get(id(r), 0.0)) / 24
             days += choice.reliability_weight * (spread or {}).get(id(r), 0.0)
             costs.append(r.total_cost_usd / r.teu + choice.value_of_time_usd_per_teu_day * days)
-        cheapest = min(costs)
-        weights = [math.exp(-choice.logit_scale * (c / cheapest - 1)) for c in costs]
-        total = sum(weights)
-        for j, w in enumerate(weights):
-            shares[(i, j)] = w / total
+        nests: dict[str, list[int]] = {}
+        for j, r in enumerate(routes):
+            nests.setdefault(r.corridor, []).append(j)
+        best = [min(costs[j] for j in members) for members in nests.values()]
+        for members, outer in zip(nests.values(), _logit_shares(best, choice.logit_scale), strict=True):
+            inner = _logit_shares([costs[j] for j in members], choice.logit_scale)
+            for j, w in zip(members, inner, strict=True):
+                shares[(i, j)] = outer * w
     return shares
+
+
+def _logit_shares(costs: list[float], scale: float) -> list[float]:
+    """Multinomial logit shares on costs relative to the cheapest."""
+    cheapest = min(costs)
+    weights = [math.exp(-scale * (c / cheapest - 1)) for c in costs]
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 def _assign(

@@ -15,6 +15,7 @@ from corridor.interfaces.jobs import Job, JobQueue
 __all__ = [
     "JOB_ERRORS",
     "JobOut",
+    "accepted",
     "forecast_job",
     "job",
     "job_list",
@@ -55,7 +56,8 @@ def _job_out(job: Job, *, with_result: bool = True) -> JobOut:
     )
 
 
-def _accepted(job: Job, response: Response) -> JobOut:
+def accepted(job: Job, response: Response) -> JobOut:
+    """Answer 202 for a submitted job, with its URL in `Location`."""
     response.headers["Location"] = f"/jobs/{job.id}"
     return _job_out(job)
 
@@ -71,7 +73,7 @@ JOB_ERRORS = errors(429)
     responses=JOB_ERRORS,
 )
 def simulate_job(body: SimulateIn, response: Response) -> Any:
-    return _accepted(jobs.submit("simulate", lambda progress: run_simulate(body, progress)), response)
+    return accepted(jobs.submit("simulate", lambda progress: run_simulate(body, progress)), response)
 
 
 @router.post(
@@ -82,7 +84,7 @@ def simulate_job(body: SimulateIn, response: Response) -> Any:
     responses=JOB_ERRORS,
 )
 def forecast_job(body: ForecastIn, response: Response) -> Any:
-    return _accepted(jobs.submit("forecast", lambda _progress: run_forecast(body).model_dump()), response)
+    return accepted(jobs.submit("forecast", lambda _progress: run_forecast(body).model_dump()), response)
 
 
 @router.post(
@@ -93,7 +95,7 @@ def forecast_job(body: ForecastIn, response: Response) -> Any:
     responses=JOB_ERRORS,
 )
 def reliability_job(body: ReliabilityIn, response: Response) -> Any:
-    return _accepted(jobs.submit("reliability", lambda progress: run_reliability(body, progress)), response)
+    return accepted(jobs.submit("reliability", lambda progress: run_reliability(body, progress)), response)
 
 
 @router.get("/jobs", response_model=list[JobOut], summary="Jobs this server remembers, oldest first (no results)")

@@ -65,12 +65,21 @@ class PlaceOut(BaseModel):
     lon: float
 
 
-@router.get("/places", response_model=list[PlaceOut], summary="Find places by any name or UN/LOCODE")
+PLACES_SHOWN = 10
+"""Most suggestions ``/places`` returns: network places first, then cities of the gazetteer."""
+
+
+@router.get("/places", response_model=list[PlaceOut], summary="Find places and cities by any name or UN/LOCODE")
 def places(q: str = Query(min_length=1, max_length=100, description="Any part of a name, in any language")) -> Any:
+    from corridor.network.cities import cities_matching
     from corridor.network.places import find_places
     from corridor.routing.api import default_network
 
-    return [p.model_dump(include=set(PlaceOut.model_fields)) for p in find_places(default_network(), q)]
+    network = default_network()
+    found = find_places(network, q, limit=PLACES_SHOWN)
+    if len(found) < PLACES_SHOWN:
+        found += [c.as_place() for c in cities_matching(network, q, limit=PLACES_SHOWN - len(found))]
+    return [p.model_dump(include=set(PlaceOut.model_fields)) for p in found]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from corridor.errors import (
     StoreError,
     UnknownPlaceError,
 )
-from corridor.interfaces.api import background, planning, routes, scenarios
+from corridor.interfaces.api import background, batch, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
 
 __all__ = ["STATUS", "WEB_DIR", "app", "page", "status_of"]
@@ -43,7 +43,7 @@ app = FastAPI(
     ),
     responses=errors(400, 422),
 )
-for part in (routes, planning, background, scenarios):
+for part in (routes, planning, batch, background, scenarios):
     app.include_router(part.router)
 
 WEB_DIR = pathlib.Path(__file__).parent.with_name("web")

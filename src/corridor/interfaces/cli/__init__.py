@@ -10,7 +10,8 @@ Commands, one module per group:
 - simulation (:mod:`.simulation`): ``simulate`` (a demand scenario's throughput and bottlenecks)
   and ``sweep`` (scenarios × replications, stored);
 - forecast (:mod:`.forecast`): ``forecast`` (trade → TEU → trains a week) and ``backtest``;
-- service (:mod:`.service`): ``serve`` (web page and REST API) and ``db upgrade|current|downgrade``.
+- service (:mod:`.service`): ``serve`` (web page and REST API) and ``db upgrade|current|downgrade``;
+- batch (:mod:`.batch`): ``batch`` (a shipment list: routes, costs, ISO 14083 emissions, report).
 
 Shared options and the error wrapper live in :mod:`.common`. A new command group is a new module
 here, registered below.
@@ -26,7 +27,7 @@ from typing import Annotated
 
 import typer
 
-from corridor.interfaces.cli import data, forecast, routing, service, simulation
+from corridor.interfaces.cli import batch, data, forecast, routing, service, simulation
 
 __all__ = ["app", "main"]
 
@@ -66,6 +67,7 @@ app.add_typer(service.db_app, name="db")
 app.command()(forecast.forecast)
 app.command()(forecast.backtest)
 app.command()(data.validate)
+app.command()(batch.batch)
 
 
 def main() -> None:

@@ -32,9 +32,10 @@ from corridor.interfaces.cli.common import (
     split,
 )
 from corridor.routing.itinerary import routes_geojson
-from corridor.vocab import Cargo, Objective, RobustObjective
+from corridor.vocab import Cargo, Objective, PlaceKind, RobustObjective
 
 if TYPE_CHECKING:
+    from corridor.network.model import Network, Place
     from corridor.routing.api import Comparison, RouteSet
     from corridor.routing.itinerary import Route
     from corridor.uncertainty.api import RatedRoute
@@ -280,17 +281,65 @@ def _print_comparison(result: Comparison, title: str, rated: Rated, samples: int
 
 @friendly
 def places(
-    query: Annotated[str, typer.Argument(help="Any part of a name, in any language, or a UN/LOCODE.")],
+    query: Annotated[
+        str | None, typer.Argument(help="Any part of a name, in any language, or a UN/LOCODE; none lists all.")
+    ] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Only these countries, ISO codes (KZ,CN).")] = None,
+    kind: Annotated[list[PlaceKind] | None, typer.Option(help="Only these kinds of place.")] = None,
+    cities: Annotated[bool, typer.Option(help="Also search the gazetteer's cities (15,000+ people).")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = Format.table,
     data: DataOption = None,
 ) -> None:
-    """Find places by any of their names or LOCODE."""
+    """List the network's places, or find them (and cities) by any of their names or LOCODE."""
+    from corridor.network.cities import cities_matching
     from corridor.network.places import find_places
 
-    found = find_places(load(data), query)
+    network = load(data)
+    wanted = {c.upper() for c in split(country)}
+    kinds = set(kind or ())
+    found = list(network.places.values()) if not query else find_places(network, query, limit=50)
+    found = [p for p in found if (not wanted or p.country in wanted) and (not kinds or p.kind in kinds)]
+    if query and (cities or not found) and (not kinds or PlaceKind.city in kinds):
+        found += [c.as_place() for c in cities_matching(network, query, wanted, limit=20)]
     if not found:
-        err.print(f"no place matches '{query}'")
+        err.print(_nothing_found(network, query, wanted))
         raise typer.Exit(1)
-    table = Table("id", "name", "русский", "local", "LOCODE", "country", "kind", "lat", "lon")
+    if fmt is Format.json:
+        out.print_json(data=[p.model_dump(mode="json") for p in found])
+    elif fmt is Format.geojson:
+        out.print_json(data=places_geojson(found))
+    else:
+        _print_places(found)
+
+
+def _nothing_found(network: Network, query: str | None, countries: set[str]) -> str:
+    where = f" in {', '.join(sorted(countries))}" if countries else ""
+    if not query:
+        return (
+            f"no place matches the filters{where} (the network has {len(network.places)} places; cities need a query)"
+        )
+    return f"no place matches '{query}'{where} (the network has {len(network.places)} places; try --cities)"
+
+
+def places_geojson(found: list[Place]) -> dict[str, Any]:
+    """Places as a GeoJSON FeatureCollection of points (properties: id, names, country, kind)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "properties": p.model_dump(mode="json", exclude={"lat", "lon"}),
+            }
+            for p in found
+        ],
+    }
+
+
+def _print_places(found: list[Place]) -> None:
+    table = Table(
+        "id", "name", "русский", "local", "LOCODE", "country", "kind", "lat", "lon", title=f"{len(found)} places"
+    )
     for p in found:
         table.add_row(
             p.id, p.name, p.name_ru, p.name_local, p.locode or "", p.country, p.kind, f"{p.lat:.4f}", f"{p.lon:.4f}"

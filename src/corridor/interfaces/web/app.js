@@ -130,7 +130,8 @@ function autocomplete(input) {
         const other = [lang() === "ru" ? p.name : p.name_ru, p.name_local].filter((x) => x && x !== localName(p));
         li.innerHTML = "<b></b> <small></small>";
         li.querySelector("b").textContent = localName(p);
-        li.querySelector("small").textContent = [...new Set(other), p.country, p.locode].filter(Boolean).join(" · ");
+        const city = p.kind === "city" ? t("city") : "";
+        li.querySelector("small").textContent = [...new Set(other), p.country, p.locode, city].filter(Boolean).join(" · ");
         li.addEventListener("mousedown", (e) => {
           e.preventDefault();
           choose(p);
@@ -595,11 +596,77 @@ function renderForecast() {
   $("#fc-notes").textContent = [fc.note, fc.conversion].filter(Boolean).join(" · ");
 }
 
+// ---------------------------------------------------------------- shipment lists
+
+const BATCH_FILES = ["results.csv", "legs.csv", "report.html"];
+const POLL_MS = 300;
+
+/** Upload the chosen CSV as a batch job, poll it, then offer its files for download. */
+async function runBatch(event) {
+  event.preventDefault();
+  const page = $("#page-batch");
+  const button = $("#batch-run");
+  showError(page, null);
+  button.disabled = true;
+  try {
+    const file = $("#batch-file").files[0];
+    const samples = Math.max(0, Number($("#batch-samples").value) || 0);
+    const job = await api(`/jobs/batch?samples=${samples}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/csv" },
+      body: await file.text(),
+    });
+    $("#batch-result").hidden = false;
+    $("#batch-links").replaceChildren();
+    $("#batch-errors").replaceChildren();
+    renderBatch(await pollJob(`/jobs/${job.id}`));
+  } catch (error) {
+    showError(page, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function pollJob(location) {
+  for (;;) {
+    const job = await api(location);
+    if (job.status === "failed") throw new Error(job.error);
+    if (job.status === "done") return job;
+    $("#batch-status").textContent = t("batch_running", { done: pct(job.progress) });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function renderBatch(job) {
+  const s = job.result.summary;
+  $("#batch-status").textContent = t("batch_summary", {
+    planned: num(s.planned),
+    rows: num(s.rows),
+    cost: num(s.cost_usd),
+    co2: num(s.co2e_wtw_t, 2),
+  });
+  const links = BATCH_FILES.map((name) => {
+    const a = document.createElement("a");
+    a.href = `/jobs/${job.id}/${name}`;
+    a.textContent = name;
+    a.download = name;
+    return a;
+  });
+  $("#batch-links").replaceChildren(t("batch_download"), ...links.flatMap((a) => [" ", a]));
+  $("#batch-errors").replaceChildren(
+    ...job.result.report.errors.map((message) => {
+      const li = document.createElement("li");
+      li.textContent = message;
+      return li;
+    }),
+  );
+}
+
 // ---------------------------------------------------------------- page shell
 
 function showTab() {
   const tab = (location.hash || "#routes").slice(1);
-  const known = ["routes", "scenarios", "forecast"].includes(tab) ? tab : "routes";
+  const known = ["routes", "scenarios", "forecast", "batch"].includes(tab) ? tab : "routes";
   for (const page of document.querySelectorAll(".page")) page.hidden = page.id !== `page-${known}`;
   for (const link of document.querySelectorAll("#tabs [data-tab]")) link.classList.toggle("on", link.dataset.tab === known);
   if (known === "routes") state.map?.invalidateSize();
@@ -669,6 +736,7 @@ async function main() {
   $("#simulate-form").addEventListener("submit", simulate);
   $("#forecast-form").addEventListener("submit", runForecast);
   $("#fc-measure").addEventListener("change", renderForecast);
+  $("#batch-form").addEventListener("submit", runBatch);
   window.addEventListener("hashchange", showTab);
   window.addEventListener("resize", () => {
     if (state.routes.length) renderStepChart();
