@@ -260,7 +260,8 @@ def test_api_error_is_shown(page: Any) -> None:
     page.click("#plan")
     error = page.locator("#page-routes .error")
     error.wait_for()
-    assert "422" in error.inner_text() and "unknown place 'Atlantis'" in error.inner_text()
+    text = error.inner_text()
+    assert "422" not in text and text.startswith("Please check the request:") and "unknown place 'Atlantis'" in text
 
 
 def test_save_and_simulate_a_scenario(page: Any, server: str) -> None:
@@ -324,3 +325,56 @@ def test_upload_a_shipment_list(page: Any, server: str) -> None:
     assert href is not None and href.endswith("/results.csv")
     assert "status" in urllib.request.urlopen(f"{server}{href}", timeout=10).read().decode()
     _screenshot(page, "batch")
+
+
+def test_forecast_table_target_path_and_coverage(page: Any, server: str) -> None:
+    page.click("#tabs [data-tab=forecast]")
+    page.click("#forecast")
+    page.wait_for_selector("#fc-table tbody tr")
+    expected = _get(f"{server}/forecast?a=KZ&b=UZ&to=2030&method=ets")
+    ahead = [r for r in expected["rows"] if r["kind"] != "observed"]
+    # the last observed year, then every forecast year
+    assert page.locator("#fc-table tbody tr").count() == len(ahead) + 1
+    last = page.locator("#fc-table tbody tr").last.inner_text()
+    assert "2030" in last and "–" in last
+    assert expected["coverage"] is not None
+    assert f"{round(expected['coverage'] * 100)}" in page.inner_text("#fc-table-band")
+    assert "backtest coverage" in page.inner_text("#fc-notes")
+    # the target path runs from the last observed year to the target, in every measure
+    assert page.locator("#fc-chart path.target-path").count() == 1
+    page.select_option("#fc-measure", "trains_per_week")
+    page.wait_for_selector("#fc-chart path.target-path")
+    assert page.locator("#fc-chart circle.target").count() == 1
+    _screenshot(page, "forecast-table")
+
+
+def test_errors_on_the_russian_page_are_translated_without_http_codes(page: Any) -> None:
+    page.click("#lang-ru")
+    page.click("#tabs [data-tab=forecast]")
+    page.fill("#fc-a", "QQ")
+    page.click("#forecast")
+    box = page.locator("#page-forecast .error")
+    box.wait_for(state="visible")
+    text = box.inner_text()
+    assert text.startswith("Проверьте запрос:"), text
+    assert "422" not in text and "Error" not in text
+    _screenshot(page, "error-ru")
+
+
+def test_autocomplete_list_stays_closed_after_leaving_the_field(page: Any) -> None:
+    """A lookup still under way when the user moves on must not reopen the list."""
+
+    def slow(route: Any) -> None:
+        time.sleep(0.4)  # a slow network: the answer arrives after the field lost focus
+        route.continue_()
+
+    page.route("**/places?*", slow)
+    page.locator("#destination").press_sequentially("Бак", delay=10)
+    page.locator("#cargo").focus()
+    page.wait_for_timeout(1000)
+    assert page.locator("#destination + .suggestions").is_hidden()
+    page.unroute("**/places?*")
+    page.fill("#origin", "")
+    _choose_place(page, "#origin", "Almaty", "Almaty")
+    page.wait_for_timeout(1000)
+    assert page.locator("#origin + .suggestions").is_hidden()

@@ -49,6 +49,10 @@ def cut(network: Network, pieces: int) -> Network:
             "tariff_teu_usd": link.tariff_teu_usd / pieces,
             "tariff_feu_usd": link.tariff_feu_usd / pieces,
         }
+        # A link priced per direction (a backhaul rate) carries its reverse tariff too.
+        for back in ("tariff_back_teu_usd", "tariff_back_feu_usd"):
+            if getattr(link, back) is not None:
+                share[back] = getattr(link, back) / pieces
         links += [link.model_copy(update={"from_id": a, "to_id": b, **share}) for a, b in itertools.pairwise(ends)]
     return dataclasses.replace(network, places=places, links=tuple(links))
 

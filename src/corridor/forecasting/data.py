@@ -1,7 +1,9 @@
 """Trade statistics, targets and value-to-freight conversion factors, as shipped in ``data/``.
 
 * ``trade.csv`` — annual bilateral trade in million USD: ``pair`` (``KZ-UZ``), ``year``,
-  ``flow`` (``total``, ``a_to_b`` or ``b_to_a``), ``reporter`` (who published it) and ``source``.
+  ``flow`` (``total``, ``a_to_b`` or ``b_to_a``), ``reporter`` (who published it),
+  ``reporter_country`` (whose statistics the figure is: mirror statistics of the two partners
+  differ by up to 1.7×, so each country's figures form a series of their own) and ``source``.
 * ``trade_targets.csv`` — targets governments announced (``KZ-UZ``: 10,000 M USD by 2030).
 * ``trade_conversion.csv`` — value density (USD per tonne), containerisable share, tonnes per
   loaded TEU, TEU per block train and the overland share (containers on the land bridge rather
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -28,10 +31,12 @@ from corridor.network.io import read_table
 
 __all__ = [
     "BLOCS",
+    "MIN_OVERLAP",
     "SHARE_TOLERANCE",
     "CommodityGroup",
     "CompositionShare",
     "Conversion",
+    "Series",
     "TradeData",
     "TradeFigure",
     "TradeHub",
@@ -60,8 +65,15 @@ class TradeFigure(_Record):
     flow: Literal["total", "a_to_b", "b_to_a"]
     value_usd_m: float = Field(gt=0)
     reporter: str = Field(min_length=2)
+    reporter_country: str = ""
+    """Whose statistics (``KZ``, ``CN``, ``EU``...); blank means the reporter is a series of its own."""
     grade: Literal["A", "B", "C", "D"]
     source: str = Field(min_length=3)
+
+    @property
+    def statistics(self) -> str:
+        """The series this figure belongs to: its reporter country, else its reporter."""
+        return self.reporter_country or self.reporter
 
 
 class TradeHub(_Record):
@@ -171,23 +183,54 @@ class TradeData:
         """Country pairs with trade figures."""
         return sorted({f.pair for f in self.figures})
 
-    def series(self, pair: str, flow: str = "total", fill: bool = True) -> dict[int, float]:
-        """Yearly values of one pair and flow.
+    def series(
+        self, pair: str, flow: str = "total", fill: bool = True, reporter: str | None = None
+    ) -> dict[int, float]:
+        """Yearly values of one pair and flow, in one reporter's statistics (see :meth:`reconciled`)."""
+        return self.reconciled(pair, flow, fill, reporter).values
 
-        Where several reporters give a year (mirror statistics differ), the median is used; with
-        ``fill``, a single missing year between two known ones is filled geometrically (log-linear),
-        so the trend models get an unbroken annual series. Longer gaps are left for the models to skip.
+    def reconciled(self, pair: str, flow: str = "total", fill: bool = True, reporter: str | None = None) -> Series:
+        """One pair's yearly values in one reporter country's statistics, gaps explicitly bridged.
+
+        The primary series is ``reporter``'s (default: the country whose statistics reach the
+        latest year, ties to the one with more years). A year it lacks takes the mirror
+        figure (the partner's statistics) times the median primary/mirror ratio over the years both
+        report (at least :data:`MIN_OVERLAP`), so a change of reporter never shows as a jump. With
+        ``fill``, a single year still missing between two known ones is filled geometrically.
+        Several figures of one reporter country in one year (a ministry and the customs) give
+        their median.
+
+        Raises
+        ------
+        OptionError
+            ``reporter`` has no figures for this pair and flow (listing those that have).
         """
-        by_year: dict[int, list[float]] = {}
-        for f in self.figures:
-            if f.pair == pair and f.flow == flow:
-                by_year.setdefault(f.year, []).append(f.value_usd_m)
-        values = {year: statistics.median(v) for year, v in sorted(by_year.items())}
-        gaps = range(min(values, default=0) + 1, max(values, default=0)) if fill else range(0)
-        for year in gaps:
-            if year not in values and year - 1 in values and year + 1 in values:
-                values[year] = math.sqrt(values[year - 1] * values[year + 1])
-        return dict(sorted(values.items()))
+        by_stats = _by_statistics(f for f in self.figures if f.pair == pair and f.flow == flow)
+        if not by_stats:
+            return Series(pair, flow, "", {}, {})
+        primary = _primary(by_stats, reporter, pair, flow)
+        values = dict(by_stats[primary])
+        origin = {year: primary for year in values}
+        for other, figures in sorted(by_stats.items()):
+            if other == primary:
+                continue
+            common = sorted(set(figures) & set(by_stats[primary]))
+            if len(common) < MIN_OVERLAP:
+                continue
+            ratio = statistics.median(by_stats[primary][y] / figures[y] for y in common)
+            for year in sorted(set(figures) - set(values)):
+                values[year] = figures[year] * ratio
+                origin[year] = f"{other} ×{ratio:.2f}"
+        if fill:
+            for year in range(min(values) + 1, max(values)):
+                if year not in values and year - 1 in values and year + 1 in values:
+                    values[year] = math.sqrt(values[year - 1] * values[year + 1])
+                    origin[year] = "interpolated"
+        return Series(pair, flow, primary, dict(sorted(values.items())), dict(sorted(origin.items())))
+
+    def reporters(self, pair: str, flow: str = "total") -> list[str]:
+        """Reporter countries (or reporters) with figures for a pair and flow."""
+        return sorted({f.statistics for f in self.figures if f.pair == pair and f.flow == flow})
 
     def target(self, pair: str) -> TradeTarget | None:
         """The latest announced target for a pair, if any."""
@@ -201,6 +244,45 @@ class TradeData:
                 if c.pair == wanted:
                     return c
         raise OptionError("trade_conversion.csv has no '*' default row")
+
+
+@dataclass(frozen=True)
+class Series:
+    """A pair's yearly values in one reporter's statistics and where each year's value comes from."""
+
+    pair: str
+    flow: str
+    reporter: str
+    """Whose statistics the series is in (``CN``: China's customs), or ``""`` when there are none."""
+    values: dict[int, float]
+    origin: dict[int, str]
+    """Per year: the reporter itself, ``"UZ ×1.03"`` (the mirror figure times the level ratio) or
+    ``"interpolated"``."""
+
+    def bridged(self, since: int | None = None) -> dict[int, str]:
+        """Years (from ``since``) whose value is not the primary reporter's own figure."""
+        return {y: o for y, o in self.origin.items() if o != self.reporter and (since is None or y >= since)}
+
+
+MIN_OVERLAP = 2
+"""Years both reporters must publish before one's figures may bridge the other's gaps."""
+
+
+def _by_statistics(figures: Iterable[TradeFigure]) -> dict[str, dict[int, float]]:
+    grouped: dict[str, dict[int, list[float]]] = {}
+    for f in figures:
+        grouped.setdefault(f.statistics, {}).setdefault(f.year, []).append(f.value_usd_m)
+    return {k: {y: statistics.median(v) for y, v in sorted(ys.items())} for k, ys in grouped.items()}
+
+
+def _primary(by_stats: dict[str, dict[int, float]], reporter: str | None, pair: str, flow: str) -> str:
+    if reporter is None:
+        return max(by_stats, key=lambda k: (max(by_stats[k]), len(by_stats[k]), k))
+    wanted = reporter.strip().upper()
+    if wanted not in by_stats:
+        known = ", ".join(sorted(by_stats))
+        raise OptionError(f"no {flow} figures for {pair} in {wanted}'s statistics; reporters with figures: {known}")
+    return wanted
 
 
 def load_trade(data_dir: str | Path | None = None) -> TradeData:

@@ -258,10 +258,13 @@ def gravity_forecast(
     data: GravityData | None = None,
     until: int | None = None,
     seed: int = 0,
+    reporter: str | None = None,
 ) -> Forecast:
     """Forecast ``pair`` to ``to_year`` with the gravity model fitted on every shipped pair.
 
-    ``until`` hides the trade figures after that year (from the fit and the anchor), for backtests.
+    ``until`` hides the trade figures after that year (from the fit and the anchor), for backtests;
+    the path starts from the last year of ``reporter``'s statistics (default: the pair's default
+    reporter, :meth:`TradeData.reconciled`).
 
     Raises
     ------
@@ -270,7 +273,7 @@ def gravity_forecast(
     """
     data = data if data is not None else load_gravity(trade)
     _check_countries(data, pair)
-    history = {y: v for y, v in trade.series(pair).items() if until is None or y <= until}
+    history = {y: v for y, v in trade.series(pair, reporter=reporter).items() if until is None or y <= until}
     if not history:
         raise OptionError(f"no {pair} trade totals up to {until} to anchor the gravity forecast on")
     last = max(history)

@@ -56,4 +56,4 @@ def _html(seen: pd.DataFrame, ahead: pd.DataFrame, out: Path, title: str, target
     if target is not None:
         fig.add_trace(go.Scatter(x=[target[0]], y=[target[1]], mode="markers", name="target", marker_symbol="star"))
     fig.update_layout(title=title, xaxis_title="year", yaxis_title="trade, million USD")
-    fig.write_html(str(out), include_plotlyjs="cdn")
+    fig.write_html(str(out), include_plotlyjs=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corridor.errors import CorridorError
 from corridor.routing.itinerary import Route
@@ -44,9 +45,9 @@ def route_map(routes: Sequence[Route], path: str | Path, title: str = "") -> Pat
         import folium
     except ImportError as exc:  # the plot extra is optional
         raise CorridorError("maps need folium: pip install 'corridor[plot]'") from exc
-    fmap = folium.Map(location=(42, 55), zoom_start=3, tiles="OpenStreetMap")
+    fmap = _offline(folium.Map(location=(42, 55), zoom_start=3, tiles="OpenStreetMap"))
     if title:
-        fmap.get_root().html.add_child(folium.Element(f"<h3 style='margin:6px'>{title}</h3>"))  # type: ignore[attr-defined]
+        fmap.get_root().html.add_child(folium.Element(f"<h3 style='margin:6px'>{title}</h3>"))
     for route in routes:
         layer = folium.FeatureGroup(name=_label(route))
         colour = COLOURS.get(route.corridor, "#333333")
@@ -77,6 +78,24 @@ def route_map(routes: Sequence[Route], path: str | Path, title: str = "") -> Pat
     except OSError as exc:
         raise CorridorError(f"cannot write the map to {out}: {exc.strerror or exc}") from exc
     return out
+
+
+LEAFLET = Path(__file__).with_name("web") / "vendor" / "leaflet"
+"""The Leaflet the web page vendors; inlined into saved maps so they need no CDN."""
+
+
+def _offline(fmap: Any) -> Any:
+    """Drop folium's CDN scripts and styles (Leaflet, jQuery, Bootstrap, icon fonts) and inline the
+    vendored Leaflet instead: lines, circle markers and the layer control need nothing else. Map
+    tiles still come from OpenStreetMap when online; without internet the routes show on a blank
+    background."""
+    import folium
+
+    fmap.default_js, fmap.default_css = [], []
+    css = (LEAFLET / "leaflet.css").read_text(encoding="utf-8")
+    js = (LEAFLET / "leaflet.js").read_text(encoding="utf-8")
+    fmap.get_root().header.add_child(folium.Element(f"<style>{css}</style>\n<script>{js}</script>"))
+    return fmap
 
 
 def _label(route: Route) -> str:

@@ -63,4 +63,4 @@ def _html(results: Sequence[ScenarioResult], out: Path) -> None:
         fig.add_trace(
             go.Bar(x=[stats[n].mean_queue_h() for n in worst], y=worst, orientation="h", showlegend=False), row=i, col=2
         )
-    fig.write_html(str(out), include_plotlyjs="cdn")
+    fig.write_html(str(out), include_plotlyjs=True)

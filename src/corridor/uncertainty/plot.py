@@ -42,7 +42,7 @@ def _html(rated: Sequence[RatedRoute], out: Path, title: str) -> None:
     if (deadline := _deadline(rated)) is not None:
         fig.add_vline(x=deadline, line_dash="dash", annotation_text=f"deadline {deadline:g} d")
     fig.update_layout(title=title, xaxis_title="door-to-door days", yaxis_title="share of journeys arrived")
-    fig.write_html(str(out), include_plotlyjs="cdn")
+    fig.write_html(str(out), include_plotlyjs=True)
 
 
 def _png(rated: Sequence[RatedRoute], out: Path, title: str) -> None:

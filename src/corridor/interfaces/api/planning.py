@@ -23,6 +23,12 @@ class ForecastIn(BaseModel):
     b: str = Field(min_length=2, max_length=40, description="ISO code, e.g. UZ")
     to: int = Field(default=2030, ge=2000, le=2100, description="Horizon year (at most 25 years beyond the data)")
     method: ForecastMethod = ForecastMethod.ets
+    reporter: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="Whose statistics the history is in (a country of the pair); default: the one with the latest year",
+    )
 
 
 class ForecastOut(BaseModel):
@@ -43,6 +49,12 @@ class ForecastOut(BaseModel):
     """How value became tonnes and TEU: by commodity group (with the composition used) or a single factor."""
     groups: list[dict[str, Any]] = []
     """The final year's value, tonnes and TEU per commodity group (empty for a single-factor conversion)."""
+    series: str = ""
+    """Whose statistics the history is in, the other reporters and the years bridged from mirror figures."""
+    coverage: float | None = None
+    """Share of held-out backtest years inside the calibrated band (ets and arima; None otherwise)."""
+    coverage_note: str = ""
+    """What the band was calibrated on and how often it held in the backtest."""
 
 
 @router.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
@@ -55,7 +67,8 @@ def run_forecast(query: ForecastIn) -> ForecastOut:
     from corridor.forecasting.api import pair_forecast
     from corridor.forecasting.models import required_growth
 
-    result = pair_forecast(query.a, query.b, query.to, query.method)
+    result = pair_forecast(query.a, query.b, query.to, query.method, reporter=query.reporter)
+    calibrated = result.calibration
     goal, history = result.goal, result.history
     last_year = max(history)
     return ForecastOut(
@@ -69,6 +82,9 @@ def run_forecast(query: ForecastIn) -> ForecastOut:
         note=result.path.note,
         conversion=result.conversion.label,
         groups=records(groups) if (groups := result.groups()) is not None else [],
+        series=result.series_note(),
+        coverage=calibrated.covered / calibrated.held if calibrated is not None and calibrated.held else None,
+        coverage_note=calibrated.coverage_note() if calibrated is not None else "",
     )
 
 

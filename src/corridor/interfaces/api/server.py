@@ -11,9 +11,11 @@ import logging
 import pathlib
 from typing import Any
 
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 import corridor
@@ -42,6 +44,8 @@ app = FastAPI(
         "jobs are kept in the memory of the server process: poll them on the process that accepted them."
     ),
     responses=errors(400, 422),
+    docs_url=None,  # served below from local files: FastAPI's default page loads Swagger UI from a CDN
+    redoc_url=None,
 )
 for part in (routes, planning, batch, background, scenarios):
     app.include_router(part.router)
@@ -49,6 +53,23 @@ for part in (routes, planning, batch, background, scenarios):
 WEB_DIR = pathlib.Path(__file__).parent.with_name("web")
 """The web page: plain HTML, ES modules and vendored Leaflet, served as they are (no build step)."""
 app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+
+DOCS_DIR = pathlib.Path(swagger_ui_bundle.swagger_ui_path)
+"""Swagger UI's files as the swagger-ui-bundle package ships them."""
+app.mount("/docs-files", StaticFiles(directory=DOCS_DIR), name="docs-files")
+
+
+@app.get("/docs", include_in_schema=False)
+def docs() -> HTMLResponse:
+    """The interactive API documentation, with Swagger UI served by this server (works offline)."""
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} API",
+        swagger_js_url="/docs-files/swagger-ui-bundle.js",
+        swagger_css_url="/docs-files/swagger-ui.css",
+        swagger_favicon_url="/docs-files/favicon-32x32.png",
+    )
 
 
 @app.get("/", include_in_schema=False)

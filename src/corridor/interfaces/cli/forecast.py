@@ -40,12 +40,19 @@ def forecast(
     by_group: Annotated[
         bool, typer.Option("--by-group", help="Also show the final year's tonnes and TEU per commodity group.")
     ] = False,
+    reporter: Annotated[
+        str | None,
+        typer.Option(
+            help="Whose statistics the history is in (a country code of the pair; mirror statistics differ). "
+            "Default: the reporter with the latest year, its gaps bridged from the partner's level-adjusted figures."
+        ),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Trade value → tonnes → TEU → trains a week to a horizon, with intervals and the gap to a target."""
     from corridor.forecasting.api import pair_forecast
 
-    result = pair_forecast(country_a, country_b, to, method.value, level, data)
+    result = pair_forecast(country_a, country_b, to, method.value, level, data, reporter)
     goal, table = result.goal, result.table
     if plot is not None:
         from corridor.forecasting.plot import fan_chart
@@ -60,6 +67,9 @@ def forecast(
         print(table.to_json(orient="records", indent=2))
         return
     out.print(_forecast_table(result, method, to, level))
+    out.print(result.series_note())
+    if result.calibration is not None:
+        out.print(result.calibration.coverage_note() + ".")
     _print_conversion(result, by_group)
     _print_target(result, method)
     if result.path.note:
@@ -190,6 +200,7 @@ def backtest(
     data: DataOption = None,
 ) -> None:
     """Backtest MAPE of ets, arima and gravity on every pair with trade data (last years held out)."""
+    from corridor.forecasting.calibration import CALIBRATED, calibration, pair_coverage
     from corridor.forecasting.data import load_trade
     from corridor.forecasting.gravity import load_gravity
     from corridor.forecasting.scores import SCORED, all_scores
@@ -197,12 +208,19 @@ def backtest(
     trade = load_trade(data)
     scores = all_scores(trade, load_gravity(trade, data), holdout)
     rows = [
-        [pair, _run(trade.series(pair)), *(_mape(s.mape) for s in scores if s.pair == pair)] for pair in trade.pairs()
+        [
+            pair,
+            _run(trade.series(pair)),
+            *(_mape(s.mape) for s in scores if s.pair == pair),
+            *(_held(pair_coverage(trade, pair, m, holdout=holdout)) for m in CALIBRATED),
+        ]
+        for pair in trade.pairs()
     ]
-    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED)]
+    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED), *(f"{m} in 80 % band" for m in CALIBRATED)]
+    calibrations = [calibration(trade, m, holdout=holdout) for m in CALIBRATED]
     if markdown:
         print("| " + " | ".join(header) + " |")
-        print("|" + "|".join(["---", "---", *("---:" for _ in SCORED)]) + "|")
+        print("|" + "|".join(["---", "---", *("---:" for _ in header[2:])]) + "|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
     else:
@@ -212,8 +230,10 @@ def backtest(
         for row in rows:
             t.add_row(*row)
         out.print(t)
-    # why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
+    # coverage and why a cell is n/a; on stderr under --markdown so the table can be piped into a file as it is
     why = err if markdown else out
+    for c in calibrations:
+        why.print(f"{c.method}: {c.coverage_note()}.")
     for s in scores:
         if s.mape is None:
             why.print(f"[dim]{s.pair} {s.method}: {s.reason}[/dim]")
@@ -227,6 +247,10 @@ def _run(series: dict[int, float]) -> str:
     while first - 1 in series:
         first -= 1
     return f"{first}–{last} ({last - first + 1})"
+
+
+def _held(coverage: tuple[int, int] | None) -> str:
+    return f"{coverage[0]} of {coverage[1]}" if coverage is not None else "n/a"
 
 
 def _mape(value: float | None) -> str:

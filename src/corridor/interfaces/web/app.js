@@ -70,9 +70,17 @@ async function api(path, options = {}) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail ?? response.statusText);
-    throw new Error(`${t("error")} ${response.status}: ${detail}`);
+    throw new Error(`${t(errorKind(response.status))} ${detail}`);
   }
   return body;
+}
+
+// What went wrong, in the page's language, without the HTTP code; the server's detail follows.
+function errorKind(status) {
+  if (status === 404) return "err_not_found";
+  if (status === 401 || status === 403) return "err_denied";
+  if (status === 429 || status === 503) return "err_busy";
+  return status >= 500 ? "err_server" : "err_invalid";
 }
 
 function showError(scope, error) {
@@ -116,6 +124,7 @@ function autocomplete(input) {
     active = -1;
   };
   const choose = (place) => {
+    clearTimeout(timer);
     input.place = place;
     input.value = localName(place);
     close();
@@ -139,7 +148,8 @@ function autocomplete(input) {
         return li;
       }),
     );
-    list.hidden = items.length === 0;
+    // An answer that arrives after the user chose a place or left the field must not reopen the list.
+    list.hidden = items.length === 0 || input.place != null || document.activeElement !== input;
   };
   const lookup = async () => {
     const q = input.value.trim();
@@ -174,7 +184,10 @@ function autocomplete(input) {
       close();
     }
   });
-  input.addEventListener("blur", () => setTimeout(close, 150));
+  input.addEventListener("blur", () => {
+    clearTimeout(timer);
+    setTimeout(close, 150);
+  });
 }
 
 /** What to send for a place input: the chosen place's LOCODE or name, else the text as typed. */
@@ -578,14 +591,24 @@ function renderForecast() {
   // The forecast starts at the last observation so the fan joins the history.
   const ahead = [...observed.slice(-1), ...fc.rows.filter((r) => r.kind !== "observed")];
   const pick = (rows, suffix) => rows.map((r) => [r.year, r[measure + suffix]]);
-  const target = measure === "value_usd_m" && fc.target_usd_m !== null ? [fc.target_year, fc.target_usd_m] : null;
+  const path = targetPath(fc, observed.at(-1), measure);
+  const target = path.length ? path.at(-1) : null;
   const measureLabel = $("#fc-measure").selectedOptions[0].textContent;
   fanChart(
     $("#fc-chart"),
-    { observed: pick(observed, ""), median: pick(ahead, ""), low: pick(ahead, "_low"), high: pick(ahead, "_high"), target },
-    { x: "", y: measureLabel, observed: t("observed"), forecast: t("forecast_line"), band: t("band"), target: t("target") },
+    { observed: pick(observed, ""), median: pick(ahead, ""), low: pick(ahead, "_low"), high: pick(ahead, "_high"), target, path },
+    {
+      x: "",
+      y: measureLabel,
+      observed: t("observed"),
+      forecast: t("forecast_line"),
+      band: t("band"),
+      target: t("target"),
+      path: t("target_path"),
+    },
     { x: (v) => String(v), y: (v) => num(v) },
   );
+  renderForecastTable(fc, measure, measureLabel);
   $("#fc-caption").textContent = `${fc.pair} · ${$("#fc-method").selectedOptions[0].textContent} · ${measureLabel}`;
   let summary = t("fc_summary", { pair: fc.pair, growth: pct(fc.forecast_growth, 1) });
   if (fc.required_growth !== null) {
@@ -593,7 +616,35 @@ function renderForecast() {
   }
   $("#fc-summary").textContent = summary;
   // The method's assumptions and the value → freight conversion, as the API states them.
-  $("#fc-notes").textContent = [fc.note, fc.conversion].filter(Boolean).join(" · ");
+  $("#fc-notes").textContent = [fc.series, fc.coverage_note, fc.note, fc.conversion].filter(Boolean).join(" · ");
+}
+
+// The constant-growth path from the last observed year to the target, in the measure shown: the
+// freight measures are proportional to value, so the target scales by the last year's ratio.
+function targetPath(fc, last, measure) {
+  if (fc.target_usd_m === null || !last || fc.target_year <= last.year) return [];
+  const end = (fc.target_usd_m / last.value_usd_m) * last[measure];
+  const years = fc.target_year - last.year;
+  return Array.from({ length: years + 1 }, (_, n) => [last.year + n, last[measure] * (end / last[measure]) ** (n / years)]);
+}
+
+// The forecast years as a table: median and interval of the measure shown.
+function renderForecastTable(fc, measure, label) {
+  const body = $("#fc-table tbody");
+  $("#fc-table-measure").textContent = label;
+  const covered = fc.coverage === null ? "" : t("fc_coverage", { share: pct(fc.coverage) });
+  $("#fc-table-band").textContent = `${t("band")}${covered}`;
+  body.replaceChildren(
+    ...fc.rows
+      .filter((r) => r.kind !== "observed" || r.year === fc.rows.filter((o) => o.kind === "observed").at(-1).year)
+      .map((r) => {
+        const row = document.createElement("tr");
+        const band = r.kind === "observed" || fc.method === "target" ? "" : `${num(r[measure + "_low"])} – ${num(r[measure + "_high"])}`;
+        row.append(cell(String(r.year)), cell(r.kind === "observed" ? t("observed") : t("forecast_line")));
+        row.append(cell(num(r[measure]), "num"), cell(band, "num"));
+        return row;
+      }),
+  );
 }
 
 // ---------------------------------------------------------------- shipment lists

@@ -141,7 +141,8 @@ export function shareBars(container, rows, format) {
  */
 export function fanChart(container, data, labels, format) {
   const f = frame(container, 320);
-  const all = [...data.observed, ...data.median, ...data.low, ...data.high, ...(data.target ? [data.target] : [])];
+  const path = data.path ?? [];
+  const all = [...data.observed, ...data.median, ...data.low, ...data.high, ...path, ...(data.target ? [data.target] : [])];
   const years = all.map((p) => p[0]);
   const [first, last] = [Math.min(...years), Math.max(...years)];
   const xTicks = niceTicks(first, last, 8).filter((v) => Number.isInteger(v) && v >= first && v <= last);
@@ -156,6 +157,9 @@ export function fanChart(container, data, labels, format) {
   }
   f.root.append(el("path", { d: line(data.observed), class: "observed" }, el("title", {}, labels.observed)));
   f.root.append(el("path", { d: line(data.median), class: "median" }, el("title", {}, labels.forecast)));
+  if (path.length > 1) {
+    f.root.append(el("path", { d: line(path), class: "target-path" }, el("title", {}, labels.path)));
+  }
   if (data.target) {
     const [tx, ty] = data.target;
     f.root.append(el("circle", { cx: x(tx), cy: y(ty), r: 6, class: "target" }, el("title", {}, labels.target)));
@@ -165,6 +169,7 @@ export function fanChart(container, data, labels, format) {
     ["observed", labels.observed],
     ["median", labels.forecast],
     ["band", labels.band],
+    ...(path.length > 1 ? [["target-path", labels.path]] : []),
     ...(data.target ? [["target", labels.target]] : []),
   ];
   items.forEach(([cls, text], n) => {
