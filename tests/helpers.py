@@ -20,7 +20,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     """Run the console script; a wide terminal so rich neither truncates nor wraps messages."""
     base = {k: v for k, v in os.environ.items() if k not in (settings.DATA_ENV, settings.DEBUG_ENV)}
     base.update({"COLUMNS": "250", "LINES": "100", "NO_COLOR": "1", **(env or {})})
-    return subprocess.run([str(CORRIDOR), *args], capture_output=True, text=True, env=base, timeout=120)
+    # No terminal on stdin: a command that would ask (db downgrade) refuses instead of waiting.
+    return subprocess.run(
+        [str(CORRIDOR), *args], capture_output=True, text=True, env=base, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 @dataclass(frozen=True)

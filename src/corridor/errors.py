@@ -20,6 +20,7 @@ any other :class:`CorridorError`  bad input (place, option, data file)        42
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,16 +79,29 @@ class UnknownPlaceError(CorridorError):
 
 
 class AmbiguousPlaceError(UnknownPlaceError):
-    """A name fits places or cities in more than one country; the user must pick one."""
+    """A name fits several places or cities (two Dimitrovgrads, Serakhs and Sarakhs): the user must pick.
 
-    def __init__(self, query: str, options: list[str]) -> None:
+    ``options`` are network places as ``(id, name, country)`` or cities as labels such as
+    ``Brest (FR, 144,899 people)``. ``candidates`` keeps the places; ``suggestions`` lists what
+    the user can type instead: a place's id (unique) or a city's label.
+    """
+
+    def __init__(self, query: str, options: Sequence[str | tuple[str, str, str]]) -> None:
+        self.candidates = [o for o in options if isinstance(o, tuple)]
+        labels = [o if isinstance(o, str) else _place_label(*o) for o in options]
+        last = options[-1] if options else ""
+        code = last[2] if isinstance(last, tuple) else _country_of(last)
         CorridorError.__init__(
             self,
-            f"'{query}' is ambiguous: {'; '.join(options[:8])}. "
-            f"Add the country code, e.g. '{query}, {_country_of(options[-1])}'.",
+            f"'{query}' is ambiguous: {'; '.join(labels[:8])}. "
+            f"Give the place id or add the country code, e.g. '{query}, {code}'.",
         )
         self.query = query
-        self.suggestions = options
+        self.suggestions = [o[0] if isinstance(o, tuple) else o for o in options]
+
+
+def _place_label(pid: str, name: str, country: str) -> str:
+    return f"{name if f'({country})' in name else f'{name} ({country})'}, id '{pid}'"
 
 
 def _country_of(option: str) -> str:
@@ -141,4 +155,13 @@ class BusyError(CorridorError):
 
 
 class StoreError(CorridorError):
-    """The results and scenario database cannot be used: unreachable, or holding tables Corridor did not make."""
+    """The results and scenario database cannot be used: unreachable, damaged, made by a newer Corridor,
+    or holding tables Corridor did not make.
+
+    The message never names the database's host, port, user or file (API clients see it);
+    ``detail`` has the driver's own words for the operator (the CLI prints them, the server logs them).
+    """
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail

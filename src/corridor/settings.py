@@ -63,6 +63,7 @@ DATA_FILES = (
     "variability.csv",
     "weather.csv",
     "hub_emission_factors.csv",
+    "sailings.csv",
     "tariffs.csv",
     "fx.csv",
     "indexes.csv",

@@ -21,10 +21,10 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from corridor import settings
-from corridor.errors import ConflictError, NotFoundError, OptionError, StoreError
+from corridor.errors import ConflictError, CorridorError, NotFoundError, OptionError, StoreError
 
 __all__ = [
     "MIGRATIONS",
@@ -44,6 +44,7 @@ __all__ = [
     "save_runs",
     "save_scenario",
     "schema",
+    "schema_state",
     "upgrade",
 ]
 
@@ -76,24 +77,48 @@ def display_url(url: str | None = None) -> str:
 
 
 def _guarded(function: Callable[P, T]) -> Callable[P, T]:
-    """Turn database failures (unreachable server, bad URL, unknown revision) into a StoreError."""
+    """Turn database failures (unreachable server, damaged file, bad URL, newer schema) into a StoreError."""
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         from alembic.util import CommandError
-        from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+        from sqlalchemy.exc import (
+            ArgumentError,
+            DatabaseError,
+            DataError,
+            InterfaceError,
+            NoSuchModuleError,
+            OperationalError,
+        )
 
         try:
             return function(*args, **kwargs)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise OptionError(f"not a database URL Corridor can use: {exc}") from None
+        except DataError:
+            raise CorridorError("the database refused a value (text with a NUL character?)") from None
         except (OperationalError, InterfaceError) as exc:
-            first = str(exc.orig or exc).strip().splitlines()[0]
-            raise StoreError(f"the database is unavailable: {first}") from None
+            raise _logged(StoreError("the database is unavailable; retry later", detail=_first(exc))) from None
+        except DatabaseError as exc:
+            message = "the database is damaged or is not a Corridor database"
+            raise _logged(StoreError(message, detail=_first(exc))) from None
         except CommandError as exc:
-            raise StoreError(f"cannot migrate the database: {exc}; is this Corridor older than the database?") from None
+            message = "the database's schema is newer than this Corridor knows (or unknown): upgrade Corridor"
+            raise _logged(StoreError(message, detail=str(exc))) from None
 
     return run
+
+
+def _first(exc: Any) -> str:
+    """The driver's first line about a failure (may name host, port, user: for the operator only)."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _logged(error: StoreError) -> StoreError:
+    import logging
+
+    logging.getLogger(__name__).warning("%s: %s", error, error.detail)
+    return error
 
 
 _engines: dict[str, Any] = {}
@@ -188,6 +213,52 @@ def revisions(url: str | None = None) -> tuple[str | None, str]:
         engine = _connect(database_url(url))
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision(), head
+
+
+SchemaState = Literal["missing", "empty", "current", "behind", "newer"]
+
+
+@_guarded
+def schema_state(url: str | None = None) -> tuple[SchemaState, str | None, str]:
+    """Where a database stands against this Corridor's migrations, changing nothing.
+
+    Returns ``(state, revision, head)``: ``missing`` (an SQLite file that does not exist: none is
+    created), ``empty`` (no revision yet), ``current``, ``behind`` (``corridor db upgrade``
+    brings it to ``head``) or ``newer`` (a revision this Corridor does not ship: made by a newer one).
+
+    Raises
+    ------
+    StoreError
+        If the database is unreachable, or damaged (SQLite's ``quick_check`` fails).
+    """
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    head = script.get_current_head()
+    assert head is not None  # the package ships at least the baseline revision
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            return "missing", None, head
+        _quick_check(url)
+    current = revisions(url)[0]
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is None:
+        return "empty", None, head
+    if current == head:
+        return "current", current, head
+    return ("behind" if current in known else "newer"), current, head
+
+
+def _quick_check(url: str | None) -> None:
+    """SQLite's own consistency check of the file (reads every page: seconds for a large file)."""
+    with _lock:
+        engine = _connect(database_url(url))
+    with engine.connect() as conn:
+        answer = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    if answer != ["ok"]:
+        raise _logged(StoreError("the database is damaged (SQLite quick_check failed)", detail="; ".join(answer[:3])))
 
 
 @_guarded
@@ -425,8 +496,8 @@ def get_scenario(name: str, version: int | None = None, url: str | None = None) 
 
 
 @_guarded
-def list_scenarios(url: str | None = None) -> list[dict[str, Any]]:
-    """Every live scenario with its latest version number, by name."""
+def list_scenarios(url: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Live scenarios with their latest version number, by name: ``limit`` of them from ``offset``."""
     from sqlalchemy import and_, func, select
 
     def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
@@ -437,6 +508,8 @@ def list_scenarios(url: str | None = None) -> list[dict[str, Any]]:
             .join(latest, and_(table.c.name == latest.c.name, table.c.version == latest.c.version))
             .where(table.c.deleted.is_(False))
             .order_by(table.c.name)
+            .limit(limit)
+            .offset(offset)
         )
         return [{"name": r.name, "version": r.version, "created_at": r.created_at.isoformat()} for r in rows]
 
@@ -470,13 +543,15 @@ def save_result(
 
 
 @_guarded
-def load_results(name: str, version: int | None = None, url: str | None = None) -> list[dict[str, Any]]:
-    """Stored results of a scenario (of every version, or one), oldest first."""
+def load_results(
+    name: str, version: int | None = None, url: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Stored results of a scenario (of every version, or one), oldest first: ``limit`` of them from ``offset``."""
     from sqlalchemy import select
 
     def query(conn: Any, tables: Any) -> list[dict[str, Any]]:
         results = tables["results"]
-        chosen = select(results).where(results.c.scenario == name).order_by(results.c.id)
+        chosen = select(results).where(results.c.scenario == name).order_by(results.c.id).limit(limit).offset(offset)
         if version is not None:
             chosen = chosen.where(results.c.version == version)
         return [

@@ -34,7 +34,7 @@ def test_versions_are_kept(client: TestClient) -> None:
 
 def test_stored_scenario_simulates_and_its_result_is_kept(client: TestClient) -> None:
     client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
-    result = client.post("/scenarios/base/simulate", json={"years": 0.1}).json()
+    result = client.post("/scenarios/base/simulate", json={"years": 0.1}, headers=AUTH).json()
     assert result["version"] == 1 and result["demand_teu"] > 0
     client.put("/scenarios/base", json={"yaml": BASE}, headers=AUTH)
     [kept] = client.get("/scenarios/base/results").json()
@@ -42,6 +42,24 @@ def test_stored_scenario_simulates_and_its_result_is_kept(client: TestClient) ->
     assert kept["summary"]["delivered_teu"] == result["delivered_teu"]
     assert client.get("/scenarios/base/results", params={"version": 2}).json() == []
     assert client.get("/scenarios/missing/results").status_code == 404
+
+
+def test_anonymous_simulation_stores_nothing_and_results_paginate(client: TestClient) -> None:
+    client.post("/scenarios", json={"name": "base", "yaml": BASE}, headers=AUTH)
+    anonymous = client.post("/scenarios/base/simulate", json={"years": 0.02})
+    assert anonymous.status_code == 200 and anonymous.json()["result_id"] is None
+    assert client.get("/scenarios/base/results").json() == []
+    wrong = client.post("/scenarios/base/simulate", json={"years": 0.02}, headers={"Authorization": "Bearer no"})
+    assert wrong.status_code == 401
+    ids = [
+        client.post("/scenarios/base/simulate", json={"years": 0.02, "seed": k}, headers=AUTH).json()["result_id"]
+        for k in range(3)
+    ]
+    first = client.get("/scenarios/base/results", params={"limit": 2})
+    assert [r["id"] for r in first.json()] == ids[:2] and 'rel="next"' in first.headers["link"]
+    following = client.get(first.headers["link"].split(">")[0].removeprefix("<"))
+    assert [r["id"] for r in following.json()] == ids[2:] and "link" not in following.headers
+    assert client.get("/scenarios/base/results", params={"limit": 100_000}).status_code == 422
 
 
 @pytest.mark.parametrize(

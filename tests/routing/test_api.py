@@ -107,16 +107,18 @@ def test_unknown_place_and_bad_options() -> None:
 def test_compare_shows_every_corridor_serving_the_pair() -> None:
     result = compare("Shanghai", "Belgrade")
     shown = [r.corridor for r in result.routes]
-    assert shown == ["Middle", "Northern", "Sea-Suez", "Sea-Cape"]  # no Air: a container does not fly
+    # No Air: a container does not fly. North–South: Kazakhstan, Turkmenistan, Iran, then rail from
+    # Astara (trucks Rasht–Astara) through the Caucasus.
+    assert shown == ["Middle", "Northern", "Sea-Suez", "Sea-Cape", "North–South"]
     missing = {c for c, _ in result.unavailable}
-    assert missing == {CORRIDOR_TAGS["north-south"], CORRIDOR_TAGS["trans-afghan"]}
+    assert missing == {CORRIDOR_TAGS["trans-afghan"]}
 
 
 def test_compare_drops_absurd_detours_and_shows_direct_rail() -> None:
     result = compare("Poti", "Baku")
     assert [r.corridor for r in result.routes] == ["Direct"]
-    assert {c for c, _ in result.detours} == {"Sea-Suez", "Sea-Cape"}
-    assert all("wrong way" in why for _, why in result.detours)
+    assert {c for c, _ in result.detours} == {"Northern", "Sea-Suez", "Sea-Cape"}
+    assert all("wrong way" in why or "faster" in why for _, why in result.detours)
 
 
 def test_routes_convert_to_a_dataframe(shanghai_belgrade: RouteSet) -> None:

@@ -19,7 +19,7 @@ def test_one_border_between_two_countries_is_charged_once() -> None:
 def test_borders_are_named_by_both_sides() -> None:
     best = route("Tashkent", "Turkmenabat").best("time")
     (border,) = [c for c in best.crossings if c.kind == "border"]
-    assert border.label == "UZ → TM border (Tashkent – Turkmenabat)"
+    assert border.label == "UZ → TM border (Bukhara (Kagan) – Turkmenabat)"
     assert border.to_dict()["from_country"] == "UZ" and border.to_dict()["to_country"] == "TM"
 
 

@@ -100,17 +100,52 @@ def test_a_database_newer_than_this_corridor_is_refused(db_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     store.close(db_url)
-    with pytest.raises(StoreError, match="older than the database"):
+    with pytest.raises(StoreError, match="newer than this Corridor"):
         store.list_scenarios(db_url)
 
 
 def test_db_commands_show_and_apply_the_revision(cli: Runner, db_url: str) -> None:
     before = cli("db", "current", "--db", db_url)
-    assert before.returncode == 0 and "none (empty database), behind" in before.stdout
+    assert before.returncode == 0
+    if db_url.startswith("sqlite"):
+        assert "no database file (nothing created)" in before.stdout
+        assert not Path(db_url.removeprefix("sqlite:///")).exists()
+    else:
+        assert "none (empty database), behind" in before.stdout
     assert "upgraded from an empty database" in cli("db", "upgrade", "--db", db_url).stdout
     assert "up to date" in cli("db", "current", "--db", db_url).stdout
-    assert "now at revision base" in cli("db", "downgrade", "base", "--db", db_url).stdout
+    asked = cli("db", "downgrade", "base", "--db", db_url)  # no terminal to ask at: refused
+    assert asked.returncode == 2 and "--yes" in asked.stderr
+    assert "up to date" in cli("db", "current", "--db", db_url).stdout
+    assert "now at revision base" in cli("db", "downgrade", "base", "--yes", "--db", db_url).stdout
     assert "corridor:corridor@" not in before.stdout  # passwords stay out of the output
+
+
+def test_db_current_calls_a_newer_database_newer(cli: Runner, db_url: str) -> None:
+    store.upgrade(url=db_url)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    result = cli("db", "current", "--db", db_url)
+    assert result.returncode == 2 and "newer than this Corridor" in result.stderr and "behind" not in result.stderr
+
+
+def test_a_damaged_sqlite_file_is_reported_as_such(cli: Runner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'damaged.db'}"
+    store.upgrade(url=url)
+    store.close(url)
+    path = tmp_path / "damaged.db"
+    data = bytearray(path.read_bytes())
+    data[100:4000] = b"\xff" * 3900  # the first page's b-tree header and cells
+    path.write_bytes(bytes(data))
+    result = cli("db", "current", "--db", url)
+    assert result.returncode == 2 and "damaged" in result.stderr, result.stderr
+    with pytest.raises(StoreError, match="damaged"):
+        store.list_scenarios(url)
+    (tmp_path / "garbage.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="damaged or is not a Corridor database"):
+        store.list_scenarios(f"sqlite:///{tmp_path / 'garbage.db'}")
 
 
 def test_db_commands_refuse_a_bad_url_with_exit_2(cli: Runner) -> None:

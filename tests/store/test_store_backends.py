@@ -81,6 +81,17 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
         store.list_scenarios(f"sqlite:///{tmp_path}/no/such/dir/x.db")
 
 
+def test_an_unreachable_server_is_named_to_the_operator_only() -> None:
+    """The message (what an API client sees) names no host, port or user; the detail (CLI, log) may."""
+    url = "postgresql+psycopg://secretuser:pw@127.0.0.1:1/corridor?connect_timeout=2"
+    with pytest.raises(StoreError, match="unavailable") as failed:
+        store.list_scenarios(url)
+    store.close(url)
+    message = str(failed.value)
+    assert "127.0.0.1" not in message and "secretuser" not in message
+    assert "5432" not in message and ":1" not in message and failed.value.detail
+
+
 def test_a_malformed_url_is_bad_input() -> None:
     with pytest.raises(OptionError, match="not a database URL"):
         store.list_scenarios("nosuchdialect://x")

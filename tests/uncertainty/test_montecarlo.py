@@ -33,8 +33,10 @@ def test_same_seed_same_answer_other_seed_other_answer(middle: Route) -> None:
 def test_percentiles_are_ordered_and_near_the_median_route(middle: Route) -> None:
     rel = reliability(middle, 50_000, seed=1)
     assert rel.p10_h < rel.p50_h < rel.p90_h < rel.p95_h
-    # the deterministic figures are medians, waits and late tails only add: P50 lies above P10
-    assert rel.p10_h < middle.total_time_h < rel.p95_h
+    # the deterministic figures are medians and mean waits; late tails and storms only add, so the
+    # deterministic total lies below the P50 (and, with a short Caspian wait, near the P10)
+    assert middle.total_time_h < rel.p50_h
+    assert 0.8 * middle.total_time_h < rel.p10_h
 
 
 def test_without_variability_every_journey_takes_the_median(middle: Route) -> None:

@@ -33,6 +33,7 @@ def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem
     problems += _check_borders_and_gauges(network, lines["links.csv"])
     problems += _check_other_sources(network, lines)
     problems += _check_uncertainty_places(network, lines)
+    problems += _check_sailings(network, lines["sailings.csv"])
     return problems
 
 
@@ -184,6 +185,7 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
         "variability.csv": (("source",), network.variability),
         "weather.csv": (("source",), network.weather),
         "hub_emission_factors.csv": (("source", "ttw_source"), network.hub_factors.values()),
+        "sailings.csv": (("source",), network.sailings),
     }
     problems = []
     for name, (fields, rows) in records.items():
@@ -203,3 +205,17 @@ def _check_uncertainty_places(network: Network, lines: dict[str, list[int]]) -> 
         if w.port not in network.places:
             problems.append(Problem("weather.csv", line, "port", f"unknown place '{w.port}'"))
     return problems
+
+
+def _check_sailings(network: Network, lines: list[int]) -> list[Problem]:
+    """Every sailings row names a water link of ``links.csv`` in a direction it is travelled."""
+    ways = set()
+    for link in network.links:
+        ways.add((link.from_id, link.to_id, link.mode))
+        if link.bidirectional:
+            ways.add((link.to_id, link.from_id, link.mode))
+    return [
+        Problem("sailings.csv", line, "to", f"no {s.mode} link {s.from_id}→{s.to_id} in links.csv")
+        for line, s in zip(lines, network.sailings, strict=True)
+        if (s.from_id, s.to_id, s.mode) not in ways
+    ]

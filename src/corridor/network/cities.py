@@ -15,6 +15,7 @@ as before. A name shared by cities (or a place and cities) in several countries 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import functools
 import re
@@ -155,7 +156,7 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     bigger than the place's own town (``Dimitrovgrad``: the Serbian border station against the
     Bulgarian and Russian cities); ``Brest`` stays the Belarusian gateway, the larger Brest. A
     city name found in several countries is ambiguous too. ``"Name, CC"`` or ``"Name (CC)"``
-    restricts the match to one country. A place id as ``corridor places`` lists it (``dimitrovgrad``)
+    restricts the match to one country. A place id as ``corridor places`` lists it (``dimitrovgrad_rs``)
     always means that place.
 
     Raises
@@ -168,10 +169,14 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     if query in network.places:  # a place id (``dimitrovgrad``) is an exact reference
         return network.places[query]
     name, country = _split_country(query)
-    place = place_index(network).get(normalize(name))
-    if place is not None and country == place.country:
-        return place
+    places = [p for p in place_index(network).get(normalize(name), ()) if country in (None, p.country)]
     cities = tuple(c for c in find_cities(network, name) if country in (None, c.country))
+    if len(places) > 1:  # two places share the name (Dimitrovgrad RS/BG): list them and the cities abroad
+        abroad = [c.label for c in cities if c.country not in {p.country for p in places}]
+        raise AmbiguousPlaceError(query, [*((p.id, p.name, p.country) for p in places), *abroad])
+    place = places[0] if places else None
+    if place is not None and country is not None:
+        return place
     if place is not None and country is None:
         return _place_unless_ambiguous(query, name, place, cities)
     if not cities and country is None:
@@ -278,7 +283,7 @@ def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
     )
     home = [(km, p) for km, p in ranked if p.country == city.country and km <= MAX_FIRST_MILE_KM]
     chosen = (home or ranked)[:FIRST_MILE_LEGS]
-    with_city = Network(**{**network.__dict__, "places": {**network.places, here.id: here}})
+    with_city = dataclasses.replace(network, places={**network.places, here.id: here})
     return tuple(resolve_link(with_city, _road(city, place, km)) for km, place in chosen)
 
 
@@ -317,7 +322,7 @@ def with_cities(network: Network, cities: Iterable[City]) -> Network:
     for city in chosen:
         places[city.place_id] = city.as_place()
         links.extend(first_mile_links(network, city))
-    augmented = Network(**{**network.__dict__, "places": places, "links": tuple(links)})
+    augmented = dataclasses.replace(network, places=places, links=tuple(links))
     if len(_WITH) > 64:
         _WITH.clear()
     _WITH[key] = (network, augmented)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +23,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from corridor import settings
-from corridor.errors import DataFileError, Problem
+from corridor.errors import DataFileError, OptionError, Problem
 from corridor.network.checks import check_network
 from corridor.network.model import (
     CargoType,
@@ -32,16 +34,19 @@ from corridor.network.model import (
     NodeTime,
     Place,
     Rate,
+    Sailing,
     SeaLane,
     Source,
     Variability,
     Weather,
 )
 from corridor.network.resolve import resolve_links
+from corridor.network.sailings import apply_sailings
 from corridor.pricing.apply import price_network
 from corridor.pricing.book import TariffBook
 from corridor.pricing.checks import check_prices
 from corridor.pricing.model import FxRate, IndexPoint, Tariff
+from corridor.vocab import SeaRoute
 
 __all__ = ["load_network", "read_table"]
 
@@ -50,8 +55,11 @@ R = TypeVar("R", bound=BaseModel)
 # CSV column → model field, where they differ.
 _RENAMES: dict[str, dict[str, str]] = {
     "links.csv": {"from": "from_id", "to": "to_id"},
+    "sailings.csv": {"from": "from_id", "to": "to_id"},
     "tariffs.csv": {"from": "from_id", "to": "to_id"},
 }
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest data file read (the embedded sea lanes, the largest, are a few MB)."""
 # Fields written in a cell as a ';'-separated list.
 _LIST_FIELDS = {"aliases", "passages"}
 
@@ -70,7 +78,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     -------
     Network
         Links come back *resolved*: blank distances, speeds and tariffs are filled from the sea
-        lanes and ``rates.csv``, each with the source it was derived from.
+        lanes and ``rates.csv``, each with the source it was derived from, and water links take
+        their frequency per direction from ``sailings.csv`` (see :mod:`corridor.network.sailings`).
 
     Raises
     ------
@@ -100,6 +109,7 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         sea_lanes=lanes,
         variability=tuple(records("variability.csv")),
         weather=tuple(records("weather.csv")),
+        sailings=tuple(records("sailings.csv")),
         data_dir=str(root),
         hub_factors={h.kind: h for h in records("hub_emission_factors.csv")},
         tariff_book=TariffBook.build(records("tariffs.csv"), records("fx.csv"), records("indexes.csv")),
@@ -112,7 +122,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    return price_network(dataclasses.replace(network, links=resolved))
+    priced = price_network(dataclasses.replace(network, links=resolved))
+    return dataclasses.replace(priced, links=apply_sailings(priced.links, priced.sailings))
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -126,6 +137,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "variability.csv": Variability,
     "weather.csv": Weather,
     "hub_emission_factors.csv": HubEmissionFactor,
+    "sailings.csv": Sailing,
     "tariffs.csv": Tariff,
     "fx.csv": FxRate,
     "indexes.csv": IndexPoint,
@@ -142,6 +154,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "variability.csv": ("place", lambda r: (r.component, r.mode, r.place)),
     "weather.csv": ("month", lambda r: (r.port, r.month)),
     "hub_emission_factors.csv": ("kind", lambda r: r.kind),
+    "sailings.csv": ("to", lambda r: (r.from_id, r.to_id, r.mode)),
     "tariffs.csv": ("id", lambda r: r.id),
     "fx.csv": ("valid_from", lambda r: (r.currency, r.valid_from, r.valid_to)),
     "indexes.csv": ("date", lambda r: (r.series, r.date)),
@@ -179,23 +192,51 @@ def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> lis
         problems.append(Problem(name, 0, "", f"file not found in {root}"))
         return []
     rename = _RENAMES.get(name, {})
+    inverse = {v: k for k, v in rename.items()}
     rows: list[tuple[int, R]] = []
-    for line, raw in _rows(path, problems):
+    for line, raw in read_rows(path, problems):
         values = {rename.get(k, k): _cell(rename.get(k, k), v) for k, v in raw.items()}
         try:
-            rows.append((line, model.model_validate({k: v for k, v in values.items() if v != ""})))
+            record = model.model_validate({k: v for k, v in values.items() if v != ""})
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else ""
-                inverse = {v: k for k, v in rename.items()}
                 problems.append(Problem(name, line, inverse.get(field, field), _short(err)))
+            continue
+        # pydantic takes 'inf', 'nan' and 1e999 as floats; no figure in the data may be one.
+        infinite = [inverse.get(k, k) for k, v in record if isinstance(v, float) and not math.isfinite(v)]
+        for column in infinite:
+            problems.append(Problem(name, line, column, f"is not a finite number (got {raw.get(column, '')!r})"))
+        if not infinite:
+            rows.append((line, record))
     return rows
 
 
-def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """A data file's text, or ``None`` with a problem if it is too large or not UTF-8 (a BOM is allowed)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(
+            Problem(path.name, 0, "", f"is {size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}")
+        )
+        return None
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        problems.append(Problem(path.name, line, "", f"is not UTF-8 text (byte 0x{bad}); save it as UTF-8"))
+        return None
+
+
+def read_rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line number, row)`` with the line number an editor shows; blank lines are skipped."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
+    text = read_text(path, problems)
+    if text is None:
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         header = reader.fieldnames or []
         if len(set(header)) != len(header):
             problems.append(Problem(path.name, 1, "", f"duplicate column in header {header}"))
@@ -208,6 +249,9 @@ def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, 
                 problems.append(Problem(path.name, line, "", "fewer cells than columns"))
             else:
                 yield line, row
+    except csv.Error as exc:
+        # A cell over csv's field limit (131,072 characters), a NUL byte: the rest of the file is unreadable.
+        problems.append(Problem(path.name, reader.line_num or 1, "", f"cannot be read as CSV: {exc}"))
 
 
 def _cell(field: str, value: str | None) -> Any:
@@ -229,22 +273,67 @@ def _read_sea_lanes(path: Path, problems: list[Problem]) -> dict[tuple[str, str,
     if not path.is_file():
         problems.append(Problem(path.name, 0, "", "file not found (run `make sea-lanes`)"))
         return {}
-    try:
-        features = json.loads(path.read_text(encoding="utf-8"))["features"]
-        lanes = [_lane(feature) for feature in features]
-    except (ValueError, KeyError, TypeError) as exc:
-        problems.append(Problem(path.name, 0, "", f"not a sea-lane FeatureCollection: {exc}"))
+    text = read_text(path, problems)
+    if text is None:
         return {}
-    return {(lane.from_id, lane.to_id, lane.sea_route): lane for lane in lanes}
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        problems.append(Problem(path.name, 0, "", "is nested too deeply to be GeoJSON"))
+        return {}
+    except ValueError as exc:
+        problems.append(Problem(path.name, 0, "", f"is not JSON: {exc}"))
+        return {}
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        problems.append(Problem(path.name, 0, "features", "not a GeoJSON FeatureCollection (no 'features' list)"))
+        return {}
+    lanes: dict[tuple[str, str, str], SeaLane] = {}
+    for n, feature in enumerate(features):
+        try:
+            lane = _lane(feature)
+        except (KeyError, TypeError, ValueError, OptionError) as exc:
+            problems.append(Problem(path.name, 0, f"features[{n}]", f"not a sea lane: {_what(exc)}"))
+            continue
+        lanes[(lane.from_id, lane.to_id, lane.sea_route)] = lane
+    return lanes
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _what(exc: Exception) -> str:
+    return f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
 def _lane(feature: dict[str, Any]) -> SeaLane:
+    """One sea lane from a GeoJSON Feature; raises KeyError, TypeError or ValueError on a malformed one."""
     props = feature["properties"]
+    if feature["geometry"]["type"] != "LineString":
+        raise ValueError("geometry must be a LineString")
+    coordinates = tuple(_lon_lat(c) for c in feature["geometry"]["coordinates"])
+    if len(coordinates) < 2:
+        raise ValueError("a LineString needs at least two positions")
+    distance = float(props["distance_km"])
+    if not (math.isfinite(distance) and distance > 0):
+        raise ValueError(f"distance_km must be a positive finite number (got {props['distance_km']!r})")
+    passages = props["passages"]
+    if not isinstance(passages, list) or not all(isinstance(p, str) for p in passages):
+        raise ValueError("passages must be a list of names")
     return SeaLane(
-        from_id=props["from"],
-        to_id=props["to"],
-        sea_route=props["sea_route"],
-        distance_km=float(props["distance_km"]),
-        passages=tuple(props["passages"]),
-        coordinates=tuple((float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]),
+        from_id=str(props["from"]),
+        to_id=str(props["to"]),
+        sea_route=SeaRoute.parse(str(props["sea_route"]), "sea_route"),
+        distance_km=distance,
+        passages=tuple(passages),
+        coordinates=coordinates,
     )
+
+
+def _lon_lat(position: Any) -> tuple[float, float]:
+    """A [longitude, latitude] position in degrees (WGS 84, as GeoJSON requires: no projected metres)."""
+    lon, lat = float(position[0]), float(position[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"position {[lon, lat]} is not longitude/latitude in degrees (projected coordinates?)")
+    return lon, lat

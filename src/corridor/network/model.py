@@ -120,7 +120,8 @@ class Link(_Record):
     capacity: float | None = Field(default=None, gt=0)
     capacity_unit: str = ""
     capacity_source: str = ""
-    frequency_per_week: float | None = Field(default=None, gt=0)
+    frequency_per_week: float | None = Field(default=None, ge=1 / 52)
+    """Departures a week: at least one a year (rarer ones are not a service: waits of years break the model)."""
     frequency_source: str = ""
     status: LinkStatus = LinkStatus.operating
     corridor: str = ""
@@ -272,6 +273,25 @@ class Weather(_Record):
     source: str = Field(min_length=1)
 
 
+class Sailing(_Record):
+    """Departures a week of one water link in one direction (a row of ``sailings.csv``).
+
+    ``rule`` says how the service sails: ``timetable`` (published days) or ``when_full`` (leaves
+    once loaded; see :mod:`corridor.network.sailings`).
+    """
+
+    from_id: str
+    to_id: str
+    mode: Literal["ferry", "sea"]
+    departures_per_week: float = Field(gt=0)
+    """Observed in ``period`` (at the demand of that period for a ``when_full`` service)."""
+    max_departures_per_week: float | None = Field(default=None, gt=0)
+    """Most the fleet can sail (vessels × 168 h / round trip); caps a ``when_full`` service."""
+    rule: Literal["timetable", "when_full"]
+    period: str = Field(min_length=4)
+    source: str = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class SeaLane:
     """A maritime path between two ports, computed once on the searoute network."""
@@ -298,6 +318,7 @@ class Network:
     sea_lanes: dict[tuple[str, str, str], SeaLane] = field(default_factory=dict)
     variability: tuple[Variability, ...] = ()
     weather: tuple[Weather, ...] = ()
+    sailings: tuple[Sailing, ...] = ()
     data_dir: str = ""
     hub_factors: dict[str, HubEmissionFactor] = field(default_factory=dict)
     """Crossing kind → GLEC hub default; a kind without a row emits nothing at the hub."""

@@ -2,7 +2,10 @@
 
 Matching ignores case and diacritics, so ``nis`` finds Niš, ``kapikule`` finds Kapıkule and
 ``белград`` finds Belgrade. An unknown name raises :class:`~corridor.errors.UnknownPlaceError`
-with the nearest names as suggestions.
+with the nearest names as suggestions. A name shared by several places at the same rank (a
+place's own name, id or LOCODE ranks above its Russian, local and alias names) raises
+:class:`~corridor.errors.AmbiguousPlaceError` listing them with their countries: "Dimitrovgrad"
+is a town in Serbia and one in Bulgaria, and the answer must not silently pick one.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import difflib
 import unicodedata
 import weakref
 
-from corridor.errors import UnknownPlaceError
+from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridor.network.model import Network, Place
 
-__all__ = ["find_places", "normalize", "resolve_place"]
+__all__ = ["find_places", "normalize", "place_index", "resolve_place"]
 
 # Letters NFKD does not decompose to an ASCII base.
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ə": "a", "ё": "е"})
@@ -29,27 +32,40 @@ def normalize(name: str) -> str:
     return " ".join(kept.replace("-", " ").replace("'", "").replace("’", "").split())
 
 
-_INDEXES: dict[int, dict[str, Place]] = {}
+_INDEXES: dict[int, dict[str, tuple[Place, ...]]] = {}
 """Name index per live network (by ``id``): building it normalises every name, which cost more
 than the route search itself when done on every call. An entry goes when its network is collected."""
 
 
-def _index(network: Network) -> dict[str, Place]:
+def _index(network: Network) -> dict[str, tuple[Place, ...]]:
+    """Normalised name → the places it names at its best rank (usually one)."""
     key = id(network)
     index = _INDEXES.get(key)
     if index is None:
-        index = {}
+        ranked: dict[str, tuple[int, list[Place]]] = {}
         for place in network.places.values():
-            for name in place.names():
-                index.setdefault(normalize(name), place)
+            for rank, name in _ranked_names(place):
+                best, places = ranked.get(normalize(name), (rank, []))
+                if rank < best:
+                    ranked[normalize(name)] = (rank, [place])
+                elif rank == best and place not in places:
+                    ranked[normalize(name)] = (rank, [*places, place])
+        index = {name: tuple(places) for name, (_, places) in ranked.items()}
         _INDEXES[key] = index
         weakref.finalize(network, _INDEXES.pop, key, None)
     return index
 
 
-def place_index(network: Network) -> dict[str, Place]:
-    """Normalised name (any language, alias, LOCODE or id) → place, built once per network."""
+def place_index(network: Network) -> dict[str, tuple[Place, ...]]:
+    """Normalised name (any language, alias, LOCODE or id) → the places it names at its best rank,
+    built once per network."""
     return _index(network)
+
+
+def _ranked_names(place: Place) -> list[tuple[int, str]]:
+    """A place's names with their rank: 0 for its own name, id and LOCODE, 1 for the others."""
+    own = {place.name, place.id, place.locode or ""}
+    return [(0 if name in own else 1, name) for name in place.names()]
 
 
 def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
@@ -76,10 +92,10 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
     index = _index(network)
     ranked: list[Place] = []
     tiers = (
-        [p for n, p in index.items() if n == q],
-        [p for n, p in index.items() if n.startswith(q)],
-        [p for n, p in index.items() if q in n],
-        [index[n] for n in difflib.get_close_matches(q, index, n=limit, cutoff=0.75)],
+        [p for n, ps in index.items() if n == q for p in ps],
+        [p for n, ps in index.items() if n.startswith(q) for p in ps],
+        [p for n, ps in index.items() if q in n for p in ps],
+        [p for n in difflib.get_close_matches(q, index, n=limit, cutoff=0.75) for p in index[n]],
     )
     for tier in tiers:
         for p in tier:  # one place matches by several names: list it once
@@ -93,17 +109,21 @@ def resolve_place(network: Network, query: str) -> Place:
 
     Raises
     ------
+    AmbiguousPlaceError
+        If the name fits several places equally well; it lists them with their countries and ids.
     UnknownPlaceError
         If no name matches exactly (ignoring case and accents); it suggests the nearest names.
     """
     index = _index(network)
-    place = index.get(normalize(query))
-    if place is not None:
-        return place
+    places = index.get(normalize(query), ())
+    if len(places) == 1:
+        return places[0]
+    if places:
+        raise AmbiguousPlaceError(query, [(p.id, p.name, p.country) for p in places])
     close = difflib.get_close_matches(normalize(query), index, n=8, cutoff=0.6)
-    partial = [p for p in find_places(network, query, limit=3)]
+    partial = find_places(network, query, limit=3)
     suggestions: list[str] = []
-    for p in partial + [index[n] for n in close]:
+    for p in partial + [p for n in close for p in index[n]]:
         if p.name not in suggestions:
             suggestions.append(p.name)
     raise UnknownPlaceError(query, suggestions[:5])

@@ -8,27 +8,59 @@ so the ``searoute`` package is needed only here (the ``sea`` extra).
 searoute's network joins the Caspian to the Sea of Azov through the Volga and the Volga–Don
 canal. No container service sails that way (river draught, winter ice, Russian inland waters),
 so :func:`maritime_graph` cuts it: the Caspian becomes a closed ferry basin of its own.
+
+Two more repairs of searoute's network, each found by checking lanes against great-circle
+distances and published sailing times:
+
+* Kuryk's nearest node is Aktau's, so a lane from Kuryk sailed 70 km north to Aktau before
+  heading south (Kuryk–Alat came out longer than Aktau–Alat, though Kuryk's crossing takes
+  18 h against Aktau's 22 h, S17). :data:`EXTRA_EDGES` joins Kuryk to the open sea to its south.
+* The Corinth Canal (about 21 m wide) is tagged ``corinth`` and closed to every lane: no
+  container ship of a liner or feeder service fits it, so Piraeus–Bar sails round the
+  Peloponnese.
+* Only the strait itself is tagged ``dardanelles`` (searoute labels the whole Sea of Marmara).
+
+Passages are read from the edges a lane uses: searoute's own (Suez, Bab-el-Mandeb, Bosporus …),
+the Dardanelles (labelled in searoute's data but not reported by it) and Corinth.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from corridor import settings
+from corridor.network.resolve import great_circle_km
 
 __all__ = ["RESTRICTIONS", "VOLGA_DON_BOX", "build_sea_lanes", "compute_lane", "main", "maritime_graph"]
 
 # Edges with an end inside this box (lon, lat) form the Volga–Don waterway in searoute's graph.
 VOLGA_DON_BOX = ((39.5, 45.3), (48.0, 49.5))
 RESTRICTIONS = {
-    "direct": ["northwest"],
-    "suez": ["northwest"],
-    "cape": ["northwest", "suez", "babalmandab", "panama"],
+    "direct": ["northwest", "corinth"],
+    "suez": ["northwest", "corinth"],
+    "cape": ["northwest", "corinth", "suez", "babalmandab", "panama"],
 }
+CORINTH_CANAL = ((22.947178, 37.960508), (23.020113, 37.909026))
+"""The searoute edge through the Corinth Canal, (lon, lat) of its two ends."""
+DARDANELLES_STRAIT = ((26.2, 40.1), (26.768188, 40.440676))
+"""The searoute edge through the Dardanelles proper; searoute labels the whole Sea of Marmara
+``dardanelles``, which would tag a lane from Ambarli to the Black Sea that never enters the strait."""
+KURYK = (51.68, 43.13)
+EXTRA_EDGES: tuple[tuple[tuple[float, float], tuple[float, float]], ...] = (
+    (KURYK, (50.765625, 41.50613)),
+    (KURYK, (52.311401, 41.677015)),
+)
+"""Sea edges searoute lacks, (lon, lat) pairs: Kuryk to the mid-Caspian and south-eastern nodes."""
+PASSAGES = frozenset(
+    {"babalmandab", "bosporus", "dardanelles", "corinth", "gibraltar", "suez", "panama", "ormuz", "malacca"}
+    | {"sunda", "chili", "south_africa", "bering", "northwest"}
+)
+"""Passage labels a lane is tagged with (searoute's, plus ``dardanelles`` and ``corinth``)."""
 _COORD_DECIMALS = 4
 
 
@@ -42,8 +74,31 @@ def maritime_graph() -> Any:
         return lon0 <= node[0] <= lon1 and lat0 <= node[1] <= lat1
 
     nodes = {n: data for n, data in node_list.items() if not cut(n)}
-    edges = {a: {b: data for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)}
+    edges = {
+        a: {b: dict(data) for b, data in ends.items() if not cut(b)} for a, ends in edge_list.items() if not cut(a)
+    }
+    for ends in edges.values():
+        for data in ends.values():
+            if data.get("passage") == "dardanelles":
+                del data["passage"]
+    for (a, b), name in ((CORINTH_CANAL, "corinth"), (DARDANELLES_STRAIT, "dardanelles")):
+        edges[a][b]["passage"] = edges[b][a]["passage"] = name
+    for a, b in EXTRA_EDGES:
+        nodes.setdefault(a, {})
+        km = round(great_circle_km(a[1], a[0], b[1], b[0]), 1)
+        edges.setdefault(a, {})[b] = {"weight": km}
+        edges.setdefault(b, {})[a] = {"weight": km}
     return searoute.from_nodes_edges_set(searoute.Marnet(), nodes, edges)
+
+
+def lane_passages(graph: Any, coordinates: list[list[float]]) -> list[str]:
+    """Passages whose labelled edges a path of (lon, lat) points runs along, sorted."""
+    found = set()
+    for a, b in itertools.pairwise(coordinates):
+        edge = graph.get_edge_data((a[0], a[1]), (b[0], b[1])) or {}
+        if edge.get("passage") in PASSAGES:
+            found.add(edge["passage"])
+    return sorted(found)
 
 
 def compute_lane(graph: Any, origin: tuple[float, float], dest: tuple[float, float], route: str) -> dict[str, Any]:
@@ -65,7 +120,6 @@ def compute_lane(graph: Any, origin: tuple[float, float], dest: tuple[float, flo
             units="km",
             append_orig_dest=True,
             restrictions=list(RESTRICTIONS[route]),
-            return_passages=True,
             M=graph,
         )
     except networkx.NetworkXNoPath as exc:
@@ -73,7 +127,7 @@ def compute_lane(graph: Any, origin: tuple[float, float], dest: tuple[float, flo
     length = feature["properties"]["length"]
     if not feature["geometry"]["coordinates"] or length == float("inf"):
         raise ValueError(f"no sea path from {origin} to {dest} ({route})")
-    passages = sorted(feature["properties"].get("traversed_passages") or [])
+    passages = lane_passages(graph, feature["geometry"]["coordinates"])
     if route == "suez" and "suez" not in passages:
         raise ValueError(f"the shortest path from {origin} to {dest} does not pass Suez")
     coords = [[round(c, _COORD_DECIMALS) for c in pt] for pt in feature["geometry"]["coordinates"]]

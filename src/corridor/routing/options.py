@@ -28,6 +28,8 @@ PASSAGES: dict[str, str] = {
     "babalmandab": "babalmandab",
     "bosporus": "bosporus",
     "bosphorus": "bosporus",
+    "dardanelles": "dardanelles",
+    "corinth": "corinth",
     "hormuz": "ormuz",
     "ormuz": "ormuz",
     "gibraltar": "gibraltar",
@@ -65,7 +67,7 @@ class RouteOptions:
     avoid_modes : frozenset of str
         Modes the route must not use (``air``, ``road`` …).
     avoid_passages : frozenset of str
-        Sea passages to avoid (``suez``, ``bab-el-mandeb``, ``bosporus``, ``hormuz`` …).
+        Sea passages to avoid (``suez``, ``bab-el-mandeb``, ``bosporus``, ``dardanelles``, ``hormuz`` …).
     max_transshipments : int, optional
         Most container lifts between vehicles (mode changes and gauge changes).
     include_planned : bool

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,10 @@ from typing import Any
 from corridor.errors import OptionError
 from corridor.vocab import SweepExecutor
 
-__all__ = ["Job", "run_job", "sweep"]
+__all__ = ["DASK_CONNECT_S", "Job", "run_job", "sweep"]
+
+DASK_CONNECT_S = 10
+"""How long to try to reach a Dask scheduler before giving up."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def sweep(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run every scenario ``replications`` times (seeds ``seed … seed + replications − 1``).
 
@@ -79,6 +83,8 @@ def sweep(
         Processes for ``process`` and the local Dask cluster (default: the CPU count).
     progress : callable, optional
         Called with (runs done, runs in all).
+    on_result : callable, optional
+        Called with each run's summary as soon as it finishes (to store it before the sweep ends).
 
     Returns
     -------
@@ -91,12 +97,30 @@ def sweep(
     _check(scenarios, years)
     jobs = [Job(str(s), seed + k, years) for s in scenarios for k in range(replications)]
     n = workers or os.cpu_count() or 1
+    report = _Report(len(jobs), progress, on_result)
     if executor is SweepExecutor.local:
-        return _collect((run_job(j) for j in jobs), len(jobs), progress)
+        return [report(run_job(j)) for j in jobs]
     if executor is SweepExecutor.process:
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            return _collect(pool.map(run_job, jobs), len(jobs), progress)
-    return _dask(jobs, scheduler, n, progress)
+        return _processes(jobs, n, report)
+    return _dask(jobs, scheduler, n, report)
+
+
+@dataclass
+class _Report:
+    """Progress and the caller's hook for each finished run."""
+
+    total: int
+    progress: Callable[[int, int], None] | None
+    on_result: Callable[[dict[str, Any]], None] | None
+    done: int = 0
+
+    def __call__(self, summary: dict[str, Any]) -> dict[str, Any]:
+        self.done += 1
+        if self.on_result is not None:
+            self.on_result(summary)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+        return summary
 
 
 def _check(scenarios: Sequence[str | Path], years: float) -> None:
@@ -124,33 +148,54 @@ def _check(scenarios: Sequence[str | Path], years: float) -> None:
             raise CorridorError(f"{Path(path).name}: {exc}") from exc
 
 
-def _collect(results: Any, total: int, progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
-    out = []
-    for done, summary in enumerate(results, 1):
-        out.append(summary)
-        if progress is not None:
-            progress(done, total)
-    return out
-
-
-def _dask(
-    jobs: list[Job], scheduler: str | None, workers: int, progress: Callable[[int, int], None] | None
-) -> list[dict[str, Any]]:
+def _processes(jobs: list[Job], workers: int, report: _Report) -> list[dict[str, Any]]:
+    """Runs on local processes, reported as they finish, returned in job order."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
     try:
-        from distributed import Client, LocalCluster, as_completed
+        futures = {pool.submit(run_job, job): k for k, job in enumerate(jobs)}
+        results: list[dict[str, Any]] = [{} for _ in jobs]
+        for future in as_completed(futures):
+            results[futures[future]] = report(future.result())
+        return results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # an error or Ctrl-C: queued runs are dropped
+
+
+def _die_with_parent() -> None:
+    """In a worker: be sent SIGTERM when the sweeping process dies, even by SIGKILL (Linux
+    ``PR_SET_PDEATHSIG``; elsewhere a worker finishes its run and then finds its pipe closed)."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _dask(jobs: list[Job], scheduler: str | None, workers: int, report: _Report) -> list[dict[str, Any]]:
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
     except ImportError as exc:  # the dask extra is optional
         raise OptionError("the dask engine needs the dask extra: pip install 'corridor[dask]'") from exc
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
     try:
-        with Client(scheduler or cluster) as client:
+        with _client(Client, scheduler or cluster) as client:
             futures = client.map(run_job, jobs, pure=False)
             order = {f.key: i for i, f in enumerate(futures)}
             results: list[dict[str, Any] | None] = [None] * len(jobs)
-            for done, future in enumerate(as_completed(futures), 1):
-                results[order[future.key]] = future.result()
-                if progress is not None:
-                    progress(done, len(jobs))
+            for future in dask_completed(futures):
+                results[order[future.key]] = report(future.result())
             return [r for r in results if r is not None]
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _client(client: Any, address: Any) -> Any:
+    """A Dask client of ``address``; an unreachable or malformed address is an :class:`OptionError`."""
+    try:
+        return client(address, timeout=DASK_CONNECT_S)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise OptionError(f"cannot reach the Dask scheduler at {address}: {exc}") from None

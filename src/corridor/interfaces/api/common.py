@@ -28,7 +28,10 @@ MAX_YEARS = 2.0
 """Longest simulated period a request may ask for."""
 MAX_VERSION = 1_000_000
 """Largest scenario version number a request may name (keeps it inside a database integer)."""
-Name = Annotated[str, Path(min_length=1, max_length=100)]
+Name = Annotated[
+    str,
+    Path(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="A name (no control characters)"),
+]
 
 
 Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]
@@ -53,9 +56,12 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "No or wrong bearer token",
         403: "Writes are disabled on this server",
         404: "Not found (place pair without a route, scenario, job)",
+        408: "The request body stalled",
         409: "Already exists",
+        413: "The request body is larger than the limit",
         422: "Bad input, with a message",
-        429: "Too many background jobs queued; retry later",
+        429: "Too many heavy requests of this kind (or jobs) running and waiting; retry after Retry-After",
+        503: "The database is unavailable, damaged or newer than this Corridor; retry after Retry-After",
     }
     return {code: {"model": ErrorOut, "description": what[code]} for code in codes}
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
+from corridor.interfaces.api.limits import FORECAST, SIMULATION
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
 
@@ -57,9 +58,14 @@ class ForecastOut(BaseModel):
     """What the band was calibrated on and how often it held in the backtest."""
 
 
-@router.get("/forecast", response_model=ForecastOut, summary="Trade → tonnes → TEU → trains to a horizon")
-def forecast(query: Annotated[ForecastIn, Query()]) -> Any:
-    return run_forecast(query)
+@router.get(
+    "/forecast",
+    response_model=ForecastOut,
+    summary="Trade → tonnes → TEU → trains to a horizon",
+    responses=errors(429),
+)
+async def forecast(query: Annotated[ForecastIn, Query()]) -> Any:
+    return await FORECAST.run(run_forecast, query)
 
 
 def run_forecast(query: ForecastIn) -> ForecastOut:
@@ -96,9 +102,9 @@ class SimulateIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-@router.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks", responses=errors(404))
-def simulate(body: SimulateIn) -> Any:
-    return run_simulate(body, None)
+@router.post("/simulate", summary="Simulate a shipped scenario: throughput and bottlenecks", responses=errors(404, 429))
+async def simulate(body: SimulateIn) -> Any:
+    return await SIMULATION.run(run_simulate, body, None)
 
 
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:

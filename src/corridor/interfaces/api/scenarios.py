@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from corridor import settings
 from corridor.errors import CorridorError
 from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
+from corridor.interfaces.api.limits import SIMULATION
 
 __all__ = [
+    "DEFAULT_PAGE",
     "MAX_FLOWS",
+    "MAX_PAGE",
     "MAX_SCENARIO_BYTES",
     "MAX_SCENARIO_TEU",
     "WRITE",
@@ -33,6 +36,10 @@ __all__ = [
 
 router = APIRouter()
 
+DEFAULT_PAGE = 100
+"""Rows in one answer of a list endpoint unless ``limit`` says otherwise."""
+MAX_PAGE = 1_000
+"""Most rows a list endpoint answers at once (a stored result is about 1-2 kB of JSON)."""
 MAX_SCENARIO_BYTES = 100_000
 """Largest scenario YAML a client may store."""
 
@@ -60,6 +67,17 @@ def _require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, D
 WRITE = [Depends(_require_token)]
 
 
+def _token_given(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> bool:
+    """True with a valid token, False with none; a wrong token is refused (401) as for writes."""
+    if credentials is None:
+        return False
+    _require_token(credentials)
+    return True
+
+
+Authorised = Annotated[bool, Depends(_token_given)]
+
+
 def _db_url(request: Request) -> str | None:
     """The database ``corridor serve --db`` named, kept in the app state; None: ``$CORRIDOR_DB`` or the default."""
     url: str | None = getattr(request.app.state, "db_url", None)
@@ -84,6 +102,7 @@ def _servable(text: str, name: str) -> Any:
     """
     from corridor.simulation.schema import parse_scenario
 
+    _readable(text)
     scenario = parse_scenario(text, name)
     if scenario.network != "default":
         raise CorridorError("scenarios sent to the API run on the embedded network: use network: default")
@@ -94,6 +113,37 @@ def _servable(text: str, name: str) -> Any:
             f"this one has {len(scenario.demand)} flows and {teu:,.0f} TEU"
         )
     return scenario
+
+
+def _readable(text: str) -> None:
+    """Refuse YAML that breaks the reader itself rather than the scenario's rules (422, not 500):
+    nesting deeper than Python's recursion limit, integers longer than Python converts (4,300
+    digits), and NaN or infinite numbers anywhere (seasonality, route-choice weights)."""
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(text)
+    except RecursionError:
+        raise CorridorError("the scenario YAML is nested too deeply to read") from None
+    except ValueError as exc:
+        raise CorridorError(f"the scenario YAML has a value that cannot be read: {exc}") from None
+    except yaml.YAMLError:
+        return  # parse_scenario reports it with its line
+    if (where := _non_finite(loaded, "")) is not None:
+        raise CorridorError(f"the scenario has a number that is not finite (.nan or .inf) at {where or 'its top'}")
+
+
+def _non_finite(value: Any, where: str) -> str | None:
+    """The path of the first NaN or infinite number in loaded YAML, or None (the simulator needs finite ones)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        if (found := _non_finite(child, f"{where}.{key}" if where else str(key))) is not None:
+            return found
+    return None
 
 
 class ScenarioIn(BaseModel):
@@ -116,11 +166,23 @@ class RunIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-@router.get("/scenarios", summary="Stored scenarios with their latest version")
-def scenarios(db: Db) -> Any:
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most rows in one answer")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip (the Link header names the next page)")]
+
+
+def _paged(rows: list[dict[str, Any]], request: Request, response: Response, limit: int, offset: int) -> Any:
+    """``rows`` as they are, with a ``Link: <…>; rel="next"`` header when a further page may exist."""
+    if len(rows) == limit:
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return rows
+
+
+@router.get("/scenarios", summary="Stored scenarios with their latest version, by name (paginated)")
+def scenarios(db: Db, request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
     from corridor.store import list_scenarios
 
-    return list_scenarios(db)
+    return _paged(list_scenarios(db, limit=limit, offset=offset), request, response, limit, offset)
 
 
 @router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
@@ -171,10 +233,15 @@ def remove_scenario(db: Db, name: Name) -> Any:
 
 @router.post(
     "/scenarios/{name}/simulate",
-    summary="Simulate the latest version of a stored scenario",
-    responses=errors(404),
+    summary="Simulate the latest version of a stored scenario; with a token the result is stored",
+    responses=errors(401, 403, 404, 429, 503),
 )
-def simulate_stored(db: Db, name: Name, body: RunIn) -> Any:
+async def simulate_stored(db: Db, name: Name, body: RunIn, keep: Authorised) -> Any:
+    return await SIMULATION.run(_simulate_stored, db, name, body, keep)
+
+
+def _simulate_stored(db: str | None, name: str, body: RunIn, keep: bool) -> dict[str, Any]:
+    """Anyone may simulate; only a client with the token stores the result (``result_id`` None otherwise)."""
     from corridor.simulation.runner import run_scenario
     from corridor.store import get_scenario, save_result
 
@@ -192,20 +259,29 @@ def simulate_stored(db: Db, name: Name, body: RunIn) -> Any:
         "bottlenecks": records(result.bottlenecks()),
         "lines": records(result.lines()),
     }
-    # Anyone may simulate, so the result is kept (tied to the scenario version) without a token.
-    result_id = save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db)
+    result_id = (
+        save_result(name, stored["version"], summary, years=body.years, seed=body.seed, url=db) if keep else None
+    )
     return {**summary, "result_id": result_id}
 
 
 @router.get(
     "/scenarios/{name}/results",
-    summary="Stored results of a scenario (of every version, or ?version=N)",
+    summary="Stored results of a scenario (of every version, or ?version=N), oldest first (paginated)",
     responses=errors(404),
 )
-def scenario_results(db: Db, name: Name, version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> Any:
+def scenario_results(
+    db: Db,
+    name: Name,
+    request: Request,
+    response: Response,
+    version: int | None = Query(default=None, ge=1, le=MAX_VERSION),
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+) -> Any:
     from corridor.store import get_scenario, load_results
 
     # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
     # deleted one keeps its history, results included.
     get_scenario(name, version or 1, url=db)
-    return load_results(name, version, url=db)
+    return _paged(load_results(name, version, url=db, limit=limit, offset=offset), request, response, limit, offset)

@@ -30,6 +30,7 @@ from corridor.errors import (
 )
 from corridor.interfaces.api import background, batch, planning, routes, scenarios
 from corridor.interfaces.api.common import errors
+from corridor.interfaces.api.limits import RETRY_AFTER_S, Guard
 
 __all__ = ["STATUS", "WEB_DIR", "app", "page", "status_of"]
 
@@ -43,10 +44,11 @@ app = FastAPI(
         "writes (scenario create, update, delete) need `Authorization: Bearer <CORRIDOR_TOKEN>`. Background "
         "jobs are kept in the memory of the server process: poll them on the process that accepted them."
     ),
-    responses=errors(400, 422),
+    responses=errors(400, 408, 413, 422),
     docs_url=None,  # served below from local files: FastAPI's default page loads Swagger UI from a CDN
     redoc_url=None,
 )
+app.add_middleware(Guard)
 for part in (routes, planning, batch, background, scenarios):
     app.include_router(part.router)
 
@@ -99,7 +101,7 @@ async def _corridor_error(_request: Request, exc: CorridorError) -> JSONResponse
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, UnknownPlaceError):
         body["suggestions"] = exc.suggestions
-    headers = {"Retry-After": "5"} if status == 429 else None
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status in (429, 503) else None
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corridor import settings
 from corridor.errors import CorridorError, NoRouteError
@@ -81,7 +82,9 @@ SamplesOption = Annotated[
 DeadlineOption = Annotated[str | None, typer.Option(help="Deadline: 25d, 600h or a date 2026-03-01.")]
 DepartOption = Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD (sets the Caspian season).")]
 MonthOption = Annotated[str | None, typer.Option(help="Departure month jan … dec, instead of --depart.")]
-SeedOption = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
+SeedOption = Annotated[
+    int, typer.Option(help="Random seed: the same seed gives the same figures.", min=0, max=2**32 - 1)
+]
 DateOption = Annotated[
     str | None,
     typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
@@ -99,17 +102,47 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except CorridorError as exc:
-            err.print(f"[bold red]error:[/bold red] {in_flags(str(exc))}")
+            # A store failure's driver detail (host, port, file) is for the operator at the terminal.
+            detail = getattr(exc, "detail", "")
+            err.print(f"[bold red]error:[/bold red] {escape(in_flags(str(exc)) + (f' ({detail})' if detail else ''))}")
             raise typer.Exit(exit_code(exc)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None  # as a shell reports a process stopped by Ctrl-C
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader (``| head``) has what it wanted
+            raise typer.Exit(141) from None  # as for SIGPIPE
         except Exception as exc:
+            if _interrupted(exc):
+                raise typer.Exit(130) from None
+            if isinstance(exc, OSError) and exc.strerror:
+                name = str(exc.filename or "")
+                shown = f"{name[:60]}…" if len(name) > 60 else name
+                err.print(f"[bold red]error:[/bold red] {escape(exc.strerror)}{escape(f': {shown}' if shown else '')}")
+                raise typer.Exit(2) from None
             if os.environ.get(settings.DEBUG_ENV):
                 raise
             err.print(f"[bold red]internal error:[/bold red] {exc!r} (set {settings.DEBUG_ENV}=1 for details)")
             raise typer.Exit(70) from None
 
     return run
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C that a compiled kernel turned into another error (NumPy, numba: ``SystemError``)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 FLAGS = {

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from corridor.errors import OptionError
 from corridor.interfaces.cli.common import DataOption, friendly, load, out
 
 if TYPE_CHECKING:
@@ -21,11 +22,19 @@ __all__ = ["check_data", "validate"]
 def check_data(
     path: Annotated[Path, typer.Argument(help="A data directory (a copy of the embedded one).", file_okay=False)],
 ) -> None:
-    """Validate a data directory; report every problem by file, line and field."""
-    from corridor.network.io import load_network
+    """Validate every file the model reads from a data directory (network, simulator, trade,
+    scenarios); report every problem by file, line and field (exit 2)."""
+    from corridor.datacheck import check_data_dir
+    from corridor.errors import DataFileError
 
-    network = load_network(path)
-    out.print(f"{path}: {len(network.places)} places, {len(network.links)} links, {len(network.sources)} sources — OK")
+    if not path.is_dir():
+        raise OptionError(f"no data directory {path}")
+    summary, problems = check_data_dir(path)
+    if problems:
+        raise DataFileError(problems)
+    assert summary is not None  # no problems: the network loaded
+    counts = f"{summary.places} places, {summary.links} links, {summary.sources} sources, {summary.files} files"
+    out.print(f"{path}: {counts} — OK")
 
 
 @friendly

@@ -20,7 +20,7 @@ def serve(
 ) -> None:
     """Serve the web page (at /) and the REST API (docs at /docs); stored scenarios live in the --db database."""
     try:
-        import uvicorn
+        from corridor.interfaces.api import serving
     except ImportError as exc:
         raise OptionError("the REST API needs the web extra: pip install 'corridor[web]'") from exc
     from corridor import store
@@ -30,7 +30,7 @@ def serve(
     revision = store.upgrade(url=db)
     out.print(f"[dim]Scenario store: {store.display_url(db)} at revision {revision}[/dim]")
     app.state.db_url = db  # the scenario endpoints' store calls use it (None: $CORRIDOR_DB, else the default)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    serving.run(host, port)
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The results and scenario database: its schema migrations.")
@@ -54,12 +54,20 @@ def db_upgrade(
 @db_app.command("current")
 @friendly
 def db_current(db: DbOption = None) -> None:
-    """Show the database's schema revision and the newest one this Corridor ships (changes nothing)."""
+    """Show the database's schema revision and the newest one this Corridor ships (changes nothing,
+    creates nothing; exit 2 for a damaged or newer database)."""
     from corridor import store
 
-    current, head = store.revisions(db)
-    state = "up to date" if current == head else f"behind: run `corridor db upgrade` to reach {head}"
-    out.print(f"{store.display_url(db)}: revision {current or 'none (empty database)'}, {state}")
+    state, current, head = store.schema_state(db)
+    where = store.display_url(db)
+    if state == "missing":
+        out.print(f"{where}: no database file (nothing created); the first store command creates it at {head}")
+    elif state == "newer":
+        raise OptionError(f"{where}: revision {current} is newer than this Corridor knows ({head}): upgrade Corridor")
+    else:
+        told = {"empty": "behind", "current": "up to date", "behind": "behind"}[state]
+        hint = "" if state == "current" else f": run `corridor db upgrade` to reach {head}"
+        out.print(f"{where}: revision {current or 'none (empty database)'}, {told}{hint}")
 
 
 @db_app.command("downgrade")
@@ -67,9 +75,22 @@ def db_current(db: DbOption = None) -> None:
 def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Revision to return to; base removes every table.")],
     db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask: drop the tables and rows it removes.")] = False,
 ) -> None:
-    """Undo migrations down to REVISION, dropping the tables later ones added (with their rows)."""
+    """Undo migrations down to REVISION, dropping the tables later ones added (with their rows).
+
+    Asks first (at a terminal), or needs --yes; without a terminal and without --yes it refuses (exit 2).
+    """
+    import sys
+
     from corridor import store
 
+    where = store.display_url(db)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise OptionError(f"downgrading {where} to {revision} deletes tables and their rows: add --yes")
+        typer.confirm(
+            f"Downgrade {where} to {revision}, deleting the tables and rows later revisions hold?", abort=True
+        )
     after = store.downgrade(revision, url=db)
-    out.print(f"{store.display_url(db)}: now at revision {after or 'base (no tables)'}")
+    out.print(f"{where}: now at revision {after or 'base (no tables)'}")

@@ -109,6 +109,11 @@ def sweep(
     from corridor.store import display_url, save_runs
 
     paths = [str(scenario_path(s)) for s in scenarios]
+    ids: list[int] = []
+
+    def store(summary: dict[str, Any]) -> None:  # each run is kept as it finishes, whatever stops the sweep
+        ids.extend(save_runs([summary], db))
+
     with progress(PROGRESS_FROM) as tick:
         report = None if tick is None else (lambda done, total: tick(PROGRESS_FROM * done // total))
         summaries = run(
@@ -120,8 +125,8 @@ def sweep(
             scheduler=scheduler,
             workers=workers,
             progress=report,
+            on_result=store,
         )
-    ids = save_runs(summaries, db)
     out.print(_sweep_table(summaries, f"Sweep: {len(summaries)} runs on {engine.value}"))
     out.print(f"[dim]Stored as runs {ids[0]}–{ids[-1]} in {display_url(db)}[/dim]")
 
@@ -153,6 +158,10 @@ def _sweep_table(summaries: Sequence[dict[str, Any]], title: str) -> Table:
     return table
 
 
+MAX_SCENARIO_FILE_BYTES = 10 * 1024 * 1024
+"""Largest scenario file read (the shipped ones are under 2 kB)."""
+
+
 def scenario_path(name: str) -> Path:
     """A scenario YAML file as given, or the shipped scenario of that name.
 
@@ -165,6 +174,10 @@ def scenario_path(name: str) -> Path:
 
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.exists():
+        if path.exists() and not path.is_file():
+            raise OptionError(f"{name} is not a scenario file (a directory or a device)")
+        if path.exists() and path.stat().st_size > MAX_SCENARIO_FILE_BYTES:
+            raise OptionError(f"{name} is larger than {MAX_SCENARIO_FILE_BYTES:,} bytes: not a scenario")
         return path
     try:
         return shipped_scenario(name)

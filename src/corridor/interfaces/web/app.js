@@ -514,9 +514,12 @@ async function simulate(event) {
   button.textContent = t("simulating");
   try {
     const body = { years: Number($("#sim-years").value), seed: Number($("#sim-seed").value) };
+    // With the token the server stores the result; without it, it only simulates.
+    const token = $("#token").value.trim();
+    const auth = token ? { Authorization: `Bearer ${token}` } : {};
     state.simulation = await api(`/scenarios/${encodeURIComponent(state.scenario.name)}/simulate`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...auth },
       body: JSON.stringify(body),
     });
     renderSimulation();
