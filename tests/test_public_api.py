@@ -1,4 +1,4 @@
-"""The public API is what `corridor.__all__` says, what docs/api.md lists, and each name resolves."""
+"""The public API is what `corridor.__all__` says, what the docs site's API page lists, and each name resolves."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import corridor
 
+# The Python API page of the documentation site (mkdocs.yml), built with `make docs`.
 API_DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 
 
@@ -18,6 +19,11 @@ def test_all_is_the_documented_list() -> None:
     documented = _documented()
     assert len(documented) == len(set(documented)), "a name is documented twice"
     assert sorted(documented) == sorted(corridor.__all__)
+
+
+def test_the_api_page_is_in_the_site() -> None:
+    site = (API_DOC.parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^\s+- Python API: api\.md$", site, flags=re.MULTILINE)
 
 
 def test_every_public_name_resolves_lazily() -> None:

@@ -814,7 +814,7 @@ def run_validation(network: Network) -> list[Result]:
 
 
 def markdown_table(results: list[Result]) -> str:
-    """The validation table as Markdown, for the README."""
+    """The validation table as Markdown, as in docs/method/validation.md."""
     lines = [
         "| # | Case | Published | Model | Band | Error | In band | Basis | Source |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -951,7 +951,7 @@ def run_range_validation(network: Network, samples: int = 50_000, seed: int = 0)
 
 
 def range_markdown(results: list[RangeResult]) -> str:
-    """The range validation as a Markdown table, for the README."""
+    """The range validation as a Markdown table, as in docs/guide/reliability.md."""
     lines = [
         "| # | Case | Published | Model P10 – P50 – P90 (days) | Overlap | Source |",
         "|---|---|---|---|---|---|",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corridor.network.model import WATER_MODES
+from corridor.network.resolve import find_lane
 from corridor.network.sea import compute_lane, maritime_graph
 from corridor.routing.api import default_network
 
@@ -22,11 +23,16 @@ def test_shipped_lanes_match_a_fresh_searoute_run(graph: object) -> None:
         assert fresh["properties"]["distance_km"] == pytest.approx(lane.distance_km, rel=1e-3), (a, b, route)
 
 
-def test_every_water_link_has_a_lane() -> None:
+def test_every_water_link_sails_its_lane() -> None:
+    # (test_network checks the distance_source label; this checks the figure itself and the passages.)
     network = default_network()
-    for link in network.links:
-        if link.mode in WATER_MODES:
-            assert link.distance_source == "searoute"
+    water = [link for link in network.links if link.mode in WATER_MODES]
+    assert len(water) >= 10
+    for link in water:
+        lane = find_lane(network, link)
+        assert lane is not None, link.key
+        assert link.distance_km == pytest.approx(lane.distance_km), link.key
+        assert link.passages == lane.passages, link.key
 
 
 def test_caspian_is_cut_off_from_the_black_sea(graph: object) -> None:

@@ -161,6 +161,7 @@ def test_less_capacity_never_delivers_more(
     assert max(fewer_vessels, slower_port, closed) <= more + TEU_PER_TRAIN
 
 
+@pytest.mark.slow  # about 35 s: 50 simulations of up to 200,000 TEU a year over 0.4 years
 @FAST
 @given(
     teu=st.floats(100, 200_000),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corridor.errors import CorridorError, OptionError
+from corridor.plotfile import write_plot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,22 +15,13 @@ __all__ = ["fan_chart"]
 
 def fan_chart(table: pd.DataFrame, path: str | Path, title: str, target: tuple[int, float] | None = None) -> Path:
     """Write the forecast as ``.png`` (matplotlib) or ``.html`` (plotly)."""
-    out = Path(path)
-    if out.suffix.lower() not in (".png", ".html"):
-        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
     seen = table[table["kind"] == "observed"]
     ahead = table[table["kind"] != "observed"]
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix.lower() == ".png":
-            _png(seen, ahead, out, title, target)
-        else:
-            _html(seen, ahead, out, title, target)
-    except ImportError as exc:
-        raise CorridorError("plots need the plot extra: pip install 'corridor[plot]'") from exc
-    except OSError as exc:
-        raise CorridorError(f"cannot write the plot to {out}: {exc.strerror or exc}") from exc
-    return out
+    return write_plot(
+        path,
+        png=lambda out: _png(seen, ahead, out, title, target),
+        html=lambda out: _html(seen, ahead, out, title, target),
+    )
 
 
 def _png(seen: pd.DataFrame, ahead: pd.DataFrame, out: Path, title: str, target: tuple[int, float] | None) -> None:

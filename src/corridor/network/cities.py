@@ -15,6 +15,7 @@ as before. A name shared by cities (or a place and cities) in several countries 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import functools
 import re
@@ -282,7 +283,7 @@ def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
     )
     home = [(km, p) for km, p in ranked if p.country == city.country and km <= MAX_FIRST_MILE_KM]
     chosen = (home or ranked)[:FIRST_MILE_LEGS]
-    with_city = Network(**{**network.__dict__, "places": {**network.places, here.id: here}})
+    with_city = dataclasses.replace(network, places={**network.places, here.id: here})
     return tuple(resolve_link(with_city, _road(city, place, km)) for km, place in chosen)
 
 
@@ -321,7 +322,7 @@ def with_cities(network: Network, cities: Iterable[City]) -> Network:
     for city in chosen:
         places[city.place_id] = city.as_place()
         links.extend(first_mile_links(network, city))
-    augmented = Network(**{**network.__dict__, "places": places, "links": tuple(links)})
+    augmented = dataclasses.replace(network, places=places, links=tuple(links))
     if len(_WITH) > 64:
         _WITH.clear()
     _WITH[key] = (network, augmented)

@@ -12,6 +12,7 @@ when everything is valid.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -121,8 +122,8 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     resolved, problems = resolve_links(network, lines["links.csv"])
     if problems:
         raise DataFileError(problems)
-    priced = price_network(Network(**{**network.__dict__, "links": resolved}))
-    return Network(**{**priced.__dict__, "links": apply_sailings(priced.links, priced.sailings)})
+    priced = price_network(dataclasses.replace(network, links=resolved))
+    return dataclasses.replace(priced, links=apply_sailings(priced.links, priced.sailings))
 
 
 _MODELS: dict[str, type[BaseModel]] = {

@@ -20,6 +20,8 @@ with twice the Caspian traffic waits less for a ferry, up to the fleet's limit).
 
 from __future__ import annotations
 
+import dataclasses
+
 from corridor.network.model import WATER_MODES, Link, Network, Sailing
 
 
@@ -86,4 +88,4 @@ def at_demand(network: Network, demand: float) -> Network:
         If ``demand`` is not positive.
     """
     links = apply_sailings(network.links, network.sailings, demand)
-    return Network(**{**network.__dict__, "links": links})
+    return dataclasses.replace(network, links=links)

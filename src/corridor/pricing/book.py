@@ -1,6 +1,6 @@
 """The tariff book: dated tariffs, exchange rates and index series, asked for a price at a date.
 
-Rules (the README's "Prices at a date" section says the same):
+Rules (the docs' "Prices at a date" page says the same):
 
 * A tariff row is *in force* on a date inside ``valid_from``–``valid_to`` (``valid_to`` blank:
   published without an end). When several rows of the same scope are in force, the latest

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,7 @@ class RouteSet:
         return tuple(kept)
 
     def to_dict(self, routes: Iterable[Route] | None = None) -> dict[str, Any]:
-        """The JSON object documented in the README."""
+        """The JSON object documented in docs/guide/json.md."""
         shown = self.routes if routes is None else tuple(routes)
         return {
             "origin": self.origin,
@@ -379,7 +379,7 @@ class Comparison:
     """ISO date the tariffs were taken at."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object documented in the README (same shape as a route query)."""
+        """The JSON object documented in docs/guide/json.md (same shape as a route query)."""
         return {
             "origin": self.origin,
             "destination": self.destination,
@@ -455,11 +455,26 @@ def compare(
         everything = search_in()
     except NoRouteError as exc:
         everything, no_route = None, exc
+    if everything is None:
+        raise no_route
+    tags = [t for t in COMPARE_ORDER if t != "air" or air_cargo]
+    found, unavailable, wrong_way = _best_per_corridor(search_in, tags, wanted)
+    if direct := [r for r in everything.routes if r.corridor == DIRECT]:
+        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
+    shown, detours = _drop_detours(found)
+    a, b = everything.origin, everything.destination
+    detours_all = (*wrong_way, *detours)
+    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+
+
+def _best_per_corridor(
+    search_in: Callable[..., RouteSet], tags: Sequence[str], wanted: Objective
+) -> tuple[list[Route], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Each corridor's best route, the corridors with none (and why), those that only go the wrong way."""
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
-    tags = [t for t in COMPARE_ORDER if t != "air" or air_cargo]
     wrong_way: list[tuple[str, str]] = []
-    for tag in tags if everything is not None else ():
+    for tag in tags:
         try:
             one = search_in(corridor=tag)
         except NoRouteError as exc:
@@ -469,14 +484,7 @@ def compare(
             wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
         else:
             found.append(one.best(wanted))
-    if everything is None:
-        raise no_route
-    if direct := [r for r in everything.routes if r.corridor == DIRECT]:
-        found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
-    shown, detours = _drop_detours(found)
-    a, b = everything.origin, everything.destination
-    detours_all = (*wrong_way, *detours)
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+    return found, unavailable, wrong_way
 
 
 def _drop_detours(routes: list[Route]) -> tuple[list[Route], tuple[tuple[str, str], ...]]:

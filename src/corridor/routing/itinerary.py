@@ -44,7 +44,7 @@ class Leg:
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The leg as in the JSON output (``from``, ``to`` … see the README)."""
+        """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
         return {
             "from": self.origin,
             "to": self.destination,
@@ -174,7 +174,7 @@ class Route:
         return services(self.legs, self.crossings)
 
     def to_dict(self, detail: bool = False) -> dict[str, Any]:
-        """The route as in the JSON output; keys are documented in the README and kept stable.
+        """The route as in the JSON output; keys are documented in docs/guide/json.md and kept stable.
 
         ``legs`` lists one entry per service (a line cut into many links is one leg); with
         ``detail`` one entry per link.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from corridor.errors import CorridorError, OptionError
+from corridor.plotfile import write_plot
 from corridor.simulation.runner import ScenarioResult
 
 __all__ = ["TOP", "simulation_plot"]
@@ -15,17 +15,7 @@ TOP = 5
 
 def simulation_plot(results: Sequence[ScenarioResult], path: str | Path) -> Path:
     """Queue length over time of the worst resources, and their mean waits, per scenario."""
-    out = Path(path)
-    if out.suffix.lower() not in (".png", ".html"):
-        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        (_png if out.suffix.lower() == ".png" else _html)(results, out)
-    except ImportError as exc:
-        raise CorridorError("plots need the plot extra: pip install 'corridor[plot]'") from exc
-    except OSError as exc:
-        raise CorridorError(f"cannot write the plot to {out}: {exc.strerror or exc}") from exc
-    return out
+    return write_plot(path, png=lambda out: _png(results, out), html=lambda out: _html(results, out))
 
 
 def _worst(result: ScenarioResult) -> list[str]:

@@ -13,7 +13,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -492,7 +492,7 @@ def _apply_tariffs(scenario: Scenario, net: Network) -> Network:
         country = net.places[link.from_id].country
         factor = math.prod(lev.factor for lev in levers if lev.mode == link.mode and lev.country in ("*", country))
         links.append(link.scaled_tariff(factor) if factor != 1 else link)
-    return Network(**{**net.__dict__, "links": tuple(links)})
+    return replace(net, links=tuple(links))
 
 
 def _place_id(net: Network, query: str, lever: str) -> str:

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from corridor import settings
-from corridor.errors import DataFileError, Problem
+from corridor.errors import DataFileError, NotFoundError, Problem
 from corridor.vocab import CrossingKind
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "TariffLever",
     "load_scenario",
     "parse_scenario",
+    "shipped_scenario",
 ]
 
 
@@ -169,6 +170,23 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise DataFileError([Problem(file.name, 0, "", f"cannot read: {exc.strerror or exc}")]) from exc
     return parse_scenario(text, file.name)
+
+
+def shipped_scenario(name: str) -> Path:
+    """The YAML file of the scenario shipped under ``name`` (``titr-2030-triple``) in the data directory.
+
+    Raises
+    ------
+    NotFoundError
+        If no shipped scenario has that name (a name with a path separator never does); the
+        message lists the shipped ones.
+    """
+    folder = settings.data_dir() / "scenarios"
+    path = folder / f"{name}.yaml"
+    if "/" in name or "\\" in name or not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        raise NotFoundError(f"no shipped scenario '{name}'; the shipped ones: {known}")
+    return path
 
 
 def parse_scenario(text: str, name: str = "scenario") -> Scenario:

@@ -19,7 +19,7 @@ sampled journey draws a month at random, so the whole journey shares one season.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from corridor import settings
@@ -116,7 +116,7 @@ def journey_model(
 def _crossing(network: Network, c: Crossing, clock: float) -> Component:
     row = _row(network, c.kind, "*", c.place_id)
     base = _component(f"{c.place} {c.kind}", c.kind, c.time_h, row, clock)
-    return Component(**{**base.__dict__, "place": c.place_id})
+    return replace(base, place=c.place_id)
 
 
 def _wait(network: Network, port: str, mode: str, per_week: float, name: str, clock: float) -> Component:
@@ -126,7 +126,7 @@ def _wait(network: Network, port: str, mode: str, per_week: float, name: str, cl
     closure = tuple(w.closure_probability for w in months) if len(months) == 12 else ()
     spell = tuple(w.spell_mean_h for w in months) if len(months) == 12 else ()
     base = _component(name, "wait", headway / 2, row, clock)
-    return Component(**{**base.__dict__, "headway_h": headway, "closure": closure, "spell_h": spell})
+    return replace(base, headway_h=headway, closure=closure, spell_h=spell)
 
 
 def _component(name: str, kind: str, base_h: float, row: Variability | None, clock: float) -> Component:

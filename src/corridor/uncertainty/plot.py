@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from corridor.errors import CorridorError, OptionError
+from corridor.plotfile import write_plot
 from corridor.uncertainty.api import RatedRoute
 
 __all__ = ["reliability_plot"]
@@ -17,20 +17,7 @@ def reliability_plot(rated: Sequence[RatedRoute], path: str | Path, title: str =
     The file type follows the suffix: ``.html`` (interactive, plotly) or ``.png`` (matplotlib).
     A vertical line marks the deadline when there is one.
     """
-    out = Path(path)
-    if out.suffix.lower() not in (".html", ".png"):
-        raise OptionError(f"plots are written as .html or .png files; got '{out.name}'")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if out.suffix.lower() == ".html":
-            _html(rated, out, title)
-        else:
-            _png(rated, out, title)
-    except ImportError as exc:
-        raise CorridorError("plots need the plot extra: pip install 'corridor[plot]'") from exc
-    except OSError as exc:
-        raise CorridorError(f"cannot write the plot to {out}: {exc.strerror or exc}") from exc
-    return out
+    return write_plot(path, png=lambda out: _png(rated, out, title), html=lambda out: _html(rated, out, title))
 
 
 def _series(r: RatedRoute) -> tuple[list[float], list[float], str]:

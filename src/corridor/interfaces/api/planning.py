@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from corridor.errors import NotFoundError
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.api.limits import FORECAST, SIMULATION
 from corridor.interfaces.jobs import Progress
@@ -110,15 +109,10 @@ async def simulate(body: SimulateIn) -> Any:
 
 def run_simulate(body: SimulateIn, progress: Progress | None) -> dict[str, Any]:
     """The simulation of ``/simulate`` (also run as a background job, reporting ``progress``)."""
-    from corridor import settings
     from corridor.simulation.runner import run_scenario
-    from corridor.simulation.schema import load_scenario
+    from corridor.simulation.schema import load_scenario, shipped_scenario
 
-    folder = settings.data_dir() / "scenarios"
-    path = folder / f"{body.scenario}.yaml"
-    if "/" in body.scenario or "\\" in body.scenario or not path.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
-        raise NotFoundError(f"no scenario '{body.scenario}'; shipped ones: {known}")
+    path = shipped_scenario(body.scenario)
     result = run_scenario(load_scenario(path), years=body.years, seed=body.seed, progress=progress)
     return {
         "scenario": result.scenario.name,

@@ -147,7 +147,7 @@ def _non_finite(value: Any, where: str) -> str | None:
 
 
 class ScenarioIn(BaseModel):
-    """A scenario to store: its name and YAML text (see the README's scenario format)."""
+    """A scenario to store: its name and YAML text (see the scenario format in docs/guide/simulate.md)."""
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
     yaml: str = Field(min_length=1, max_length=MAX_SCENARIO_BYTES)

@@ -39,7 +39,7 @@ def check_data(
 
 @friendly
 def validate(
-    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the README).")] = False,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the docs).")] = False,
     data: DataOption = None,
 ) -> None:
     """Compare model output with published transit times, distances and dwell times."""

@@ -196,7 +196,7 @@ def _backtests(trade: TradeData, pair: str, data: Path | None) -> list[str]:
 @friendly
 def backtest(
     holdout: Annotated[int, typer.Option(help="Last years each method forecasts without seeing.", min=1, max=10)] = 3,
-    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the README).")] = False,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (as in the docs).")] = False,
     data: DataOption = None,
 ) -> None:
     """Backtest MAPE of ets, arima and gravity on every pair with trade data (last years held out)."""

@@ -36,7 +36,7 @@ from corridor.vocab import Cargo, Objective, PlaceKind, RobustObjective
 
 if TYPE_CHECKING:
     from corridor.network.model import Network, Place
-    from corridor.routing.api import RouteSet
+    from corridor.routing.api import Comparison, RouteSet
     from corridor.routing.itinerary import Route
     from corridor.uncertainty.api import RatedRoute
 
@@ -167,7 +167,7 @@ def route(
 
 def _prices_note(best: Route) -> str:
     """The pricing date and the tariff behind each leg of the best route, with its age."""
-    lines = [f"[dim]Prices at {best.priced_at} (see the README, 'Prices at a date'):"]
+    lines = [f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'):"]
     lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
     return "\n".join(lines) + "[/dim]"
 
@@ -261,6 +261,13 @@ def compare(
         _print_routes(fmt, result.origin, result.destination, result.routes, rated)
         return
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
+    _print_comparison(result, title, rated, samples, detail=detail)
+    if map_file is not None:
+        out.print(f"Map written to {map_file}")
+
+
+def _print_comparison(result: Comparison, title: str, rated: Rated, samples: int, *, detail: bool) -> None:
+    """The comparison as tables: routes, where time and cost go, notes and (with detail) each route's steps."""
     out.print(_routes_table(result.routes, title, None, rated))
     out.print(_breakdown_table(result.routes))
     _notes(samples, [*result.unavailable, *result.detours])
@@ -270,8 +277,6 @@ def compare(
     if detail:
         for r in result.routes:
             out.print(_distance_table(r))
-    if map_file is not None:
-        out.print(f"Map written to {map_file}")
 
 
 @friendly

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from corridor import settings
-from corridor.errors import OptionError
+from corridor.errors import NotFoundError, OptionError
 from corridor.interfaces.cli.common import PROGRESS_FROM, DbOption, SeedOption, friendly, out, progress
 from corridor.vocab import SweepExecutor
 
@@ -171,6 +170,8 @@ def scenario_path(name: str) -> Path:
     OptionError
         If it is neither; the message names the shipped scenarios.
     """
+    from corridor.simulation.schema import shipped_scenario
+
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if path.exists() and not path.is_file():
@@ -178,11 +179,10 @@ def scenario_path(name: str) -> Path:
         if path.exists() and path.stat().st_size > MAX_SCENARIO_FILE_BYTES:
             raise OptionError(f"{name} is larger than {MAX_SCENARIO_FILE_BYTES:,} bytes: not a scenario")
         return path
-    shipped = settings.data_dir() / "scenarios" / f"{name}.yaml"
-    if shipped.exists():
-        return shipped
-    known = ", ".join(sorted(p.stem for p in (settings.data_dir() / "scenarios").glob("*.yaml")))
-    raise OptionError(f"no scenario '{name}'; give a YAML file or one of: {known}")
+    try:
+        return shipped_scenario(name)
+    except NotFoundError as exc:
+        raise OptionError(f"{exc} (or give a YAML file)") from None
 
 
 def _replicate(plan: Plan, years: float, replications: int, seed: int) -> list[ScenarioResult]:

@@ -1,0 +1,1 @@
+"""Trade forecasts: bilateral trade series, trend and gravity models, and their conversion to freight."""
