@@ -61,6 +61,7 @@ from corridor.simulation.engine import (
     Assignment,
     CrossingCapacity,
     Fleet,
+    ResourceKey,
     SimResult,
     simulate_flows,
 )
@@ -177,13 +178,13 @@ def simulate_naive(s: Setup, days: float) -> NaiveResult:
     rng = random.Random(SEED)
     env = simpy.Environment()
     horizon = days * 24
-    resources: dict[str, simpy.Resource | None] = {}
-    queues: dict[str, deque[simpy.Event]] = {}
+    resources: dict[ResourceKey, simpy.Resource | None] = {}
+    queues: dict[ResourceKey, deque[simpy.Event]] = {}
     ports: dict[str, Callable[[], simpy.Event]] = {}
     counts = {"containers": 0, "delivered": 0}
 
     def crossing(place: str, kind: str, dwell: float) -> simpy.Resource | None:
-        key = f"{place} {kind}"
+        key = ResourceKey.of_crossing(place, kind)
         if key not in resources:
             cap = s.capacities.get((place, kind))
             servers = 0.0 if cap is None else max(1.0, cap.trains_per_day * max(dwell, 0.1) / 24)
@@ -191,7 +192,7 @@ def simulate_naive(s: Setup, days: float) -> NaiveResult:
         return resources[key]
 
     def water(a: str, b: str, mode: str, per_week: float) -> deque[simpy.Event]:
-        key = f"{a}→{b} {mode}"
+        key = ResourceKey(a, mode, b)
         if key not in queues:
             fleet = s.fleets.get((a, b, mode)) or s.fleets.get((b, a, mode))
             if fleet is not None and fleet.vessels > 0:

@@ -378,3 +378,23 @@ def test_autocomplete_list_stays_closed_after_leaving_the_field(page: Any) -> No
     _choose_place(page, "#origin", "Almaty", "Almaty")
     page.wait_for_timeout(1000)
     assert page.locator("#origin + .suggestions").is_hidden()
+
+
+def test_prices_at_a_past_month(page: Any, server: str) -> None:
+    query = f"{server}/route?origin=Shanghai&destination=Belgrade"
+    latest, dated = _get(query)["routes"], _get(f"{query}&date=2023-06")["routes"]
+    page.fill("#price-date", "2023-06")
+    _plan(page)
+    assert page.inner_text("#priced-at") == f"Prices at {dated[0]['priced_at']}"
+    assert dated[0]["priced_at"].startswith("2023-06") and latest[0]["priced_at"] != dated[0]["priced_at"]
+    rows = page.locator("#routes-table tbody tr[data-route]")
+    shown_costs = [rows.nth(n).locator("td").nth(3).inner_text() for n in range(rows.count())]
+    assert shown_costs == [f"{r['total_cost_usd']:,.0f}" for r in dated]
+    assert shown_costs != [f"{r['total_cost_usd']:,.0f}" for r in latest]
+    # The best of each corridor (/compare) is priced at the same month.
+    page.click("[data-view=corridors]")
+    page.wait_for_function("document.querySelector('#results-title').dataset.i18n === 'results_corridors'")
+    assert page.inner_text("#priced-at") == f"Prices at {dated[0]['priced_at']}"
+    page.click("#lang-ru")
+    assert page.inner_text("#priced-at") == f"Цены на {dated[0]['priced_at']}"
+    _screenshot(page, "prices-at-2023-06")

@@ -33,11 +33,12 @@ from corridor.simulation.engine import (
     Assignment,
     CrossingCapacity,
     Fleet,
+    ResourceKey,
     SimResult,
     Window,
     simulate_flows,
 )
-from corridor.simulation.runner import Plan, prepare, run_scenario
+from corridor.simulation.runner import Plan, _route_delay, prepare, run_scenario
 from corridor.simulation.schema import parse_scenario
 
 SCENARIO = """
@@ -107,6 +108,27 @@ seasons = st.one_of(
 )
 
 
+@pytest.mark.parametrize("port", ["kuryk", "aktau"])
+def test_route_choice_finds_the_resources_a_route_used_by_their_keys(plan: Plan, port: str) -> None:
+    # Route choice adds each resource's mean wait to the routes through it, looking it up by the
+    # key the engine filed it under: every crossing, rail section and line a load used is found.
+    # (A port's yard is not looked up: route choice leaves the wait for room in a yard out.)
+    assignment = _via(plan, port)
+    result = _run(plan, [(assignment, 50_000)], years=0.05)
+    used = [s for s in result.stats if s.served and s.kind != "yard"]
+    assert any(s.key.to for s in used) and any(not s.key.to for s in used)  # lines and crossings
+    assert _route_delay(assignment.route, {s.key: 1.0 for s in used}) == len(used)
+
+
+def test_a_resource_key_labels_its_places_by_name() -> None:
+    names = {"kuryk": "Kuryk", "alat": "Alat (Baku)", "brest": "Brest (BY)"}.__getitem__
+    assert ResourceKey.of_crossing("brest", "border").label(names) == "Brest (BY) border"
+    assert ResourceKey.of_yard("alat").label() == "alat yard"
+    line = ResourceKey("kuryk", "ferry", "alat")
+    assert line.label(names) == "Kuryk → Alat (Baku) ferry"
+    assert ResourceKey.of_crossing("kuryk", "ferry") != line  # a crossing and a line never collide
+
+
 @FAST
 @given(
     kuryk=st.floats(1, 150_000),
@@ -133,7 +155,7 @@ def test_every_run_conserves_teu(
     assert 0 <= result.drained_teu <= _delivered(result) <= released + 1e-6
     assert result.in_transit_teu >= -1e-6 and result.waiting_teu >= -1e-6
     if vessels == 0:  # a closed line carries nothing
-        ferry = next(s for s in result.stats if s.key == "kuryk→alat ferry")
+        ferry = next(s for s in result.stats if s.key == ResourceKey("kuryk", "ferry", "alat"))
         assert ferry.closed and ferry.teu == 0
 
 

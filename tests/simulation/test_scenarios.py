@@ -9,7 +9,7 @@ import pytest
 
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
-from corridor.simulation.engine import TEU_PER_TRAIN
+from corridor.simulation.engine import TEU_PER_TRAIN, ResourceKey
 from corridor.simulation.runner import ScenarioResult, run_scenario
 from corridor.simulation.schema import DisruptionLever, load_scenario, parse_scenario
 from helpers import invoke as run
@@ -237,7 +237,8 @@ def test_the_poland_belarus_closure_holds_the_northern_trains_at_brest() -> None
     # The model holds the trains that reach Brest during the 13 days (those that left before the
     # closure could not choose another route); the README compares it with the 300.
     result = run_scenario(load_scenario(SHIPPED / "northern-2025-poland-belarus-closure.yaml"), seed=1)
-    brest = next(s for s in result.sim.stats if s.key == "brest border")
+    brest = next(s for s in result.sim.stats if s.key == ResourceKey.of_crossing("brest", "border"))
+    assert brest.name == "Brest (BY) border"
     westbound_a_day = brest.teu / TEU_PER_TRAIN / 365 * 412 / 474  # trains through Brest, the westbound part (D01)
     assert 0.6 * 13 * westbound_a_day <= brest.max_queue <= 1.6 * 13 * westbound_a_day
     assert any("closed from 2025-09-12 to 2025-09-25" in note for note in result.notes)

@@ -51,6 +51,7 @@ __all__ = [
     "Assignment",
     "CrossingCapacity",
     "Fleet",
+    "ResourceKey",
     "SimResult",
     "Stat",
     "Window",
@@ -112,14 +113,53 @@ class Window:
     """What and when, for the capacity column (``closed 2025-09-12 – 2025-09-25``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceKey:
+    """Which shared resource of a run a :class:`Stat` counts: a crossing or a port's container
+    yard at ``place``, or a rail section or water line from ``place`` to ``to``.
+
+    Route choice looks a route's delays up by the keys of its crossings and legs
+    (:meth:`of_crossing`, :meth:`of_leg`); a key is never parsed, and :meth:`label` is for display only.
+    """
+
+    place: str
+    """Place id: the crossing, the yard's port, or where the section or line starts."""
+    kind: str
+    """A crossing kind (``border``, ``port`` …), ``yard``, or the mode of a section or line
+    (``rail``, ``ferry``, ``sea``)."""
+    to: str = ""
+    """Place id where a rail section or water line ends; empty for a crossing or yard."""
+
+    @classmethod
+    def of_crossing(cls, place: str, kind: str) -> ResourceKey:
+        """The crossing of ``kind`` at place id ``place``."""
+        return cls(place, kind)
+
+    @classmethod
+    def of_yard(cls, port: str) -> ResourceKey:
+        """The container yard of port id ``port``."""
+        return cls(port, "yard")
+
+    @classmethod
+    def of_leg(cls, leg: Leg) -> ResourceKey:
+        """The rail section or water line a leg runs on (its ends and mode)."""
+        return cls(leg.from_id, leg.mode, leg.to_id)
+
+    def label(self, name: Callable[[str], str] = str) -> str:
+        """``Brest border``, ``Aktau yard``, ``Kuryk → Alat ferry``: the resource for display,
+        with ``name`` turning a place id into a place name (the ids themselves by default)."""
+        where = f"{name(self.place)} → {name(self.to)}" if self.to else name(self.place)
+        return f"{where} {self.kind}"
+
+
 @dataclass
 class Stat:
     """Running statistics of one resource (crossing, rail section, fleet or yard) over a run."""
 
-    key: str
-    """Internal key (``place kind`` or ``from→to mode``), as route choice looks delays up."""
+    key: ResourceKey
+    """Which resource, as route choice looks delays up."""
     name: str
-    """Display name."""
+    """Display name (:meth:`ResourceKey.label` with place names)."""
     kind: str
     capacity: str
     constrained: bool = True
@@ -388,12 +428,12 @@ class _Model:
     ):
         self.env, self.network, self.inputs, self.horizon = env, network, inputs, horizon
         self.seed, self.start = seed, start
-        self.stats: dict[str, Stat] = {}
-        self.gates: dict[str, _Gate] = {}
-        self.sailings: dict[str, _Sailings] = {}
+        self.stats: dict[ResourceKey, Stat] = {}
+        self.gates: dict[ResourceKey, _Gate] = {}
+        self.sailings: dict[ResourceKey, _Sailings] = {}
         self.yards: dict[str, tuple[simpy.Container, Stat]] = {}
         self.storms: dict[str, _PortWeather | None] = {}
-        self.yard_teu_h: dict[str, float] = defaultdict(float)
+        self.yard_teu_h: dict[ResourceKey, float] = defaultdict(float)
         self.journeys: dict[int, list[_Step]] = {}
         self.counts = _Counts()
         # Rail sections with a published line capacity (train pairs a day, each direction).
@@ -411,13 +451,13 @@ class _Model:
     # --- resources ---------------------------------------------------------------------------------------------------
 
     def crossing(self, place: str, kind: str) -> _Gate:
-        key = f"{place} {kind}"
+        key = ResourceKey.of_crossing(place, kind)
         if key not in self.gates:
             cap = self.inputs.capacities.get((place, kind))
             windows = self.inputs.windows.get((place, kind), ())
             label = "unconstrained" if cap is None else f"{cap.trains_per_day:g} trains/day"
             label = "; ".join([label, *(w.label for w in windows if w.label)])
-            stat = Stat(key, f"{self.name(place)} {kind}", kind, label, constrained=cap is not None or bool(windows))
+            stat = Stat(key, key.label(self.name), kind, label, constrained=cap is not None or bool(windows))
             self.stats[key] = stat
             spacing = 0.0 if cap is None else 24 / cap.trains_per_day
             self.gates[key] = _Gate(stat, spacing, self.horizon, windows)
@@ -427,19 +467,18 @@ class _Model:
         per_day = self.lines.get((leg.from_id, leg.to_id))
         if per_day is None:
             return None
-        key = f"{leg.from_id}→{leg.to_id} rail"
+        key = ResourceKey.of_leg(leg)
         if key not in self.gates:
-            name = f"{self.name(leg.from_id)} → {self.name(leg.to_id)} rail"
-            self.stats[key] = Stat(key, name, "rail", f"{per_day:g} trains/day")
+            self.stats[key] = Stat(key, key.label(self.name), "rail", f"{per_day:g} trains/day")
             self.gates[key] = _Gate(self.stats[key], 24 / per_day, self.horizon)
         return self.gates[key]
 
     def water(self, leg: Leg) -> _Sailings:
-        key = f"{leg.from_id}→{leg.to_id} {leg.mode}"
+        key = ResourceKey.of_leg(leg)
         if key not in self.sailings:
             fleets = self.inputs.fleets
             fleet = fleets.get((leg.from_id, leg.to_id, leg.mode)) or fleets.get((leg.to_id, leg.from_id, leg.mode))
-            name = f"{self.name(leg.from_id)} → {self.name(leg.to_id)} {leg.mode}"
+            name = key.label(self.name)
             if fleet is None:
                 stat = Stat(key, name, leg.mode, "unconstrained", constrained=False)
                 headway, teu = settings.HOURS_PER_WEEK / (leg.departures_per_week or 1.0), math.inf
@@ -470,7 +509,8 @@ class _Model:
         if leg.mode != "sea" or size is None:
             return None
         if port not in self.yards:
-            stat = Stat(f"{port} yard", f"{self.name(port)} yard", "yard", f"{size:g} TEU")
+            key = ResourceKey.of_yard(port)
+            stat = Stat(key, key.label(self.name), "yard", f"{size:g} TEU")
             # at least one train load, or a load bigger than the yard would wait for room forever
             self.yards[port] = (simpy.Container(self.env, capacity=max(size, TEU_PER_TRAIN)), stat)
             self.stats[stat.key] = stat
@@ -649,7 +689,7 @@ def _monitor(model: _Model) -> Events:
             elif key in model.sailings:
                 stat.queue_series.append(len(model.sailings[key].queue))
             else:
-                waiting = len(model.yards[key.removesuffix(" yard")][0].put_queue)
+                waiting = len(model.yards[key.place][0].put_queue)
                 stat.queue_series.append(waiting)
                 stat.max_queue = max(stat.max_queue, waiting)
         yield model.env.timeout(24.0)

@@ -31,6 +31,7 @@ from corridor.simulation.engine import (
     Assignment,
     CrossingCapacity,
     Fleet,
+    ResourceKey,
     SimResult,
     Stat,
     Window,
@@ -279,7 +280,7 @@ def simulate_plan(
     """
     segments = _segments(plan, years)
     closures = [_closure_delays(plan, lo, hi) for lo, hi in segments] if len(segments) > 1 else [{}]
-    delays: dict[str, float] = {}
+    delays: dict[ResourceKey, float] = {}
     shares: list[dict[tuple[int, int], float]] = []
     result: SimResult | None = None
     assignments: list[Assignment] = []
@@ -403,10 +404,10 @@ def _fastest(routes: list[Route], keep: Callable[[Route], bool]) -> list[Route]:
     return sorted(chosen, key=lambda r: r.total_time_h)[:ROUTES_PER_CORRIDOR]
 
 
-def _route_delay(route: Route, delays: dict[str, float]) -> float:
-    hours = sum(delays.get(f"{c.place_id} {c.kind}", 0.0) for c in route.crossings)
+def _route_delay(route: Route, delays: dict[ResourceKey, float]) -> float:
+    hours = sum(delays.get(ResourceKey.of_crossing(c.place_id, c.kind), 0.0) for c in route.crossings)
     for leg in route.legs:
-        hours += delays.get(f"{leg.from_id}→{leg.to_id} {leg.mode}", 0.0)
+        hours += delays.get(ResourceKey.of_leg(leg), 0.0)
     return hours
 
 
@@ -432,7 +433,7 @@ def _spreads(options: list[list[Route]], net: Network, seed: int) -> dict[int, f
 def _logit(
     scenario: Scenario,
     options: list[list[Route]],
-    delays: dict[str, float],
+    delays: dict[ResourceKey, float],
     spread: dict[int, float] | None = None,
     extra: dict[int, float] | None = None,
 ) -> dict[tuple[int, int], float]:

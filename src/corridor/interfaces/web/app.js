@@ -209,6 +209,8 @@ function routeParams() {
   for (const box of document.querySelectorAll("#avoid-passages input:checked")) params.append("avoid_passage", box.value);
   if ($("#max-tr").value !== "") params.set("max_transshipments", $("#max-tr").value);
   if ($("#planned").checked) params.set("include_planned", "true");
+  // Empty: the API prices at the latest date its data covers, and each route says which.
+  if ($("#price-date").value) params.set("date", $("#price-date").value);
   return params;
 }
 
@@ -321,6 +323,8 @@ function renderRoutes() {
     }),
   );
   if (!state.routes.length) body.append(Object.assign(document.createElement("tr"), { textContent: t("no_routes") }));
+  const pricedAt = state.routes[0]?.priced_at;
+  $("#priced-at").textContent = pricedAt ? t("priced_at", { date: pricedAt }) : "";
   renderStepChart();
   renderItinerary();
   highlight(state.selected);
