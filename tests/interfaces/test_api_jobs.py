@@ -80,6 +80,17 @@ def test_job_list_has_no_results(client: TestClient) -> None:
     assert [j["id"] for j in listed] == [location.rsplit("/", 1)[1]] and listed[0]["result"] is None
 
 
+def test_job_list_is_paginated_with_a_link_to_the_next_page(client: TestClient) -> None:
+    ids = [client.post("/jobs/forecast", json={"a": "KZ", "b": b}).json()["id"] for b in ("UZ", "TM", "AZ")]
+    first = client.get("/jobs", params={"limit": 2})
+    assert [j["id"] for j in first.json()] == ids[:2] and 'rel="next"' in first.headers["link"]
+    following = client.get(first.headers["link"].split(">")[0].removeprefix("<"))
+    assert [j["id"] for j in following.json()] == ids[2:] and "link" not in following.headers
+    assert [j["id"] for j in client.get("/jobs").json()] == ids
+    assert client.get("/jobs", params={"limit": 100_000}).status_code == 422
+    assert client.get("/jobs", params={"offset": -1}).status_code == 422
+
+
 def test_a_full_queue_is_429_with_a_message(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
     queue = JobQueue(workers=1, max_pending=1)

@@ -101,6 +101,7 @@ def test_writes_are_disabled_without_a_server_token(client: TestClient, monkeypa
         (BASE + "network: /etc\n", "embedded network"),
         (BASE.replace("teu_per_year: 12000", "teu_per_year: 5000000"), "TEU a year"),
         (BASE.replace("demand:\n", "demand:\n" + SMALL_FLOW * 25), "flows"),
+        (BASE + "levers:\n  - {kind: crossing, place: Dostyk, crossing: border, capacity_factor: 1e-300}\n", "0.01"),
     ],
 )
 def test_scenarios_the_server_will_not_run(client: TestClient, yaml: str, fragment: str) -> None:

@@ -57,6 +57,22 @@ def test_a_tiny_frequency_and_projected_coordinates_are_refused(data_copy: Path)
     assert {("links.csv", freq, "frequency_per_week"), ("places.csv", place, "lat")} <= found
 
 
+@pytest.mark.parametrize(
+    ("name", "column", "value"),
+    [
+        ("crossing_capacity.csv", "trains_per_day", "0"),
+        ("crossing_capacity.csv", "trains_per_day", "1e-300"),
+        ("crossing_capacity.csv", "trains_per_day", "-3"),
+        ("fleets.csv", "round_trip_h", "0"),
+        ("fleets.csv", "round_trip_h", "0.001"),
+    ],
+)
+def test_a_near_zero_capacity_or_round_trip_is_refused(data_copy: Path, name: str, column: str, value: str) -> None:
+    line = edit_row(data_copy / name, _first_row, **{column: value})
+    problems = [p for p in _found(data_copy) if (p.file, p.line, p.field) == (name, line, column)]
+    assert problems and "greater than or equal to" in problems[0].message, problems
+
+
 def test_unknown_places_in_the_simulator_files(data_copy: Path) -> None:
     line = edit_row(data_copy / "fleets.csv", _first_row, to="atlantis")
     assert any((p.file, p.line, p.field) == ("fleets.csv", line, "to") for p in _found(data_copy))

@@ -11,7 +11,7 @@ from corridor import settings
 from corridor.errors import CorridorError, DataFileError
 from corridor.simulation.engine import TEU_PER_TRAIN, ResourceKey
 from corridor.simulation.runner import ScenarioResult, run_scenario
-from corridor.simulation.schema import load_scenario, parse_scenario
+from corridor.simulation.schema import DisruptionLever, load_scenario, parse_scenario
 from helpers import invoke as run
 
 SHIPPED = settings.data_dir() / "scenarios"
@@ -197,12 +197,34 @@ def test_the_compare_file_is_checked_before_anything_runs(tmp_path: Path) -> Non
             "{kind: crossing, place: dostyk, crossing: border, capacity_factor: .inf}",
             "levers.0.crossing.capacity_factor",
         ),
+        (
+            "{kind: crossing, place: dostyk, crossing: border, capacity_factor: 1e-300}",
+            "levers.0.crossing.capacity_factor",
+        ),
+        (
+            "{kind: disruption, place: Brest, crossing: border, start: 2025-09-01, end: 2025-09-12, "
+            "capacity_factor: 0.000001}",
+            "levers.0.disruption.capacity_factor",
+        ),
     ],
 )
 def test_bad_levers_name_their_line_and_field(lever: str, field: str) -> None:
     with pytest.raises(DataFileError) as caught:
         parse_scenario(SMALL + f"levers:\n  - {lever}\n", "bad.yaml")
     assert (caught.value.problems[0].line, caught.value.problems[0].field) == (6, field)
+
+
+def test_a_near_zero_capacity_cut_is_exit_2_but_a_closure_is_accepted(tmp_path: Path) -> None:
+    lever = (
+        "{kind: disruption, place: Brest, crossing: border, start: 2025-09-01, end: 2025-09-12, capacity_factor: %s}"
+    )
+    tiny, closed = tmp_path / "tiny.yaml", tmp_path / "closed.yaml"
+    tiny.write_text(SMALL + "levers:\n  - " + lever % "1e-9" + "\n", encoding="utf-8")
+    closed.write_text(SMALL + "levers:\n  - " + lever % "0" + "\n", encoding="utf-8")
+    result = run("simulate", str(tiny), "--years", "0.1")
+    assert result.returncode == 2 and "0 (closed) or at least 0.01" in result.stderr
+    kept = parse_scenario(closed.read_text(encoding="utf-8")).levers[0]
+    assert isinstance(kept, DisruptionLever) and kept.capacity_factor == 0
 
 
 def test_seasonality_must_be_finite() -> None:

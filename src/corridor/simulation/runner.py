@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ITERATIONS",
+    "MIN_ROUND_TRIP_H",
+    "MIN_TRAINS_PER_DAY",
     "ROUTES_PER_CORRIDOR",
     "SPREAD_SAMPLES",
     "Plan",
@@ -609,11 +611,24 @@ def _unused_windows(
     )
 
 
+MIN_TRAINS_PER_DAY = 0.1
+"""Fewest trains a day a crossing may be given in ``crossing_capacity.csv``: one every ten days.
+Why: the engine spaces trains ``24 / trains_per_day`` hours apart, so a value near zero makes
+that spacing overflow (or divide by zero) and every train wait past the horizon; a crossing that
+lets almost nothing through is closed, and a closure is a disruption lever. The file's smallest
+figure is 4 trains a day."""
+MIN_ROUND_TRIP_H = 1.0
+"""Shortest round trip (hours) a fleet may be given in ``fleets.csv``. Why: a line sails every
+``round_trip_h / vessels`` hours, so a value near zero schedules millions of sailings a simulated
+year and the run never ends; no sea or ferry round trip between two ports takes under an hour
+(the file's shortest is 40 h)."""
+
+
 class _CapacityRow(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     place: str
     kind: CrossingKind
-    trains_per_day: float = Field(gt=0)
+    trains_per_day: float = Field(ge=MIN_TRAINS_PER_DAY)
     source: str = Field(min_length=3)
 
 
@@ -624,7 +639,7 @@ class _FleetRow(BaseModel):
     mode: Literal["sea", "ferry"]
     vessels: int = Field(ge=0)
     teu_per_sailing: float = Field(gt=0)
-    round_trip_h: float = Field(gt=0)
+    round_trip_h: float = Field(ge=MIN_ROUND_TRIP_H)
     source: str = Field(min_length=3)
 
 

@@ -28,6 +28,7 @@ from corridor.errors import DataFileError, NotFoundError, Problem
 from corridor.vocab import CrossingKind
 
 __all__ = [
+    "MIN_CAPACITY_FACTOR",
     "ClosePassageLever",
     "CrossingLever",
     "DisruptionLever",
@@ -91,13 +92,20 @@ class FerriesLever(_Strict):
     change: int = Field(ge=-50, le=50)
 
 
+MIN_CAPACITY_FACTOR = 0.01
+"""Smallest share of a crossing's capacity a lever may leave open (other than 0, closed, in a
+disruption). Why: the engine spaces trains ``24 / (trains_per_day * factor)`` hours apart, so a
+factor near zero overflows that spacing (or divides by zero) instead of simulating anything; a cut
+to under 1% is a closure, which a disruption with ``capacity_factor: 0`` states plainly."""
+
+
 class CrossingLever(_Strict):
     """A crossing's capacity (trains a day) and dwell scaled for the whole period."""
 
     kind: Literal["crossing"]
     place: str = Field(min_length=1)
     crossing: CrossingKind
-    capacity_factor: float = Field(default=1.0, gt=0, le=100)
+    capacity_factor: float = Field(default=1.0, ge=MIN_CAPACITY_FACTOR, le=100)
     dwell_factor: float = Field(default=1.0, gt=0, le=100)
 
 
@@ -130,6 +138,13 @@ class DisruptionLever(_Strict):
     capacity_factor: float = Field(default=0.0, ge=0, lt=1)
     note: str = ""
     """What happened, with its source, shown with the results."""
+
+    @field_validator("capacity_factor")
+    @classmethod
+    def _closed_or_cut(cls, factor: float) -> float:
+        if 0 < factor < MIN_CAPACITY_FACTOR:
+            raise ValueError(f"must be 0 (closed) or at least {MIN_CAPACITY_FACTOR} (a cut), got {factor:g}")
+        return factor
 
     @model_validator(mode="after")
     def _ordered(self) -> DisruptionLever:

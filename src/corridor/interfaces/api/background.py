@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from corridor.interfaces.api.common import errors
+from corridor.interfaces.api.common import DEFAULT_PAGE, Limit, Offset, errors, paged
 from corridor.interfaces.api.planning import ForecastIn, SimulateIn, run_forecast, run_simulate
 from corridor.interfaces.api.routes import ReliabilityIn, run_reliability
 from corridor.interfaces.jobs import Job, JobQueue
@@ -98,9 +98,12 @@ def reliability_job(body: ReliabilityIn, response: Response) -> Any:
     return accepted(jobs.submit("reliability", lambda progress: run_reliability(body, progress)), response)
 
 
-@router.get("/jobs", response_model=list[JobOut], summary="Jobs this server remembers, oldest first (no results)")
-def job_list() -> Any:
-    return [_job_out(j, with_result=False) for j in jobs.list()]
+@router.get(
+    "/jobs", response_model=list[JobOut], summary="Jobs this server remembers, oldest first (no results; paginated)"
+)
+def job_list(request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
+    page = jobs.list()[offset : offset + limit]
+    return paged([_job_out(j, with_result=False) for j in page], request, response, limit, offset)
 
 
 @router.get(

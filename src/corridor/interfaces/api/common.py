@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.settings import MAX_REQUEST_SAMPLES
 
 __all__ = [
+    "DEFAULT_PAGE",
+    "MAX_PAGE",
     "MAX_VERSION",
     "MAX_YEARS",
     "Countries",
     "DeadlineH",
     "ErrorOut",
+    "Limit",
     "Name",
+    "Offset",
     "Place",
     "Samples",
     "errors",
+    "paged",
     "plain",
     "records",
 ]
@@ -32,6 +37,23 @@ Name = Annotated[
     str,
     Path(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="A name (no control characters)"),
 ]
+
+
+DEFAULT_PAGE = 100
+"""Rows in one answer of a list endpoint unless ``limit`` says otherwise."""
+MAX_PAGE = 1_000
+"""Most rows a list endpoint answers at once (a stored result is about 1-2 kB of JSON)."""
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most rows in one answer")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip (the Link header names the next page)")]
+
+
+def paged(rows: list[Any], request: Request, response: Response, limit: int, offset: int) -> list[Any]:
+    """``rows`` (one page, already cut by the caller) as they are, with a ``Link: <…>; rel="next"``
+    header when a further page may exist."""
+    if len(rows) == limit:
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return rows
 
 
 Place = Annotated[str, Query(min_length=1, max_length=100, description="A place name in any language, or a LOCODE")]

@@ -10,7 +10,18 @@ from pydantic import BaseModel, Field
 
 from corridor import settings
 from corridor.errors import CorridorError
-from corridor.interfaces.api.common import MAX_VERSION, MAX_YEARS, Name, errors, records
+from corridor.interfaces.api.common import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    MAX_VERSION,
+    MAX_YEARS,
+    Limit,
+    Name,
+    Offset,
+    errors,
+    paged,
+    records,
+)
 from corridor.interfaces.api.limits import SIMULATION
 
 __all__ = [
@@ -36,10 +47,6 @@ __all__ = [
 
 router = APIRouter()
 
-DEFAULT_PAGE = 100
-"""Rows in one answer of a list endpoint unless ``limit`` says otherwise."""
-MAX_PAGE = 1_000
-"""Most rows a list endpoint answers at once (a stored result is about 1-2 kB of JSON)."""
 MAX_SCENARIO_BYTES = 100_000
 """Largest scenario YAML a client may store."""
 
@@ -166,23 +173,11 @@ class RunIn(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Most rows in one answer")]
-Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip (the Link header names the next page)")]
-
-
-def _paged(rows: list[dict[str, Any]], request: Request, response: Response, limit: int, offset: int) -> Any:
-    """``rows`` as they are, with a ``Link: <…>; rel="next"`` header when a further page may exist."""
-    if len(rows) == limit:
-        following = request.url.include_query_params(offset=offset + limit, limit=limit)
-        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
-    return rows
-
-
 @router.get("/scenarios", summary="Stored scenarios with their latest version, by name (paginated)")
 def scenarios(db: Db, request: Request, response: Response, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
     from corridor.store import list_scenarios
 
-    return _paged(list_scenarios(db, limit=limit, offset=offset), request, response, limit, offset)
+    return paged(list_scenarios(db, limit=limit, offset=offset), request, response, limit, offset)
 
 
 @router.get("/scenarios/{name}", summary="A stored scenario (latest version, or ?version=N)", responses=errors(404))
@@ -284,4 +279,4 @@ def scenario_results(
     # 404 for a scenario (or version) that never existed; every scenario has a version 1, and a
     # deleted one keeps its history, results included.
     get_scenario(name, version or 1, url=db)
-    return _paged(load_results(name, version, url=db, limit=limit, offset=offset), request, response, limit, offset)
+    return paged(load_results(name, version, url=db, limit=limit, offset=offset), request, response, limit, offset)
