@@ -534,8 +534,11 @@ def test_map_is_fitted_to_the_routes_shown(page: Any) -> None:
     assert inside and max(width, height) > 0.5, (width, height)
     page.click("[data-view=corridors]")
     page.wait_for_function("document.querySelector('#results-title').dataset.i18n === 'results_corridors'")
-    page.wait_for_timeout(500)  # the fit is animated
-    inside, width, height = _inside(page, "path.route-line", "#map")
+    for _ in range(20):  # the fit is animated: give it up to 4 s
+        inside, width, height = _inside(page, "path.route-line", "#map")
+        if inside and max(width, height) > 0.5:
+            break
+        page.wait_for_timeout(200)
     assert inside and max(width, height) > 0.5, (width, height)
 
 
