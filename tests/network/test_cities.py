@@ -97,3 +97,25 @@ def test_a_gateway_in_the_larger_town_of_its_name_wins(net: Network) -> None:
     assert isinstance(brest, Place) and brest.id == "brest"
     french = resolve_endpoint(net, "Brest, FR")
     assert isinstance(french, City) and french.country == "FR"
+
+
+def test_measured_road_legs_are_real_roads_to_container_places(net: Network) -> None:
+    """Every leg of ``city_roads.csv`` reaches a place that takes a box off a truck, cites a source,
+    and is no shorter than the straight line (allowing for snapping each end to the road graph)."""
+    from corridor.network.cities import FIRST_MILE_KINDS, load_city_roads
+
+    cities = {c.geonameid: c for c in load_cities(net.data_dir)}
+    roads = load_city_roads(net.data_dir)
+    assert len(roads) > 9_000
+    for gid, legs in roads.items():
+        city = cities[gid]
+        for place_id, km, source in legs:
+            place = net.places[place_id]
+            assert place.kind in FIRST_MILE_KINDS and source in net.sources
+            assert km >= 0.9 * great_circle_km(city.lat, city.lon, place.lat, place.lon) - 10
+
+
+def test_osh_is_trucked_over_the_passes_at_the_published_distance(net: Network) -> None:
+    (osh,) = [c for c in find_cities(net, "Osh") if c.country == "KG"]
+    (leg,) = [link for link in first_mile_links(net, osh) if link.to_id == "bishkek"]
+    assert leg.distance_km == 675 and leg.distance_source == "LCA_KG"  # the graph's 505 km cut the bends

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corridor.errors import AmbiguousPlaceError, DataFileError, UnknownPlaceError
-from corridor.network.cities import City, cities_matching, load_cities, resolve_endpoint
+from corridor.network.cities import cities_matching, load_cities, resolve_endpoint
 from corridor.network.io import load_network
 from corridor.network.model import Network, Place
 from corridor.network.places import PLACE_NAMES_FILE, find_places

@@ -42,6 +42,8 @@ class Leg:
     """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
+    notes: str = ""
+    """The link's notes: for a city's first/last mile, which terminal it reaches and why."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
@@ -281,6 +283,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 passages=link.passages,
                 countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
+                notes=link.notes,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])

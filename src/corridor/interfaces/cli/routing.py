@@ -166,9 +166,13 @@ def route(
 
 
 def _prices_note(best: Route) -> str:
-    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    """The pricing date and the tariff behind each leg of the best route, with its age; then which
+    terminal a city's first/last mile reaches, and why."""
+    from corridor.network.cities import is_city_leg
+
     lines = [f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'):"]
     lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    lines += [f"{leg.origin} → {leg.destination}: {leg.notes}" for leg in best.legs if is_city_leg(leg)]
     return "\n".join(lines) + "[/dim]"
 
 
