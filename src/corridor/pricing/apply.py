@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 
 from corridor.network.model import Link, Network, NodeTime
-from corridor.pricing.book import Quote, TariffBook
+from corridor.pricing.book import ESTIMATE_BAND, Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
 __all__ = ["UNDATED", "network_at", "price_network", "undated_prices"]
@@ -79,26 +79,40 @@ def network_at(network: Network, when: dt.date | str | None) -> Network:
 
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
     forward, back = _link_rows(book, link, when)
-    if forward is not None:
-        there = book.quote(forward, when)
-        again = book.quote(back, when) if back is not None else there
+    if forward:
+        there = _agreed(book, forward, when)
+        again = _agreed(book, back, when) if back else there
         return link.model_copy(update=_fields(there, again, ""))
     country = network.places[link.from_id].country
     km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
-    row = book.pick((t for t in km_rows if t.country == country), when) or book.pick(
-        (t for t in km_rows if t.country == "*"), when
-    )
-    if row is None or _explicit(link):
+    rows = [t for t in km_rows if t.country == country] or [t for t in km_rows if t.country == "*"]
+    if not rows or _explicit(link):
         return _undated_link(link)
     km = link.distance_km or 0.0
-    rate = book.quote(row, when)
-    quote = Quote(
-        rate.usd_20ft * km,
-        rate.usd_40ft * km,
-        f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}",
-        rate.as_of,
+    rate = _agreed(book, rows, when)
+    quote = replace(
+        rate,
+        usd_20ft=rate.usd_20ft * km,
+        usd_40ft=rate.usd_40ft * km,
+        text=f"derived: {km:,.0f} km × {link.mode} {rows[0].country} rate {rate.text.removeprefix('derived: ')}",
     )
     return link.model_copy(update=_fields(quote, quote, ""))
+
+
+def _agreed(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
+    """The quote of the row :meth:`TariffBook.pick` chooses among ``rows`` (one scope), its range
+    widened to cover every other row in force on the date: where sources disagree, the range
+    says by how much."""
+    chosen = book.pick(rows, when)
+    assert chosen is not None  # callers pass a non-empty list
+    quote = book.quote(chosen, when)
+    for other in book.in_force(rows, when):
+        if other is chosen or quote.usd_40ft <= 0:
+            continue
+        alt = book.quote(other, when)
+        ratio = alt.usd_40ft / quote.usd_40ft
+        quote = quote.widened(ratio * alt.low, ratio * alt.high)
+    return quote
 
 
 def _explicit(link: Link) -> bool:
@@ -108,7 +122,8 @@ def _explicit(link: Link) -> bool:
     return " km × " not in link.tariff_source
 
 
-def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[Tariff | None, Tariff | None]:
+def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[list[Tariff], list[Tariff]]:
+    """The link-rate rows of one scope that price ``link`` forward and back (empty: none)."""
     rows = [
         t
         for t in book.tariffs
@@ -116,10 +131,8 @@ def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[Tariff | No
     ]
     ahead = [t for t in rows if (t.from_id, t.to_id) == (link.from_id, link.to_id)]
     behind = [t for t in rows if (t.to_id, t.from_id) == (link.from_id, link.to_id)]
-    forward = book.pick(ahead, when) or book.pick((t for t in behind if t.direction == "both"), when)
-    back = book.pick((t for t in behind if t.direction == "forward"), when)
-    if back is None:
-        back = book.pick((t for t in ahead if t.direction == "both"), when)
+    forward = ahead or [t for t in behind if t.direction == "both"]
+    back = [t for t in behind if t.direction == "forward"] or [t for t in ahead if t.direction == "both"]
     return forward, back
 
 
@@ -131,27 +144,39 @@ def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
         "tariff_back_teu_usd": back.usd_20ft,
         "tariff_back_feu_usd": back.usd_40ft,
         "tariff_back_source": prefix + back.text,
+        "tariff_range": (there.low, there.high),
+        "tariff_back_range": (back.low, back.high),
     }
 
 
 def _undated_link(link: Link) -> Link:
     source = link.tariff_source if link.tariff_source.startswith(UNDATED) else UNDATED + link.tariff_source
-    return link.model_copy(update={"tariff_source": source, "tariff_back_source": source})
+    return link.model_copy(
+        update={
+            "tariff_source": source,
+            "tariff_back_source": source,
+            "tariff_range": ESTIMATE_BAND,
+            "tariff_back_range": ESTIMATE_BAND,
+        }
+    )
 
 
 def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
     kind = row.kind
     rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS]
     # A place without its own charge pays the kind's default ("*" row), as node_times.csv does.
-    tariff = book.pick((t for t in rows if t.place == row.place), when) or book.pick(
-        (t for t in rows if t.place == "*"), when
-    )
-    if tariff is None:
+    own = [t for t in rows if t.place == row.place] or [t for t in rows if t.place == "*"]
+    if not own:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
-        return row.model_copy(update={"cost_source": source})
-    quote = book.quote(tariff, when)
+        return row.model_copy(update={"cost_source": source, "cost_range": ESTIMATE_BAND})
+    quote = _agreed(book, own, when)
     return row.model_copy(
-        update={"cost_teu_usd": quote.usd_20ft, "cost_feu_usd": quote.usd_40ft, "cost_source": quote.text}
+        update={
+            "cost_teu_usd": quote.usd_20ft,
+            "cost_feu_usd": quote.usd_40ft,
+            "cost_source": quote.text,
+            "cost_range": (quote.low, quote.high),
+        }
     )
 
 

@@ -19,7 +19,7 @@ from corridor.network.model import Link, Network
 from corridor.network.places import resolve_place
 from corridor.pricing.apply import network_at
 from corridor.routing.api import default_network, search
-from corridor.routing.itinerary import Crossing, Leg, Route
+from corridor.routing.itinerary import Crossing, Leg, Route, cost_bounds
 from corridor.routing.options import RouteOptions
 from corridor.shipments.model import Shipment
 from corridor.shipments.reading import RowError
@@ -123,6 +123,18 @@ class ShipmentPlan:
     def cost_usd(self) -> float:
         """What the shipment pays: its share of legs and charges at places."""
         return self.lane.flown[0] * self.air_cost + self.lane.other[0] * self.share
+
+    @property
+    def cost_range_usd(self) -> tuple[float, float]:
+        """Low and high of :attr:`cost_usd`: the route's parts at their low or high ends
+        (:attr:`Route.total_cost_low_usd`), scaled as the point cost is."""
+        r = self.route
+        flown = [cost_bounds(leg) for leg in r.legs if leg.mode == "air"]
+        air_low, air_high = sum(b[0] for b in flown), sum(b[1] for b in flown)
+        return (
+            air_low * self.air_cost + (r.total_cost_low_usd - air_low) * self.share,
+            air_high * self.air_cost + (r.total_cost_high_usd - air_high) * self.share,
+        )
 
     @property
     def co2e_wtw_kg(self) -> float:

@@ -167,8 +167,16 @@ def route(
 
 def _prices_note(best: Route) -> str:
     """The pricing date and the tariff behind each leg of the best route, with its age."""
-    lines = [f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'):"]
-    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    lines = [
+        f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'); "
+        f"USD {best.total_cost_usd:,.0f}, range {best.total_cost_low_usd:,.0f}–{best.total_cost_high_usd:,.0f} "
+        "(every part at its low or high end: sources that disagree, index values either side of the date, estimates):"
+    ]
+    lines += [
+        f"  {leg.origin} → {leg.destination}: USD {leg.cost_usd:,.0f} "
+        f"({leg.cost_low_usd or leg.cost_usd:,.0f}–{leg.cost_high_usd or leg.cost_usd:,.0f}) {leg.tariff_source}"
+        for leg in best.legs
+    ]
     return "\n".join(lines) + "[/dim]"
 
 
@@ -480,6 +488,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         *(["on time"] if odds else []),
         "nominal d",
         "USD",
+        "USD low–high",
         "t CO2e",
         "km",
         "lifts",
@@ -496,6 +505,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         cells += [
             f"{r.total_time_days:.1f}",
             f"{r.total_cost_usd:,.0f}",
+            f"{r.total_cost_low_usd:,.0f}–{r.total_cost_high_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
             str(r.transshipments),
