@@ -9,13 +9,14 @@ gave it and how old they were on the date.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import replace
 
 from corridor.network.model import Link, Network, NodeTime
 from corridor.pricing.book import ESTIMATE_BAND, Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
-__all__ = ["UNDATED", "network_at", "price_network", "undated_prices"]
+__all__ = ["PRICED_KEPT", "UNDATED", "network_at", "price_network", "undated_prices"]
 
 UNDATED = "undated: "
 """Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
@@ -55,25 +56,31 @@ def price_network(network: Network, when: dt.date | str | None = None) -> Networ
     return replace(network, links=links, node_times=rows, priced_at=day.isoformat())
 
 
-_PRICED: dict[tuple[int, str], tuple[Network, Network]] = {}
+_KEEPING = threading.Lock()
+
+PRICED_KEPT = 64
+"""Priced copies a network keeps (a batch of several years prices one per month); beyond, the
+oldest is dropped."""
 
 
 def network_at(network: Network, when: dt.date | str | None) -> Network:
-    """:func:`price_network`, remembered per network object and date (``None``: as loaded).
+    """:func:`price_network`, remembered on the network (``Network.priced``) per date asked
+    (``None``: the network as loaded).
 
-    The routing entry points call this for every query; the cache keeps the base network
-    alive with its priced copy, so an ``id`` is never reused for another network.
+    The routing entry points call this for every query; the copies live and die with the
+    network they were priced from.
     """
     if when is None or network.tariff_book is None:
         return network
-    key = (id(network), str(when))
-    hit = _PRICED.get(key)
-    if hit is not None and hit[0] is network:
-        return hit[1]
-    if len(_PRICED) > 32:
-        _PRICED.clear()
+    key = str(when)
+    hit = network.priced.get(key)
+    if hit is not None:
+        return hit
     priced = price_network(network, when)
-    _PRICED[key] = (network, priced)
+    with _KEEPING:  # the API prices from several threads
+        if len(network.priced) >= PRICED_KEPT:
+            network.priced.pop(next(iter(network.priced)))
+        network.priced[key] = priced
     return priced
 
 
