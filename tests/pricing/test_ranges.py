@@ -24,9 +24,9 @@ def _sea_leg(when: str) -> tuple[float, float, float]:
 
 
 def test_an_index_linked_leg_spans_the_values_either_side_of_the_date() -> None:
-    # WCI Shanghai-Rotterdam: 4,406 on 11 Jan 2024 (T11), 7,322 on 27 Jun 2024 (PR12).
+    # WCI Shanghai-Rotterdam: 3,709 on 9 May 2024 (PR26), 7,322 on 27 Jun 2024 (PR12).
     low, point, high = _sea_leg("2024-06-01")
-    assert (low, point, high) == pytest.approx((4406, 4406, 7322))
+    assert (low, point, high) == pytest.approx((3709, 3709, 7322))
     # On a publication date the index value is known: no range.
     assert _sea_leg("2024-06-27") == pytest.approx((7322, 7322, 7322))
     # The market fell after the peak: 27 Jun 7,322 → 26 Sep 4,157 (PR13); the point stays the last value.

@@ -16,7 +16,7 @@ from corridor.network.model import Link, Network, NodeTime
 from corridor.pricing.book import ESTIMATE_BAND, Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
-__all__ = ["PRICED_KEPT", "UNDATED", "network_at", "price_network", "undated_prices"]
+__all__ = ["PRICED_KEPT", "UNDATED", "agreed_quote", "network_at", "price_network", "undated_prices"]
 
 UNDATED = "undated: "
 """Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
@@ -87,8 +87,8 @@ def network_at(network: Network, when: dt.date | str | None) -> Network:
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
     forward, back = _link_rows(book, link, when)
     if forward:
-        there = _agreed(book, forward, when)
-        again = _agreed(book, back, when) if back else there
+        there = agreed_quote(book, forward, when)
+        again = agreed_quote(book, back, when) if back else there
         return link.model_copy(update=_fields(there, again, ""))
     country = network.places[link.from_id].country
     km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
@@ -96,7 +96,7 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
     if not rows or _explicit(link):
         return _undated_link(link)
     km = link.distance_km or 0.0
-    rate = _agreed(book, rows, when)
+    rate = agreed_quote(book, rows, when)
     quote = replace(
         rate,
         usd_20ft=rate.usd_20ft * km,
@@ -106,7 +106,7 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
     return link.model_copy(update=_fields(quote, quote, ""))
 
 
-def _agreed(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
+def agreed_quote(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
     """The quote of the row :meth:`TariffBook.pick` chooses among ``rows`` (one scope), its range
     widened to cover every other row in force on the date: where sources disagree, the range
     says by how much."""
@@ -176,7 +176,7 @@ def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
     if not own:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
         return row.model_copy(update={"cost_source": source, "cost_range": ESTIMATE_BAND})
-    quote = _agreed(book, own, when)
+    quote = agreed_quote(book, own, when)
     return row.model_copy(
         update={
             "cost_teu_usd": quote.usd_20ft,

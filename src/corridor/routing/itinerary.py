@@ -19,6 +19,7 @@ __all__ = [
     "Crossing",
     "Leg",
     "Route",
+    "Surcharge",
     "build_route",
     "classify",
     "cost_bounds",
@@ -123,6 +124,28 @@ class Crossing:
 
 
 @dataclass(frozen=True)
+class Surcharge:
+    """A charge on the whole route rather than on a leg or a place, asked for as an option
+    (``empty-return``: bringing the shipper's empty box back, see :mod:`corridor.pricing.surcharges`)."""
+
+    kind: str
+    cost_usd: float
+    cost_low_usd: float
+    cost_high_usd: float
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The surcharge as in the JSON output."""
+        return {
+            "kind": self.kind,
+            "cost_usd": round(self.cost_usd, 2),
+            "cost_usd_low": round(self.cost_low_usd, 2),
+            "cost_usd_high": round(self.cost_high_usd, 2),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
 class Route:
     """A door-to-door route with its itinerary and totals."""
 
@@ -138,6 +161,8 @@ class Route:
     places: tuple[str, ...] = field(default=())
     priced_at: str = ""
     """ISO date the tariffs are taken at (``corridor.pricing``)."""
+    surcharges: tuple[Surcharge, ...] = ()
+    """Route-wide charges asked for (empty return); counted in the totals."""
 
     @property
     def total_time_h(self) -> float:
@@ -151,8 +176,9 @@ class Route:
 
     @property
     def total_cost_usd(self) -> float:
-        """Tariffs of the legs plus charges at places."""
-        return sum(leg.cost_usd for leg in self.legs) + sum(c.cost_usd for c in self.crossings)
+        """Tariffs of the legs plus charges at places and surcharges."""
+        parts = sum(leg.cost_usd for leg in self.legs) + sum(c.cost_usd for c in self.crossings)
+        return parts + sum(s.cost_usd for s in self.surcharges)
 
     @property
     def total_cost_low_usd(self) -> float:
@@ -160,12 +186,14 @@ class Route:
 
         Whether the sources of different legs move together or apart is not known, so the range
         is the widest the parts allow, not a confidence interval."""
-        return sum(_low(leg) for leg in self.legs) + sum(_low(c) for c in self.crossings)
+        parts = sum(_low(leg) for leg in self.legs) + sum(_low(c) for c in self.crossings)
+        return parts + sum(s.cost_low_usd for s in self.surcharges)
 
     @property
     def total_cost_high_usd(self) -> float:
         """The high end of the total (every part at its high end)."""
-        return sum(_high(leg) for leg in self.legs) + sum(_high(c) for c in self.crossings)
+        parts = sum(_high(leg) for leg in self.legs) + sum(_high(c) for c in self.crossings)
+        return parts + sum(s.cost_high_usd for s in self.surcharges)
 
     @property
     def co2e_kg(self) -> float:
@@ -230,6 +258,7 @@ class Route:
             "priced_at": self.priced_at,
             "legs": [leg.to_dict() for leg in legs],
             "crossings": [c.to_dict() for c in self.crossings],
+            "surcharges": [s.to_dict() for s in self.surcharges],
         }
 
     def to_dataframe(self) -> pd.DataFrame:

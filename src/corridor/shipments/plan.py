@@ -121,8 +121,10 @@ class ShipmentPlan:
 
     @property
     def cost_usd(self) -> float:
-        """What the shipment pays: its share of legs and charges at places."""
-        return self.lane.flown[0] * self.air_cost + self.lane.other[0] * self.share
+        """What the shipment pays: its share of legs, charges at places and route surcharges
+        (the empty box's return, when asked for)."""
+        surcharges = sum(s.cost_usd for s in self.route.surcharges)
+        return self.lane.flown[0] * self.air_cost + (self.lane.other[0] + surcharges) * self.share
 
     @property
     def cost_range_usd(self) -> tuple[float, float]:
@@ -196,6 +198,8 @@ class BatchPlanner:
     network: Network = field(default_factory=default_network)
     samples: int = 0
     seed: int = 0
+    empty_return: bool = False
+    """Add bringing the empty box back to each lane's route (:mod:`corridor.pricing.surcharges`)."""
     lanes_searched: int = 0
     _lanes: dict[LaneKey, LanePlan | RowError] = field(default_factory=dict)
     _timings: dict[LaneKey, Any] = field(default_factory=dict)
@@ -239,7 +243,7 @@ class BatchPlanner:
             except UnknownPlaceError as exc:
                 return _error(s, name, str(exc))
         try:
-            options = lane_options(s)
+            options = replace(lane_options(s), empty_return=self.empty_return)
             priced = network_at(self.network, self.pricing_month(s))
             return search(priced, s.origin, s.destination, options).best(s.objective)
         except UnknownPlaceError as exc:
@@ -452,6 +456,7 @@ def plan_shipments(
     samples: int = 0,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    empty_return: bool = False,
 ) -> list[Outcome]:
     """Plan a batch: one :class:`ShipmentPlan` or :class:`RowError` per input item, in order.
 
@@ -467,6 +472,8 @@ def plan_shipments(
         Monte Carlo seed.
     progress : callable, optional
         Called with the number of rows done after each row.
+    empty_return : bool
+        Add bringing the empty box back to every lane (see :mod:`corridor.pricing.surcharges`).
     """
-    planner = BatchPlanner(network or default_network(), samples, seed)
+    planner = BatchPlanner(network or default_network(), samples, seed, empty_return=empty_return)
     return planner.plan_all(items, progress)

@@ -20,6 +20,7 @@ from corridor.interfaces.cli.common import (
     DateOption,
     DeadlineOption,
     DepartOption,
+    EmptyReturnOption,
     Format,
     MonthOption,
     SamplesOption,
@@ -133,6 +134,7 @@ def route(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -146,7 +148,14 @@ def route(
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
     found = find(
-        origin, destination, cargo=cargo.value, tolerance=tolerance, date=date, network=load(data), **constraints
+        origin,
+        destination,
+        cargo=cargo.value,
+        tolerance=tolerance,
+        date=date,
+        network=load(data),
+        empty_return=empty_return,
+        **constraints,
     )
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
@@ -176,6 +185,10 @@ def _prices_note(best: Route) -> str:
         f"  {leg.origin} → {leg.destination}: USD {leg.cost_usd:,.0f} "
         f"({leg.cost_low_usd or leg.cost_usd:,.0f}–{leg.cost_high_usd or leg.cost_usd:,.0f}) {leg.tariff_source}"
         for leg in best.legs
+    ]
+    lines += [
+        f"  {s.kind}: USD {s.cost_usd:,.0f} ({s.cost_low_usd:,.0f}–{s.cost_high_usd:,.0f}) {s.source}"
+        for s in best.surcharges
     ]
     return "\n".join(lines) + "[/dim]"
 
@@ -242,6 +255,7 @@ def compare(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -258,6 +272,7 @@ def compare(
         cargo=cargo.value,
         date=date,
         network=load(data),
+        empty_return=empty_return,
         **constraints,
     )
     if map_file is not None:
