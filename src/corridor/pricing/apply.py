@@ -89,6 +89,9 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
     if forward:
         there = agreed_quote(book, forward, when)
         again = agreed_quote(book, back, when) if back else there
+        ends = network.places[link.from_id].country, network.places[link.to_id].country
+        there = _diverted(book, link, ends[0], there, when)
+        again = _diverted(book, link, ends[1], again, when)
         return link.model_copy(update=_fields(there, again, ""))
     country = network.places[link.from_id].country
     km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
@@ -120,6 +123,35 @@ def agreed_quote(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
         ratio = alt.usd_40ft / quote.usd_40ft
         quote = quote.widened(ratio * alt.low, ratio * alt.high)
     return quote
+
+
+def _diverted(book: TariffBook, link: Link, loading: str, quote: Quote, when: dt.date) -> Quote:
+    """``quote`` plus the ``diversion`` surcharge of the link's sea route for a box loaded in
+    ``loading`` (its range added, its source appended), if one is in force on the date.
+
+    A surcharge applies only inside its validity (it is an event, not a price level to carry
+    forward); only box rates of a lane take it: a per-km sea rate already grows with the longer
+    route."""
+    scope = [
+        t
+        for t in book.tariffs
+        if t.component == "diversion" and t.sea_route == link.sea_route and t.country in (loading, "*")
+    ]
+    rows = book.in_force(scope, when)
+    if not rows:
+        return quote
+    extra = agreed_quote(book, rows, when)
+    total = quote.usd_40ft + extra.usd_40ft
+    low = (quote.usd_40ft * quote.low + extra.usd_40ft * extra.low) / total if total else 1.0
+    high = (quote.usd_40ft * quote.high + extra.usd_40ft * extra.high) / total if total else 1.0
+    return Quote(
+        quote.usd_20ft + extra.usd_20ft,
+        total,
+        f"{quote.text}; plus {extra.text.removeprefix('derived: ')}",
+        quote.as_of,
+        low,
+        high,
+    )
 
 
 def _explicit(link: Link) -> bool:
