@@ -87,15 +87,20 @@ def test_sources_that_disagree_widen_the_range_to_cover_both(data_copy: Path) ->
     assert high == pytest.approx(1.25)  # ASCO's page is undated, an estimate: ±25 %
 
 
-def test_priced_copies_are_kept_on_the_network_and_not_shared_by_a_changed_copy() -> None:
+def test_priced_copies_are_kept_per_network_and_never_answer_for_another() -> None:
+    import gc
     from dataclasses import replace
 
+    from corridor.pricing import apply
     from corridor.pricing.apply import network_at
 
     base = load_network()
     first = network_at(base, "2023-06")
     assert network_at(base, "2023-06") is first
-    assert base.priced == {"2023-06": first}
     cheaper = replace(base, links=tuple(lk.scaled_tariff(0.5) for lk in base.links))
-    assert cheaper.priced == {}
-    assert network_at(cheaper, "2023-06") is not first
+    again = network_at(cheaper, "2023-06")
+    assert again is not first and network_at(cheaper, "2023-06") is again
+    key = id(cheaper)
+    del cheaper, again
+    gc.collect()
+    assert key not in apply._PRICED  # a collected network's copies go with it

@@ -335,10 +335,6 @@ class Network:
     """Dated tariffs, exchange rates and rate indexes (:mod:`corridor.pricing`)."""
     priced_at: str = ""
     """ISO date the link tariffs and dwell charges are priced at ("" if never priced)."""
-    priced: dict[str, Network] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """This network priced at other dates (date as asked → copy), filled by
-    :func:`corridor.pricing.apply.network_at`. ``init=False``: ``dataclasses.replace`` starts a
-    changed network with an empty one, so a copy never answers for data it was not built from."""
 
     def place(self, place_id: str) -> Place:
         """The place with this id (``KeyError`` if absent)."""

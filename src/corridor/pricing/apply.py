@@ -9,7 +9,9 @@ gave it and how old they were on the date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+import weakref
 from dataclasses import replace
 
 from corridor.network.model import Link, Network, NodeTime
@@ -56,32 +58,60 @@ def price_network(network: Network, when: dt.date | str | None = None) -> Networ
     return replace(network, links=links, node_times=rows, priced_at=day.isoformat())
 
 
-_KEEPING = threading.Lock()
+_KEEPING = threading.RLock()  # re-entrant: a collection may run _forget while it is held
 
 PRICED_KEPT = 64
-"""Priced copies a network keeps (a batch of several years prices one per month); beyond, the
+"""Priced copies kept per network (a batch of several years prices one per month); beyond, the
 oldest is dropped."""
+
+_PRICED: dict[int, tuple[weakref.ref[Network], dict[str, Network]]] = {}
+"""Base network's ``id`` → (a weak reference to it, its priced copies by date asked). The weak
+reference makes the ``id`` a stable key: an entry answers only while its own network is alive
+(the identity is checked), and it is dropped when that network is collected, so a new network
+that reuses the ``id`` never gets another network's prices. No attribute is set on the network:
+``Network(**other.__dict__)`` and ``dataclasses.replace`` make fresh networks without copies."""
 
 
 def network_at(network: Network, when: dt.date | str | None) -> Network:
-    """:func:`price_network`, remembered on the network (``Network.priced``) per date asked
-    (``None``: the network as loaded).
+    """:func:`price_network`, remembered per network object and date asked (``None``: the
+    network as loaded).
 
-    The routing entry points call this for every query; the copies live and die with the
-    network they were priced from.
+    The routing entry points call this for every query; the copies live as long as the network
+    they were priced from.
     """
     if when is None or network.tariff_book is None:
         return network
     key = str(when)
-    hit = network.priced.get(key)
+    copies = _copies(network)
+    hit = copies.get(key)
     if hit is not None:
         return hit
     priced = price_network(network, when)
     with _KEEPING:  # the API prices from several threads
-        if len(network.priced) >= PRICED_KEPT:
-            network.priced.pop(next(iter(network.priced)))
-        network.priced[key] = priced
+        if len(copies) >= PRICED_KEPT:
+            copies.pop(next(iter(copies)))
+        copies[key] = priced
     return priced
+
+
+def _copies(network: Network) -> dict[str, Network]:
+    """The priced copies of ``network`` (an empty dict registered for it on first use)."""
+    key = id(network)
+    with _KEEPING:
+        entry = _PRICED.get(key)
+        if entry is not None and entry[0]() is network:
+            return entry[1]
+        copies: dict[str, Network] = {}
+        _PRICED[key] = (weakref.ref(network, functools.partial(_forget, key)), copies)
+        return copies
+
+
+def _forget(key: int, ref: weakref.ref[Network]) -> None:
+    """Drop a collected network's copies (unless its ``id`` was already taken by a new entry)."""
+    with _KEEPING:
+        entry = _PRICED.get(key)
+        if entry is not None and entry[0] is ref:
+            del _PRICED[key]
 
 
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
