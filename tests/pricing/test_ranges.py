@@ -104,3 +104,9 @@ def test_priced_copies_are_kept_per_network_and_never_answer_for_another() -> No
     del cheaper, again
     gc.collect()
     assert key not in apply._PRICED  # a collected network's copies go with it
+
+
+def test_each_leg_says_how_old_its_price_is() -> None:
+    best = route("Shanghai", "Rotterdam", avoid_modes=SEA_ONLY, date="2024-06-01").best("cost")
+    sea = next(leg for leg in best.to_dict()["legs"] if leg["mode"] == "sea")
+    assert sea["tariff_as_of"] == "2024-05-09"  # the WCI value it follows (PR26)

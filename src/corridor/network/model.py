@@ -140,6 +140,10 @@ class Link(_Record):
     the point tariff (set by :mod:`corridor.pricing.apply`)."""
     tariff_back_range: tuple[float, float] = (1.0, 1.0)
     """The same for the backhaul tariff."""
+    tariff_as_of: str = ""
+    """ISO date the tariff was published or took effect (an index value's date, a tariff's
+    ``valid_from``): how old the price is. "" for an undated price."""
+    tariff_back_as_of: str = ""
 
     @field_validator("gauge")
     @classmethod
@@ -173,6 +177,8 @@ class Link(_Record):
                 "tariff_back_source": self.tariff_source,
                 "tariff_range": self.tariff_back_range,
                 "tariff_back_range": self.tariff_range,
+                "tariff_as_of": self.tariff_back_as_of,
+                "tariff_back_as_of": self.tariff_as_of,
             }
         return self.model_copy(update=update)
 

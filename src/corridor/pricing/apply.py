@@ -215,6 +215,8 @@ def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
         "tariff_back_source": prefix + back.text,
         "tariff_range": (there.low, there.high),
         "tariff_back_range": (back.low, back.high),
+        "tariff_as_of": there.as_of.isoformat(),
+        "tariff_back_as_of": back.as_of.isoformat(),
     }
 
 

@@ -57,6 +57,8 @@ class Leg:
     """The low end of ``cost_usd`` where sources disagree or the tariff is an estimate (``None``: no range)."""
     cost_high_usd: float | None = None
     """The high end."""
+    tariff_as_of: str = ""
+    """ISO date of the oldest price behind the leg (index value or tariff), "" if undated."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
@@ -72,6 +74,7 @@ class Leg:
             "cost_usd_high": round(_high(self), 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "tariff": self.tariff_source,
+            "tariff_as_of": self.tariff_as_of,
         }
 
 
@@ -359,6 +362,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 passages=link.passages,
                 countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
+                tariff_as_of=link.tariff_as_of,
                 cost_low_usd=arc.cost_usd * arc.cost_range[0],
                 cost_high_usd=arc.cost_usd * arc.cost_range[1],
             )
@@ -454,4 +458,5 @@ def _joined(run: Sequence[Leg]) -> Leg:
         corridor=next((leg.corridor for leg in run if leg.corridor), ""),
         coordinates=tuple(coordinates),
         tariff_source="; ".join(dict.fromkeys(leg.tariff_source for leg in run if leg.tariff_source)),
+        tariff_as_of=min((leg.tariff_as_of for leg in run if leg.tariff_as_of), default=""),
     )
