@@ -102,16 +102,24 @@ def _copies(network: Network) -> dict[str, Network]:
         if entry is not None and entry[0]() is network:
             return entry[1]
         copies: dict[str, Network] = {}
-        _PRICED[key] = (weakref.ref(network, functools.partial(_forget, key)), copies)
+        _PRICED[key] = (weakref.ref(network, functools.partial(_forget, key, _KEEPING, _PRICED)), copies)
         return copies
 
 
-def _forget(key: int, ref: weakref.ref[Network]) -> None:
-    """Drop a collected network's copies (unless its ``id`` was already taken by a new entry)."""
-    with _KEEPING:
-        entry = _PRICED.get(key)
+def _forget(
+    key: int,
+    lock: threading.RLock,
+    table: dict[int, tuple[weakref.ref[Network], dict[str, Network]]],
+    ref: weakref.ref[Network],
+) -> None:
+    """Drop a collected network's copies (unless its ``id`` was already taken by a new entry).
+
+    The lock and table come bound, not as globals: at interpreter exit a module's globals may
+    already be gone when the last networks are collected."""
+    with lock:
+        entry = table.get(key)
         if entry is not None and entry[0] is ref:
-            del _PRICED[key]
+            del table[key]
 
 
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
