@@ -141,7 +141,7 @@ def attach_names(
     """``places`` with the names of :data:`PLACE_NAMES_FILE` added (``geonameid``, ``gazetteer_names``).
 
     Returns the places and the rows' defects (file, line, field): an unknown place id or source,
-    a second GeoNames id for one place, a name given twice.
+    a second GeoNames id for one place or a second place for one GeoNames id, a name given twice.
     """
     problems: list[Problem] = []
     names: dict[str, list[str]] = {}
@@ -171,6 +171,8 @@ def _name_fault(
         return "source", f"no source '{row.source}' in sources.csv"
     if gid.get(row.id, row.geonameid) != row.geonameid:
         return "geonameid", f"{row.id} is already GeoNames city {gid[row.id]}"
+    if (other := next((p for p, g in gid.items() if g == row.geonameid and p != row.id), None)) is not None:
+        return "geonameid", f"GeoNames city {row.geonameid} is already {other}"
     if (row.id, row.lang, row.name) in seen:
         return "name", f"'{row.name}' ({row.lang}) is already a name of {row.id}"
     return None
