@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -19,6 +20,7 @@ from corridor.errors import NoRouteError, OptionError
 from corridor.network.cities import resolve_stops
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
+from corridor.network.sailings import at_teu_per_week
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
@@ -47,6 +49,7 @@ __all__ = [
     "default_network",
     "explain_no_route",
     "graph_for",
+    "network_for",
     "route",
     "search",
 ]
@@ -167,6 +170,7 @@ def route(
     via: Iterable[str] = (),
     air_cargo: bool = False,
     date: str | dt.date | None = None,
+    demand_teu_week: float | None = None,
     network: Network | None = None,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places that a shipper would take.
@@ -200,6 +204,12 @@ def route(
         Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
         values last published and exchange rates of that day. Default: the latest date the data
         covers (``RouteSet.priced_at`` says which).
+    demand_teu_week : float, optional
+        Cargo offered a week on each Caspian ferry crossing that sails when full, TEU-equivalent
+        each way: the wait for a ferry is half the time a load takes to gather, so it falls as the
+        cargo rises (see :mod:`corridor.network.sailings`). Default: the flow the port
+        statistics of ``sailings.csv`` show (Kuryk–Alat about 920 TEU-equivalent a week, 2023).
+        Each leg's ``wait_model`` says which model set its wait.
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -221,7 +231,8 @@ def route(
     SearchBudgetError
         If the search ran out of :data:`corridor.settings.SEARCH_BUDGET_S`.
     OptionError
-        If ``date`` is malformed or outside the dates the price data covers.
+        If ``date`` is malformed or outside the dates the price data covers, or
+        ``demand_teu_week`` is not a positive number.
     """
     options = RouteOptions(
         cargo=cargo,
@@ -235,7 +246,36 @@ def route(
         via=tuple(via),
         air_cargo=air_cargo,
     )
-    return search(network_at(network or default_network(), date), origin, destination, options)
+    return search(network_for(network or default_network(), date, demand_teu_week), origin, destination, options)
+
+
+_AT_DEMAND: dict[tuple[int, float], tuple[Network, Network]] = {}
+
+
+def network_for(network: Network, date: str | dt.date | None, demand_teu_week: float | None) -> Network:
+    """``network`` priced at ``date`` with its sail-when-full crossings at ``demand_teu_week``.
+
+    Remembered per network object, date and demand, so the compiled search graphs are reused.
+
+    Raises
+    ------
+    OptionError
+        For a malformed ``date`` or a ``demand_teu_week`` that is not positive.
+    """
+    priced = network_at(network, date)
+    if demand_teu_week is None:
+        return priced
+    if not (demand_teu_week > 0 and math.isfinite(demand_teu_week)):
+        raise OptionError(f"demand_teu_week must be a positive number of TEU a week, got {demand_teu_week:g}")
+    key = (id(priced), float(demand_teu_week))
+    hit = _AT_DEMAND.get(key)
+    if hit is not None and hit[0] is priced:
+        return hit[1]
+    if len(_AT_DEMAND) > 32:
+        _AT_DEMAND.clear()
+    loaded = at_teu_per_week(priced, demand_teu_week)
+    _AT_DEMAND[key] = (priced, loaded)
+    return loaded
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
@@ -402,6 +442,7 @@ def compare(
     via: Iterable[str] = (),
     air_cargo: bool = False,
     date: str | dt.date | None = None,
+    demand_teu_week: float | None = None,
     network: Network | None = None,
 ) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
@@ -416,6 +457,8 @@ def compare(
         The constraints of :func:`route`, applied to every corridor.
     date : str or date, optional
         Prices every corridor at this date (see :func:`route`).
+    demand_teu_week : float, optional
+        Cargo offered a week on each sail-when-full crossing (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -436,7 +479,7 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network_at(network or default_network(), date)
+    net = network_for(network or default_network(), date, demand_teu_week)
     search_in = functools.partial(
         route,
         origin,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.resolve import find_lane
+from corridor.network.sailings import wait_rule
 from corridor.routing.graph import Event, SearchGraph
 from corridor.routing.pareto import ParetoPath
 
@@ -42,6 +43,10 @@ class Leg:
     """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
+    wait_model: str = ""
+    """How ``wait_h`` was set: ``"timetable"`` (half the published interval), ``"when_full"`` (half
+    the time a ship's load takes to gather at the cargo offered, :mod:`corridor.network.sailings`)
+    or ``""`` (no wait for a departure)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
@@ -55,6 +60,8 @@ class Leg:
             "cost_usd": round(self.cost_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "tariff": self.tariff_source,
+            "departures_per_week": None if self.departures_per_week is None else round(self.departures_per_week, 2),
+            "wait_model": self.wait_model,
         }
 
 
@@ -281,6 +288,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 passages=link.passages,
                 countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
+                wait_model=wait_rule(network, link),
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
