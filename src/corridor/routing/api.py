@@ -90,6 +90,8 @@ class RouteSet:
     """ISO date the tariffs were taken at."""
     detours: tuple[tuple[Route, str], ...] = ()
     """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the request, e.g. an avoided passage no sea lane passes."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -132,6 +134,7 @@ class RouteSet:
             "destination": self.destination,
             "priced_at": self.priced_at,
             "routes": [r.to_dict() for r in shown],
+            "notes": list(self.notes),
         }
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -281,7 +284,7 @@ def network_for(network: Network, date: str | dt.date | None, demand_teu_week: f
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
     network, ends = resolve_stops(network, (origin, *options.via, destination))
-    check_against_network(network, options)
+    notes = check_against_network(network, options)
     stops = _stops(network, [p.id for p in ends])
     a, b = network.places[stops[0]], network.places[stops[-1]]
     graph = graph_for(network, options)
@@ -295,7 +298,7 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
     steady, detours = _steady(network, options, routes, stops)
-    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
+    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours), notes)
 
 
 def _stops(network: Network, stops: list[str]) -> list[str]:
@@ -417,6 +420,8 @@ class Comparison:
     """``(corridor, reason)`` for corridors whose best route is a detour no shipper takes."""
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the request (see :attr:`RouteSet.notes`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/guide/json.md (same shape as a route query)."""
@@ -425,6 +430,7 @@ class Comparison:
             "destination": self.destination,
             "priced_at": self.priced_at,
             "routes": [r.to_dict() for r in self.routes],
+            "notes": list(self.notes),
         }
 
 
@@ -507,7 +513,9 @@ def compare(
     shown, detours = _drop_detours(found)
     a, b = everything.origin, everything.destination
     detours_all = (*wrong_way, *detours)
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+    return Comparison(
+        a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at, everything.notes
+    )
 
 
 def _best_per_corridor(

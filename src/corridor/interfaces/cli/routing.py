@@ -181,6 +181,7 @@ def route(
         _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
+    _request_notes(found.notes)
 
 
 def _prices_note(best: Route) -> str:
@@ -277,6 +278,7 @@ def compare(
 
         route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if fmt is not Format.table:
         _print_routes(fmt, result.origin, result.destination, result.routes, rated)
         return
@@ -404,6 +406,7 @@ def reliability(
         **constraints,
     )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
 
@@ -573,6 +576,12 @@ def _flow(row: Sailing, per_week: float, demand_teu_week: float | None) -> str:
         flow = f"at {demand_teu_week:,.0f} TEU-equivalent a week (--demand-teu-week)"
     cap = row.max_departures_per_week
     return flow + (", capped by the fleet and berths" if cap is not None and per_week >= cap else "")
+
+
+def _request_notes(notes: Sequence[str]) -> None:
+    """Notes on the request (an avoided passage no lane passes), on stderr so JSON stays clean."""
+    for note in notes:
+        err.print(f"note: {note}")
 
 
 def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
