@@ -137,12 +137,11 @@ def at_teu_per_week(network: Network, teu_per_week: float | None) -> Network:
         return network
     if teu_per_week <= 0:
         raise ValueError(f"demand must be a positive number of TEU a week, got {teu_per_week:g}")
-    factor = {(s.from_id, s.to_id, s.mode): _factor(s, teu_per_week) for s in network.sailings}
     links = []
     for link in apply_sailings(network.links, network.sailings):
         row = sailing_for(network, link)
-        key = (link.from_id, link.to_id, link.mode)
-        links.append(_with_row(link, row, factor[key]) if row is not None and row.rule == "when_full" else link)
+        when_full = row is not None and row.rule == "when_full"
+        links.append(_with_row(link, row, _factor(row, teu_per_week)) if row and when_full else link)
     return dataclasses.replace(network, links=tuple(links), demand_teu_week=teu_per_week)
 
 

@@ -550,7 +550,7 @@ def _notes(samples: int | None, reasons: Sequence[tuple[str, str]]) -> None:
 def _wait_notes(routes: Sequence[Route], network: Network, demand_teu_week: float | None) -> None:
     """Which model set the wait for each sailing the routes take: a timetable, or a ferry that
     sails when full at the cargo offered (``--demand-teu-week`` or the statistics' flow)."""
-    rows = {(s.from_id, s.to_id, s.mode): s for s in network.sailings}
+    rows: dict[tuple[str, str, str], Sailing] = {(s.from_id, s.to_id, s.mode): s for s in network.sailings}
     seen: set[tuple[str, str, str]] = set()
     for leg in (leg for r in routes for leg in r.legs if leg.wait_model):
         key = (leg.from_id, leg.to_id, leg.mode)
