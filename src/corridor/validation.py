@@ -188,6 +188,13 @@ def _kuryk_calls_2018(network: Network) -> float:
     return _sailings_in(at_demand(network, demand), "kuryk", "alat", "ferry", 52.14)
 
 
+def _ankara_moscow(network: Network) -> Route:
+    """Ankara → Moscow by rail through Azerbaijan and the Samur/Yalama crossing (Vorsino, the
+    published terminus, lies 80 km from Moscow and is not in the network)."""
+    rail = frozenset({"sea", "ferry", "air", "road"})
+    return search(network, "Ankara", "Moscow", RouteOptions(via=("Samur",), avoid_modes=rail)).best("time")
+
+
 def _rail_cost(network: Network, a: str, b: str, when: str, cargo: str = "40ft") -> Route:
     """The cheapest all-rail route, priced at ``when``."""
     options = RouteOptions(cargo=cargo, avoid_modes=frozenset({"sea", "ferry", "air", "road"}))
@@ -790,6 +797,30 @@ CASES: tuple[Case, ...] = (
         _kuryk_calls_2018,
     ),
     Case(
+        "N11a",
+        "Ankara → Vorsino (Moscow region) container train by BTK, Azerbaijan and Yalama, distance",
+        "4,650 km (January 2021)",
+        4650,
+        4185,
+        5115,
+        "km",
+        "RA01",
+        "independent",
+        lambda n: _ankara_moscow(n).distance_km,
+    ),
+    Case(
+        "N11b",
+        "Ankara → Vorsino (Moscow region) container train by BTK, Azerbaijan and Yalama, transit",
+        "expected in 8 days (January 2021)",
+        8,
+        6,
+        11,
+        "days",
+        "RA01",
+        "independent",
+        lambda n: _ankara_moscow(n).total_time_days,
+    ),
+    Case(
         "N9",
         "Ferry Alat – Turkmenbashi, transit",
         "14–20 h (Alat port, 2023)",
@@ -828,6 +859,9 @@ KNOWN_MISSES: dict[str, str] = {
     "trains, not the CAREC-wide 40.6 h average of all rail traffic), and the model runs the 1,030 km "
     "at the Chinese and Kazakh commercial speeds of rates.csv in 22.6 h, where the timetable leaves "
     "about 30 h for running and stops: 20 % fast; G34's 5 h may also include the 0.9 h gauge change",
+    "N11a": "the network has no Russian line north of Makhachkala other than Astrakhan–Atyrau: the "
+    "route from Yalama runs through Kazakhstan (Atyrau, Beyneu, Aktobe) and Samara, 6,372 km; the "
+    "North Caucasus main line (Makhachkala–Rostov) and Astrakhan–Volgograd are missing links",
     "E2": "GLEC's transshipment-site default, 0.6 kg CO2e per tonne, × the model's 10 t per TEU gives "
     "6 kg; HHLA does not state its container's mass (7 kg would be 11.7 t at 0.6 kg/t)",
     "E3": "HHLA's figure is for a 13,000 TEU ship with IMO 2009 intensities; the model's DEFRA 2025 "
