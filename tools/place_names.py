@@ -33,8 +33,8 @@ DATA = Path(__file__).resolve().parents[1] / "src/corridor/data"
 OUT = DATA / "place_names.csv"
 LANGUAGES = ("en", "ru", "kk", "sr", "zh")
 MAX_KM = 40.0
-"""A terminal or port lies in its city's area: Almaty-1 is 9 km from the GeoNames point of Almaty,
-Duisburg's logport 5 km; farther ports (Yangshan, 85 km from Shanghai) are not the city."""
+"""A terminal or port lies in its city's area: the places matched lie 0.5 km (Duisburg) to 29.5 km
+(Ningbo) from their city's GeoNames point; Yangshan, 89 km from Shanghai's, is not the city."""
 SOURCE = "GN1"
 FIELDS = ["id", "geonameid", "lang", "name", "source"]
 

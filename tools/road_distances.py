@@ -10,7 +10,7 @@ the distances measured on it are Produced Works, cited as source ``OSM2``)::
 
 What it does:
 
-1. Loads the graph (560,000 nodes; ~1 min and ~1 GB the first time, then cached) and bridges each
+1. Loads the graph (560,000 nodes; a few minutes the first time, then cached) and bridges each
    node outside the main component to the nearest main-component node within 5 km (weight
    1.2 × gap + 0.5 km), as ``tools/rail_distances.py`` does for rail.
 2. Snaps places and cities to the nearest main-component node (over ``MAX_SNAP_KM``: not measured).
