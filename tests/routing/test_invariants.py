@@ -19,7 +19,7 @@ import pytest
 from corridor.errors import NoRouteError
 from corridor.network.model import Network
 from corridor.routing.api import RouteSet, default_network, graph_for, route
-from corridor.routing.detours import backtrack, distances_to, worth_the_detour
+from corridor.routing.detours import distances_to, worth_the_detour, wrong_way
 from corridor.routing.itinerary import Route
 from corridor.routing.options import RouteOptions
 
@@ -58,7 +58,7 @@ def test_every_shown_route_makes_progress_or_earns_its_detour(answers: list[Rout
     graph = graph_for(default_network(), RouteOptions())
 
     def wrong_km(r: Route) -> float:
-        hit = backtrack(_places(r), distances_to(graph, _places(r)[-1]))
+        hit = wrong_way(graph, r, [_places(r)[0], _places(r)[-1]])
         return 0.0 if hit is None else hit[1]
 
     for answer in answers:

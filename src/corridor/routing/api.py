@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -22,15 +23,15 @@ from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
-    backtrack,
-    distances_to,
     no_gain,
     worth_the_detour,
+    wrong_way,
 )
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions, check_against_network
 from corridor.routing.pareto import ParetoPath, pareto_paths
+from corridor.routing.passages import avoid_diverted
 from corridor.routing.via import via_paths
 from corridor.vocab import Objective
 
@@ -43,6 +44,7 @@ __all__ = [
     "OBJECTIVES",
     "Comparison",
     "RouteSet",
+    "check_weights",
     "compare",
     "default_network",
     "explain_no_route",
@@ -87,6 +89,8 @@ class RouteSet:
     """ISO date the tariffs were taken at."""
     detours: tuple[tuple[Route, str], ...] = ()
     """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
+    notes: tuple[str, ...] = ()
+    """What the query changed by itself, e.g. a sea passage avoided at its date (:mod:`corridor.routing.passages`)."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -97,13 +101,18 @@ class RouteSet:
             Criterion to minimise when ``weights`` is not given.
         weights : dict, optional
             E.g. ``{"time": 1, "cost": 1}``: each criterion is divided by its best value in the
-            set, so the weights compare like with like.
+            set, so the weights compare like with like. Each weight is a finite number ≥ 0, and
+            at least one is above 0.
+
+        Raises
+        ------
+        OptionError
+            For an unknown criterion, a negative, NaN or infinite weight, or all weights 0.
         """
         wanted = Objective.parse(objective, "objective")
         if not weights:
             return min(self.routes, key=lambda r: _criteria(r)[wanted])
-        if unknown := set(weights) - set(OBJECTIVES):
-            raise OptionError(f"unknown weight {', '.join(sorted(unknown))}")
+        check_weights(weights)
         floor = {k: min(_criteria(r)[k] for r in self.routes) or 1.0 for k in weights}
         return min(self.routes, key=lambda r: sum(w * _criteria(r)[k] / floor[k] for k, w in weights.items()))
 
@@ -128,6 +137,7 @@ class RouteSet:
             "origin": self.origin,
             "destination": self.destination,
             "priced_at": self.priced_at,
+            "notes": list(self.notes),
             "routes": [r.to_dict() for r in shown],
         }
 
@@ -148,6 +158,24 @@ class RouteSet:
         return routes_geojson(self.routes)
 
 
+def check_weights(weights: dict[str, float]) -> None:
+    """Refuse weights a weighted best cannot use: a weight of an unknown criterion, a negative,
+    NaN or infinite one (``min`` with NaN keys returns an arbitrary route), or all of them 0.
+
+    Raises
+    ------
+    OptionError
+        Naming the weight and what a valid one looks like.
+    """
+    if unknown := set(weights) - set(OBJECTIVES):
+        raise OptionError(f"unknown weight {', '.join(sorted(unknown))}; weights are {', '.join(OBJECTIVES)}")
+    for name, w in weights.items():
+        if not math.isfinite(w) or w < 0:
+            raise OptionError(f"weight {name}={w} must be a finite number of 0 or more, e.g. time=1,cost=2")
+    if not any(weights.values()):
+        raise OptionError("at least one weight must be above 0, e.g. time=1,cost=2")
+
+
 def _criteria(r: Route) -> dict[str, float]:
     return {"time": r.total_time_h, "cost": r.total_cost_usd, "co2": r.co2e_kg}
 
@@ -166,6 +194,7 @@ def route(
     tolerance: float = 0.0,
     via: Iterable[str] = (),
     air_cargo: bool = False,
+    allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     network: Network | None = None,
 ) -> RouteSet:
@@ -199,7 +228,11 @@ def route(
     date : str or date, optional
         Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
         values last published and exchange rates of that day. Default: the latest date the data
-        covers (``RouteSet.priced_at`` says which).
+        covers (``RouteSet.priced_at`` says which). At a date when carriers avoid a sea passage
+        (``passage_status.csv``: Bab-el-Mandeb from 15 Dec 2023) the route avoids it too, and
+        ``RouteSet.notes`` says so.
+    allow_passages : iterable of str
+        Passages to use even at a date when carriers avoid them (``["bab-el-mandeb"]``).
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -234,8 +267,12 @@ def route(
         tolerance=tolerance,
         via=tuple(via),
         air_cargo=air_cargo,
+        allow_passages=frozenset(allow_passages),
     )
-    return search(network_at(network or default_network(), date), origin, destination, options)
+    net = network_at(network or default_network(), date)
+    options, notes = avoid_diverted(net, options, dt.date.fromisoformat(net.priced_at) if date else None)
+    found = search(net, origin, destination, options)
+    return replace(found, notes=notes) if notes else found
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
@@ -282,11 +319,11 @@ def _steady(
     stay (the caller asked for that corridor) and are all listed in ``detours`` too.
     """
     graph = graph_for(network, replace(options, corridor=None, via=()))
-    wrong = {id(r): hit for r in routes if (hit := _wrong_way(graph, r, stops)) is not None}
+    wrong = {id(r): hit for r in routes if (hit := wrong_way(graph, r, stops)) is not None}
     if not wrong:
         return routes, []
     pool = _reference(network, options, stops) if options.corridor else routes
-    kept_pool = _kept(pool, {id(r): _wrong_way(graph, r, stops) for r in pool})
+    kept_pool = _kept(pool, {id(r): wrong_way(graph, r, stops) for r in pool})
     dropped = {}
     for r in routes:
         hit = wrong.get(id(r))
@@ -319,21 +356,6 @@ def _reference(network: Network, options: RouteOptions, stops: list[str]) -> lis
         return list(search(network, stops[0], stops[-1], replace(options, corridor=None)).routes)
     except NoRouteError:
         return []
-
-
-def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> tuple[str, float] | None:
-    """Where and by how many km a route goes the wrong way to its next stop, if it does."""
-    places = [r.legs[0].from_id, *(leg.to_id for leg in r.legs)]
-    names = graph.network.places
-    start = 0
-    for target in stops[1:]:
-        end = places.index(target, start)
-        hit = backtrack(places[start : end + 1], distances_to(graph, target))
-        if hit is not None:
-            place, km = hit
-            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
-        start = end
-    return None
 
 
 _GRAPHS: dict[tuple[int, RouteOptions], SearchGraph] = {}
@@ -377,6 +399,8 @@ class Comparison:
     """``(corridor, reason)`` for corridors whose best route is a detour no shipper takes."""
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
+    notes: tuple[str, ...] = ()
+    """As :attr:`RouteSet.notes`."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/guide/json.md (same shape as a route query)."""
@@ -384,6 +408,7 @@ class Comparison:
             "origin": self.origin,
             "destination": self.destination,
             "priced_at": self.priced_at,
+            "notes": list(self.notes),
             "routes": [r.to_dict() for r in self.routes],
         }
 
@@ -401,6 +426,7 @@ def compare(
     include_planned: bool = False,
     via: Iterable[str] = (),
     air_cargo: bool = False,
+    allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     network: Network | None = None,
 ) -> Comparison:
@@ -414,8 +440,10 @@ def compare(
         Which route of each corridor is "best": ``time``, ``cost`` or ``co2`` (any case).
     cargo, avoid_countries, avoid_modes, avoid_passages, max_transshipments, include_planned, via, air_cargo
         The constraints of :func:`route`, applied to every corridor.
+    allow_passages : iterable of str
+        As :func:`route`.
     date : str or date, optional
-        Prices every corridor at this date (see :func:`route`).
+        Prices every corridor at this date, avoiding the passages carriers avoid then (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
 
@@ -436,7 +464,8 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network_at(network or default_network(), date)
+    base = network or default_network()
+    net = network_at(base, date)
     search_in = functools.partial(
         route,
         origin,
@@ -449,7 +478,9 @@ def compare(
         include_planned=include_planned,
         via=tuple(via),
         air_cargo=air_cargo,
-        network=net,
+        allow_passages=tuple(allow_passages),
+        date=date,
+        network=base,
     )
     try:
         everything = search_in()
@@ -464,7 +495,9 @@ def compare(
     shown, detours = _drop_detours(found)
     a, b = everything.origin, everything.destination
     detours_all = (*wrong_way, *detours)
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+    return Comparison(
+        a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at, everything.notes
+    )
 
 
 def _best_per_corridor(

@@ -16,6 +16,13 @@ little cheaper on paper can be Pareto-optimal however absurd its path):
   Such a route is still shown when it gains what a shipper pays for (:func:`worth_the_detour`):
   rail round the Black Sea from Poti to Poland is longer than the short sea crossing that makes
   Poti "near" Europe, but days faster.
+
+  Progress is counted from the port of loading when the route first moves the box by land to a
+  seaport and sails from there (:func:`gateway_port`): rail from Xi'an to Shanghai, then sea to
+  Rotterdam, is how most Xi'an and Chengdu cargo reaches Europe, though Shanghai is 1,500 km
+  further from Duisburg by land than Xi'an. The pre-carriage must be short next to the whole
+  route (:data:`GATEWAY_SHARE`), so a land haul that wanders half a continent before it boards a
+  ship (Almaty → Moscow → Warsaw → Constanța for Baku) is still measured and still caught.
 * **Far longer for no gain** (:func:`corridor.compare`): a corridor's best route at least
   :data:`FAR_LONGER` times as long as another shown corridor's is listed as a detour unless it
   gains what a shipper pays for in distance: it is at least :data:`WORTHWHILE_GAIN` faster or
@@ -29,17 +36,20 @@ import heapq
 from collections.abc import Sequence
 
 from corridor.routing.graph import SearchGraph
-from corridor.routing.itinerary import Route
+from corridor.routing.itinerary import Leg, Route
 
 __all__ = [
     "BACKTRACK_FLOOR_KM",
     "BACKTRACK_SHARE",
     "FAR_LONGER",
+    "GATEWAY_SHARE",
     "WORTHWHILE_GAIN",
     "backtrack",
     "distances_to",
+    "gateway_port",
     "no_gain",
     "worth_the_detour",
+    "wrong_way",
 ]
 
 BACKTRACK_SHARE = 0.1
@@ -56,6 +66,12 @@ FAR_LONGER = 1.5
 """Distance ratio from which a corridor's best route needs a gain to be shown (estimate: half as long
 again is a detour a forwarder questions; the Middle and Northern routes China–Europe differ by
 less, 1.0–1.2×, and sea via Suez vs rail by about 1.5×, where sea's gain is cost)."""
+
+GATEWAY_SHARE = 0.25
+"""Longest pre-carriage to the port of loading, as a share of the route's distance, that is not
+measured for steady progress (estimate: inland China to its ports is 1,000–2,500 km of a
+19,000–25,000 km sea route to Europe, 5–13 %; 25 % leaves room for a shorter sea leg, while a land
+haul that crosses half a continent before sailing is over half of its route)."""
 
 WORTHWHILE_GAIN = 0.1
 """Least relative gain in time or cost that makes a far longer route worth showing (estimate)."""
@@ -90,6 +106,18 @@ def distances_to(graph: SearchGraph, target: str) -> dict[str, float]:
         _DISTANCES.clear()
     _DISTANCES[key] = (graph, dist)
     return dist
+
+
+def gateway_port(legs: Sequence[Leg], route_km: float) -> str | None:
+    """The port of loading when ``legs`` start with a pre-carriage by land to a seaport and sail
+    from there, and that pre-carriage is at most :data:`GATEWAY_SHARE` of ``route_km``; else
+    ``None`` (the route starts at sea, has no sea leg, or goes far inland before it sails)."""
+    land = 0.0
+    for leg in legs:
+        if leg.mode == "sea":
+            return leg.from_id if 0 < land <= GATEWAY_SHARE * route_km else None
+        land += leg.distance_km
+    return None
 
 
 def backtrack(places: Sequence[str], dist: dict[str, float]) -> tuple[str, float] | None:
@@ -139,4 +167,26 @@ def no_gain(route: Route, others: Sequence[Route]) -> Route | None:
         avoids = bool(other.transit_countries - route.transit_countries or other.passages - route.passages)
         if not (faster or cheaper or avoids):
             return other
+    return None
+
+
+def wrong_way(graph: SearchGraph, route: Route, stops: Sequence[str]) -> tuple[str, float] | None:
+    """Why and by how many km ``route`` goes the wrong way to its next stop, if it does.
+
+    ``stops`` are the place ids of origin, via places and destination, in order. Distances still
+    to go are measured on ``graph``; the pre-carriage to the port of loading
+    (:func:`gateway_port`) is not measured, progress is counted from that port.
+    """
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    names = graph.network.places
+    start = 0
+    for target in stops[1:]:
+        end = places.index(target, start)
+        port = gateway_port(route.legs[start:end], route.distance_km) if start == 0 else None
+        first = start if port is None else places.index(port, start)
+        hit = backtrack(places[first : end + 1], distances_to(graph, target))
+        if hit is not None:
+            place, km = hit
+            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
+        start = end
     return None
