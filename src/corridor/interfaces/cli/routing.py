@@ -616,6 +616,8 @@ def _breakdown_table(routes: Sequence[Route]) -> Table:
     parts = [breakdown(r) for r in routes]
     for cat in CATEGORIES:
         table.add_row(cat, *[f"{p[cat][0] / 24:.1f} d  ${p[cat][1]:,.0f}" for p in parts])
+    table.caption = "border: land crossings; a sea or ferry crossing's border formalities are part of the port dwell"
+    table.caption_justify = "left"
     return table
 
 
