@@ -19,7 +19,7 @@ import pytest
 from corridor.errors import NoRouteError
 from corridor.network.model import Network
 from corridor.routing.api import RouteSet, default_network, graph_for, route
-from corridor.routing.detours import distances_to, worth_the_detour, wrong_way
+from corridor.routing.detours import distances_to, overshoot, worth_the_detour, wrong_way
 from corridor.routing.itinerary import Route
 from corridor.routing.options import RouteOptions
 
@@ -83,6 +83,18 @@ def test_no_route_overshoots_its_destination(answers: list[RouteSet]) -> None:
             unused = frozenset({"rail", "road", "ferry", "sea", "air"} - {leg.mode for leg in r.legs})
             dist = distances_to(graph_for(network, RouteOptions(avoid_modes=unused)), places[-1])
             assert max(dist[p] for p in places) <= 2 * dist[places[0]] + 150, f"{answer.origin} → {answer.destination}"
+
+
+def test_no_route_sails_past_its_destination_and_comes_back(answers: list[RouteSet]) -> None:
+    # A fresh user's test: Belgrade → Constanța → Shanghai, then 4,000 km of rail back to Almaty.
+    # Great-circle, so a sea leg cannot hide it: a shown route reaches no place more than
+    # OVERSHOOT_RATIO as far from its origin as its destination (plus the floor), unless every
+    # route of the query does (the network's only way).
+    network = default_network()
+    for answer in answers:
+        places = [_places(r) for r in answer.routes]
+        over = [overshoot(network, r, [p[0], p[-1]]) for r, p in zip(answer.routes, places, strict=True)]
+        assert all(over) or not any(over), f"{answer.origin} → {answer.destination}: {[o for o in over if o]}"
 
 
 def test_every_border_joins_two_countries_once(answers: list[RouteSet]) -> None:

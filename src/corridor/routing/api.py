@@ -24,6 +24,7 @@ from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
     no_gain,
+    overshoot,
     worth_the_detour,
     wrong_way,
 )
@@ -317,17 +318,21 @@ def _steady(
     every kept route that goes less far the wrong way — in a one-corridor search, the routes of
     the same query in any corridor. When a one-corridor search would leave nothing, its routes
     stay (the caller asked for that corridor) and are all listed in ``detours`` too.
+
+    A route that overshoots its destination (:func:`~corridor.routing.detours.overshoot`) is
+    dropped whatever it gains, if a route of the same query in any corridor does not.
     """
     graph = graph_for(network, replace(options, corridor=None, via=()))
     wrong = {id(r): hit for r in routes if (hit := wrong_way(graph, r, stops)) is not None}
-    if not wrong:
+    over = {id(r): why for r in routes if (why := overshoot(network, r, stops)) is not None}
+    if not wrong and not over:
         return routes, []
     pool = _reference(network, options, stops) if options.corridor else routes
+    dropped = over if any(overshoot(network, r, stops) is None for r in pool) else {}
     kept_pool = _kept(pool, {id(r): wrong_way(graph, r, stops) for r in pool})
-    dropped = {}
     for r in routes:
         hit = wrong.get(id(r))
-        if hit is None:
+        if hit is None or id(r) in dropped:
             continue
         better = [k for k, km in kept_pool if km < hit[1] and k is not r]
         if not worth_the_detour(r, better):

@@ -23,6 +23,16 @@ little cheaper on paper can be Pareto-optimal however absurd its path):
   further from Duisburg by land than Xi'an. The pre-carriage must be short next to the whole
   route (:data:`GATEWAY_SHARE`), so a land haul that wanders half a continent before it boards a
   ship (Almaty → Moscow → Warsaw → Constanța for Baku) is still measured and still caught.
+* **No overshoot** (every route shown by :func:`corridor.route` and :func:`corridor.compare`). A
+  route overshoots when it reaches a place much further from its origin (great-circle) than its
+  destination is — more than :data:`OVERSHOOT_RATIO` times as far, plus :data:`OVERSHOOT_FLOOR_KM` —
+  and so must come back: Belgrade → Constanța → sea to Shanghai → 4,000 km of rail back west to
+  Almaty, or Berlin → Shanghai → Novosibirsk. The model's tariffs can make such a route the cheapest
+  (a sea km costs a fraction of a land km), but it is not the trip the shipper asked to plan, so
+  it is dropped whatever it saves, as long as a route that does not overshoot exists under the same
+  constraints (one that does not sail past Baku, Almaty or Urumqi and come back). Where every route
+  overshoots (the network's only way, e.g. Burgas → Constanța by Belgrade, which has no Black Sea
+  coast link), they are kept, since the alternative is no answer.
 * **Far longer for no gain** (:func:`corridor.compare`): a corridor's best route at least
   :data:`FAR_LONGER` times as long as another shown corridor's is listed as a detour unless it
   gains what a shipper pays for in distance: it is at least :data:`WORTHWHILE_GAIN` faster or
@@ -35,6 +45,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
+from corridor.network.model import Network
+from corridor.network.resolve import great_circle_km
 from corridor.routing.graph import SearchGraph
 from corridor.routing.itinerary import Leg, Route
 
@@ -43,11 +55,14 @@ __all__ = [
     "BACKTRACK_SHARE",
     "FAR_LONGER",
     "GATEWAY_SHARE",
+    "OVERSHOOT_FLOOR_KM",
+    "OVERSHOOT_RATIO",
     "WORTHWHILE_GAIN",
     "backtrack",
     "distances_to",
     "gateway_port",
     "no_gain",
+    "overshoot",
     "worth_the_detour",
     "wrong_way",
 ]
@@ -66,6 +81,15 @@ FAR_LONGER = 1.5
 """Distance ratio from which a corridor's best route needs a gain to be shown (estimate: half as long
 again is a detour a forwarder questions; the Middle and Northern routes China–Europe differ by
 less, 1.0–1.2×, and sea via Suez vs rail by about 1.5×, where sea's gain is cost)."""
+
+OVERSHOOT_RATIO = 1.5
+"""How much further from the origin than the destination (great-circle) a route may reach before it
+overshoots (estimate: a gateway port or junction off the direct line lies at most a few hundred km
+beyond a destination; the sea-then-rail-back routes of issue 10 reach 1.7-2.2 times as far)."""
+
+OVERSHOOT_FLOOR_KM = 300.0
+"""Added to the allowance so that short hauls may pass a junction or port a little beyond the
+destination (estimate: the spacing of junctions on the corridors' main lines)."""
 
 GATEWAY_SHARE = 0.25
 """Longest pre-carriage to the port of loading, as a share of the route's distance, that is not
@@ -188,5 +212,32 @@ def wrong_way(graph: SearchGraph, route: Route, stops: Sequence[str]) -> tuple[s
         if hit is not None:
             place, km = hit
             return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
+        start = end
+    return None
+
+
+def overshoot(network: Network, route: Route, stops: Sequence[str]) -> str | None:
+    """Why ``route`` overshoots the next stop it heads for, or ``None`` if it does not.
+
+    ``stops`` are the place ids of origin, via places and destination, in order. Between two
+    stops, no place may lie more than :data:`OVERSHOOT_RATIO` times as far (great-circle) from the
+    first as the second is, plus :data:`OVERSHOOT_FLOOR_KM`.
+    """
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    at = network.places
+
+    def km(a: str, b: str) -> float:
+        return great_circle_km(at[a].lat, at[a].lon, at[b].lat, at[b].lon)
+
+    start = 0
+    for target in stops[1:]:
+        end = places.index(target, start)
+        origin, allowed = places[start], OVERSHOOT_RATIO * km(places[start], target) + OVERSHOOT_FLOOR_KM
+        far = max(places[start : end + 1], key=lambda p: km(origin, p))
+        if km(origin, far) > allowed:
+            return (
+                f"overshoots: reaches {at[far].name}, {km(origin, far):,.0f} km from {at[origin].name} "
+                f"against {km(origin, target):,.0f} km to {at[target].name}, and comes back"
+            )
         start = end
     return None

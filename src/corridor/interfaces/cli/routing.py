@@ -560,7 +560,7 @@ def _passage_notes(notes: Sequence[str]) -> None:
 
 
 def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
-    for corridor, why in reasons:
+    for corridor, why in dict.fromkeys(reasons):  # several routes of a corridor may share a reason
         out.print(f"[dim]{corridor}: {why}[/dim]")
 
 
