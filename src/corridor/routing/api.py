@@ -25,6 +25,7 @@ from corridor.routing.detours import (
     WORTHWHILE_GAIN,
     no_gain,
     overshoot,
+    reentry,
     worth_the_detour,
     wrong_way,
 )
@@ -273,7 +274,7 @@ def route(
     net = network_at(network or default_network(), date)
     options, notes = avoid_diverted(net, options, dt.date.fromisoformat(net.priced_at) if date else None)
     found = search(net, origin, destination, options)
-    return replace(found, notes=notes) if notes else found
+    return replace(found, notes=(*notes, *found.notes)) if notes else found
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
@@ -293,7 +294,9 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
     steady, detours = _steady(network, options, routes, stops)
-    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
+    loops = (f"{r.corridor}: {why}" for r in steady if (why := reentry(network, r)))
+    notes = tuple(dict.fromkeys(loops))
+    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours), notes)
 
 
 def _stops(network: Network, stops: list[str]) -> list[str]:

@@ -33,6 +33,13 @@ little cheaper on paper can be Pareto-optimal however absurd its path):
   constraints (one that does not sail past Baku, Almaty or Urumqi and come back). Where every route
   overshoots (the network's only way, e.g. Burgas → Constanța by Belgrade, which has no Black Sea
   coast link), they are kept, since the alternative is no answer.
+* **Leaving a country and coming back** (marked, not dropped). A route that leaves a country and
+  re-enters it after more than :data:`REENTRY_RATIO` times the straight-line distance between the
+  two border points abroad (plus :data:`OVERSHOOT_FLOOR_KM`) gets a note (:func:`reentry`): the
+  search found no shorter way, so the network lacks one (Samara → Aktobe → Beyneu → Atyrau →
+  Astrakhan: Russia's Saratov–Volgograd–Astrakhan line is not in the data), or the route trades
+  distance for a cheaper neighbour's tariff. The route stays, since it is the network's answer,
+  but the shipper is told.
 * **Far longer for no gain** (:func:`corridor.compare`): a corridor's best route at least
   :data:`FAR_LONGER` times as long as another shown corridor's is listed as a detour unless it
   gains what a shipper pays for in distance: it is at least :data:`WORTHWHILE_GAIN` faster or
@@ -57,12 +64,14 @@ __all__ = [
     "GATEWAY_SHARE",
     "OVERSHOOT_FLOOR_KM",
     "OVERSHOOT_RATIO",
+    "REENTRY_RATIO",
     "WORTHWHILE_GAIN",
     "backtrack",
     "distances_to",
     "gateway_port",
     "no_gain",
     "overshoot",
+    "reentry",
     "worth_the_detour",
     "wrong_way",
 ]
@@ -90,6 +99,11 @@ beyond a destination; the sea-then-rail-back routes of issue 10 reach 1.7-2.2 ti
 OVERSHOOT_FLOOR_KM = 300.0
 """Added to the allowance so that short hauls may pass a junction or port a little beyond the
 destination (estimate: the spacing of junctions on the corridors' main lines)."""
+
+REENTRY_RATIO = 2.0
+"""Distance abroad, as a multiple of the straight line between where a route leaves a country and
+where it comes back, above which the route is marked (estimate: rail runs 1.2-1.5 times the straight
+line on the corridors' main lines; twice that is a loop through a neighbour)."""
 
 GATEWAY_SHARE = 0.25
 """Longest pre-carriage to the port of loading, as a share of the route's distance, that is not
@@ -240,4 +254,26 @@ def overshoot(network: Network, route: Route, stops: Sequence[str]) -> str | Non
                 f"against {km(origin, target):,.0f} km to {at[target].name}, and comes back"
             )
         start = end
+    return None
+
+
+def reentry(network: Network, route: Route) -> str | None:
+    """Where ``route`` leaves a country and comes back after a loop abroad longer than
+    :data:`REENTRY_RATIO` times the straight line (plus :data:`OVERSHOOT_FLOOR_KM`), or ``None``."""
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    km = [0.0, *(leg.distance_km for leg in route.legs)]
+    at = network.places
+    for i, here in enumerate(places):
+        country = at[here].country
+        back = next((j for j in range(i + 1, len(places)) if at[places[j]].country == country), None)
+        if back is None or back == i + 1:
+            continue
+        abroad = sum(km[i + 1 : back + 1])
+        there = at[places[back]]
+        line = great_circle_km(at[here].lat, at[here].lon, there.lat, there.lon)
+        if abroad > REENTRY_RATIO * line + OVERSHOOT_FLOOR_KM:
+            return (
+                f"leaves {country} at {at[here].name} and re-enters at {there.name} after {abroad:,.0f} km abroad, "
+                f"{abroad / line:.1f}× the straight line (no shorter way in the network, or a cheaper tariff)"
+            )
     return None
