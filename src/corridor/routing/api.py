@@ -272,9 +272,16 @@ def route(
         allow_passages=frozenset(allow_passages),
     )
     net = network_at(network or default_network(), date)
-    options, notes = avoid_diverted(net, options, dt.date.fromisoformat(net.priced_at) if date else None)
+    options, notes = avoid_diverted(net, options, _day(date))
     found = search(net, origin, destination, options)
     return replace(found, notes=(*notes, *found.notes)) if notes else found
+
+
+def _day(date: str | dt.date | None) -> dt.date | None:
+    """The day a dated query asks about (``2024-06`` → 1 June 2024, as prices take it)."""
+    from corridor.pricing.book import parse_date
+
+    return None if date is None else parse_date(date)
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
