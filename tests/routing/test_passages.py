@@ -21,7 +21,7 @@ def test_inside_the_red_sea_crisis_suez_is_avoided_and_the_answer_says_so() -> N
     # Issue 12 item 4: `route Shanghai Piraeus --date 2024-06` offered Sea-Suez at 22.4 d, no warning.
     found = route("Shanghai", "Piraeus", date="2024-06")
     assert found.routes and not _passes(found, "babalmandab")
-    assert len(found.notes) == 1 and "bab-el-mandeb avoided" in found.notes[0] and "RS1" in found.notes[0]
+    assert len(found.notes) == 1 and "bab-el-mandeb avoided" in found.notes[0] and "PR27" in found.notes[0]
     assert found.to_dict()["notes"] == list(found.notes)
     allowed = route("Shanghai", "Piraeus", date="2024-06", allow_passages=["bab-el-mandeb"])
     assert _passes(allowed, "babalmandab") and "allowed by request" in allowed.notes[0]
@@ -50,9 +50,9 @@ def test_an_explicit_avoid_is_not_noted_twice() -> None:
 @pytest.mark.parametrize(
     ("row", "field"),
     [
-        ("panama,diverted,2024-01-01,,RS1,", "passage"),
-        ("suez,diverted,2024-02-01,2024-01-01,RS1,", "valid_to"),
-        ("suez,blocked,2024-01-01,,RS1,", "status"),
+        ("panama,diverted,2024-01-01,,PR27,", "passage"),
+        ("suez,diverted,2024-02-01,2024-01-01,PR27,", "valid_to"),
+        ("suez,blocked,2024-01-01,,PR27,", "status"),
         ("suez,closed,2024-01-01,,NOPE1,", "source"),
     ],
 )

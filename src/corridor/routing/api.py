@@ -199,6 +199,7 @@ def route(
     allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     network: Network | None = None,
+    empty_return: bool = False,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places that a shipper would take.
 
@@ -237,6 +238,9 @@ def route(
         Passages to use even at a date when carriers avoid them (``["bab-el-mandeb"]``).
     network : Network, optional
         Defaults to :func:`default_network`.
+    empty_return : bool
+        Add bringing the empty box back to each route (``Route.surcharges``; see
+        :mod:`corridor.pricing.surcharges`).
 
     Returns
     -------
@@ -270,6 +274,7 @@ def route(
         via=tuple(via),
         air_cargo=air_cargo,
         allow_passages=frozenset(allow_passages),
+        empty_return=empty_return,
     )
     net = network_at(network or default_network(), date)
     options, notes = avoid_diverted(net, options, _day(date))
@@ -300,6 +305,10 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     if not paths:
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
+    if options.empty_return:
+        from corridor.pricing.surcharges import with_empty_return
+
+        routes = [with_empty_return(network, r) for r in routes]
     steady, detours = _steady(network, options, routes, stops)
     loops = (f"{r.corridor}: {why}" for r in steady if (why := reentry(network, r)))
     notes = tuple(dict.fromkeys(loops))
@@ -382,7 +391,8 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     The key is the network's identity and the complete, immutable options, so one query's
     constraints can never leak into another's graph.
     """
-    key = (id(network), replace(options, max_transshipments=None, via=(), tolerance=0.0))  # these act in the search
+    # These act in the search or after it, not on the graph.
+    key = (id(network), replace(options, max_transshipments=None, via=(), tolerance=0.0, empty_return=False))
     graph = _GRAPHS.get(key)
     if graph is None or graph.network is not network:
         if len(_GRAPHS) > 64:
@@ -444,6 +454,7 @@ def compare(
     allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     network: Network | None = None,
+    empty_return: bool = False,
 ) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
 
@@ -461,6 +472,9 @@ def compare(
         Prices every corridor at this date, avoiding the passages carriers avoid then (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
+    empty_return : bool
+        Add bringing the empty box back to each route (``Route.surcharges``; see
+        :mod:`corridor.pricing.surcharges`).
 
     Returns
     -------
@@ -496,6 +510,7 @@ def compare(
         allow_passages=tuple(allow_passages),
         date=date,
         network=base,
+        empty_return=empty_return,
     )
     try:
         everything = search_in()

@@ -89,6 +89,10 @@ class RouteOptions:
     allow_passages : frozenset of str
         Sea passages to use even at a date when carriers avoid them (``passage_status.csv``;
         see :mod:`corridor.routing.passages`), e.g. ``bab-el-mandeb`` during the Red Sea crisis.
+    empty_return : bool
+        Add the cost of bringing the empty box back (:mod:`corridor.pricing.surcharges`) to each
+        route's totals. It is added to the routes the search found, not searched with: a
+        land route it makes dearer than a sea route stays listed.
     """
 
     cargo: str = settings.DEFAULT_CARGO
@@ -102,6 +106,7 @@ class RouteOptions:
     via: tuple[str, ...] = ()
     air_cargo: bool = False
     allow_passages: frozenset[str] = field(default_factory=frozenset)
+    empty_return: bool = False
 
     def __post_init__(self) -> None:
         for name in ("avoid_countries", "avoid_modes", "avoid_passages", "allow_passages", "via"):

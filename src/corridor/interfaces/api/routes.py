@@ -98,6 +98,7 @@ class Search:
     via: list[str] = field(default_factory=list)
     date: str | None = None
     allow_passages: list[str] = field(default_factory=list)
+    empty_return: bool = False
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -147,6 +148,9 @@ async def _search(
     allow_passage: list[str] = Query(
         default=[], max_length=10, description="Sea passages to use even at a date when carriers avoid them"
     ),
+    empty_return: bool = Query(
+        default=False, description="Add bringing the empty box back to each route (surcharges, in the totals)"
+    ),
 ) -> Search:
     return Search(
         origin,
@@ -160,6 +164,7 @@ async def _search(
         via,
         date,
         allow_passage,
+        empty_return,
     )
 
 
@@ -180,6 +185,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         via=q.via,
         allow_passages=q.allow_passages,
         date=q.date,
+        empty_return=q.empty_return,
     )
 
 
