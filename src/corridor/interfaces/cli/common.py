@@ -157,6 +157,8 @@ FLAGS = {
     "avoid_countries": "--avoid",
     "avoid_modes": "--avoid-mode",
     "avoid_passages": "--avoid-passage",
+    "allow_passages=": "--allow-passage ",
+    "allow_passages": "--allow-passage",
     "max_transshipments": "--max-transshipments",
     "include_planned": "--include-planned",
     "to_year": "--to",
