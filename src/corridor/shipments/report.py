@@ -34,6 +34,7 @@ __all__ = [
     "result_row",
     "summarise",
     "totals",
+    "report_paths",
     "write_report",
     "write_table",
 ]
@@ -309,13 +310,22 @@ def write_table(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[st
         writer.writerows(rows)
 
 
-def write_report(path: Path, outcomes: Sequence[Outcome], network: Network) -> list[Path]:
-    """Write the report as ``path`` (HTML) plus the same figures as ``.json`` and ``.csv`` (totals).
+def report_paths(path: Path) -> tuple[Path, Path, Path]:
+    """The files of a report named ``path``: the HTML page, its JSON and its totals CSV.
 
-    Returns the paths written.
+    ``report.html`` → ``report.html``, ``report.json``, ``report-totals.csv`` (the totals are
+    not named ``report.csv``, which a results file could already be).
+    """
+    return path, path.with_suffix(".json"), path.with_name(f"{path.stem}-totals.csv")
+
+
+def write_report(path: Path, outcomes: Sequence[Outcome], network: Network) -> list[Path]:
+    """Write the report as ``path`` (HTML) plus the same figures as JSON and the totals as CSV.
+
+    The names are :func:`report_paths`'s. Returns the paths written.
     """
     data = report_data(outcomes, network)
-    json_path, csv_path = path.with_suffix(".json"), path.with_suffix(".csv")
+    _, json_path, csv_path = report_paths(path)
     path.write_text(report_html(data), encoding="utf-8")
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     flat = [row for rows in data["totals"].values() for row in rows]

@@ -61,11 +61,12 @@ def batch(
     from corridor.shipments.reading import read_shipments
     from corridor.shipments.report import ELEMENT_COLUMNS, RESULT_COLUMNS, element_rows, result_row, write_table
 
+    legs = legs or out_path.with_name(f"{out_path.stem}-legs{out_path.suffix}")
+    _check_distinct(shipments, out_path, legs, report)
     network = load(data)
     items = _with_date(read_shipments(shipments), _date(depart))
     with _bar(len(items)) as advance:
         outcomes = plan_shipments(items, network=network, samples=samples, seed=seed, progress=advance)
-    legs = legs or out_path.with_name(f"{out_path.stem}-legs{out_path.suffix}")
     write_table(out_path, [result_row(o) for o in outcomes], RESULT_COLUMNS)
     write_table(legs, element_rows(outcomes), ELEMENT_COLUMNS)
     written = [out_path, legs]
@@ -75,6 +76,20 @@ def batch(
         written += write_report(report, outcomes, network)
     _print_summary(outcomes)
     out.print("Written: " + ", ".join(str(p) for p in written))
+
+
+def _check_distinct(shipments: Path, out_path: Path, legs: Path, report: Path | None) -> None:
+    """Refuse (exit 2) before planning when two outputs, or an output and the input, are one file."""
+    from corridor.shipments.report import report_paths
+
+    named = [("--out", out_path), ("--legs", legs)]
+    if report is not None:
+        named += [(f"--report ({p.name})", p) for p in report_paths(report)]
+    seen = {shipments.resolve(): "the shipment list"}
+    for flag, path in named:
+        other = seen.setdefault(path.resolve(), flag)
+        if other != flag:
+            raise OptionError(f"{flag} would overwrite {other}: {path}; give the outputs distinct names")
 
 
 def _date(text: str | None) -> date | None:
