@@ -29,20 +29,31 @@ def test_misuse_is_exit_2_with_a_message(cli: Runner, args: tuple[str, ...], wor
     assert words in result.stderr and "internal error" not in result.stderr
 
 
-def test_a_closed_pipe_is_quiet() -> None:
-    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    result = subprocess.run(
-        [str(CORRIDOR), "compare", "Shanghai", "Belgrade", "--format", "json", "--samples", "2000"],
-        stdout=reader.stdin,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "250"},
-    )
-    assert reader.stdin is not None
-    reader.stdin.close()
-    reader.wait(10)
-    assert result.returncode in (0, 141) and result.stderr == "", result.stderr
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("route", "Almaty", "Baku"),  # a Rich table
+        ("compare", "Shanghai", "Belgrade", "--format", "json", "--samples", "2000"),
+        ("places", "Baku"),
+        ("check-data", str(Path(__file__).resolve().parents[2] / "src" / "corridor" / "data")),
+    ],
+)
+def test_a_closed_pipe_is_quiet_and_exits_141(args: tuple[str, ...]) -> None:
+    """As ``corridor … | head -1`` once head has gone: the reader is closed before the first write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [str(CORRIDOR), *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "250"},
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141 and result.stderr == "", (result.returncode, result.stderr[-500:])
 
 
 @pytest.mark.slow

@@ -49,9 +49,18 @@ __all__ = [
 
 P = ParamSpec("P")
 
+
+class _Console(Console):
+    """A console that lets a closed pipe reach :func:`friendly` (rich itself would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 # Piped output (a log, CI) gets a readable width instead of rich's 80-column default.
-out = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-err = Console(stderr=True, highlight=False)
+out = _Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+err = _Console(stderr=True, highlight=False)
 
 DEFAULT_SAMPLES = 20_000
 """Monte Carlo journeys per route when a command needs percentiles and none were asked for."""
