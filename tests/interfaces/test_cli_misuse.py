@@ -19,6 +19,8 @@ from helpers import CORRIDOR, Runner
     [
         (("compare", "Xian", "Baku", "--seed", "-1"), "--seed"),
         (("simulate", "/dev/zero"), "not a scenario file"),
+        (("simulate", "titr-2024-base", "--years", "nan"), "must be a finite number"),
+        (("simulate", "titr-2024-base", "--years", "6"), "from 0.05 to 5 years"),
         (("simulate", "x" * 10_000 + ".yaml"), "too long"),
         (("sweep", "titr-2024-base", "--engine", "dask", "--scheduler", "tcp://no such host:x"), "Dask scheduler"),
     ],

@@ -31,10 +31,10 @@ __all__ = [
     "factors_used",
     "report_data",
     "report_html",
+    "report_paths",
     "result_row",
     "summarise",
     "totals",
-    "report_paths",
     "write_report",
     "write_table",
 ]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SAMPLES",
     "FLAGS",
+    "MAX_YEARS",
     "PROGRESS_FROM",
     "CargoOption",
     "DataOption",
@@ -37,6 +38,7 @@ __all__ = [
     "MonthOption",
     "SamplesOption",
     "SeedOption",
+    "YearsOption",
     "err",
     "exit_code",
     "friendly",
@@ -97,6 +99,27 @@ SeedOption = Annotated[
 DateOption = Annotated[
     str | None,
     typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
+]
+MAX_YEARS = 5.0
+"""Longest simulated period on the command line (the user's own machine); the REST API allows 2
+(a shared server, :data:`corridor.interfaces.api.common.MAX_YEARS`)."""
+
+
+def _years(value: float) -> float:
+    import math
+
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number; got {value}")
+    if not 0.05 <= value <= MAX_YEARS:
+        raise typer.BadParameter(f"must be from 0.05 to {MAX_YEARS:g} years; got {value:g}")
+    return value
+
+
+YearsOption = Annotated[
+    float,
+    typer.Option(
+        help=f"Simulated years, 0.05 to {MAX_YEARS:g} (the REST API allows 2: a shared server).", callback=_years
+    ),
 ]
 DbOption = Annotated[
     str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")
