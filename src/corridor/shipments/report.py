@@ -29,6 +29,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "element_rows",
     "factors_used",
+    "pricing_statement",
     "report_data",
     "report_html",
     "report_paths",
@@ -62,12 +63,14 @@ RESULT_COLUMNS = (
     "p90_days",
     "on_time_probability",
     "cost_usd",
+    "cfs_usd",
     "priced_at",
     "co2e_wtw_kg",
     "co2e_ttw_kg",
     "co2e_hub_kg",
     "set_temp_c",
     "reefer_power",
+    "notes",
 )
 """Columns of the results file, one row per input row (planned or not)."""
 
@@ -162,12 +165,14 @@ def _plan_row(p: ShipmentPlan) -> dict[str, Any]:
         "distance_km": round(r.distance_km, 1),
         "time_days": round(r.total_time_days, 2),
         "cost_usd": round(p.cost_usd, 2),
+        "cfs_usd": round(p.charges_usd, 2) if s.kind == "lcl" else None,
         "priced_at": r.priced_at or None,
         "co2e_wtw_kg": round(p.co2e_wtw_kg, 2),
         "co2e_ttw_kg": round(p.co2e_ttw_kg, 2),
         "co2e_hub_kg": round(p.co2e_hub_kg, 2),
         "set_temp_c": s.set_temp_c,
         "reefer_power": p.reefer.summary() if p.reefer else None,
+        "notes": "; ".join(p.notes) or None,
     }
     if p.timing is not None:
         row["p50_days"] = round(p.timing.p50_h / 24, 2)
@@ -293,10 +298,28 @@ def report_data(outcomes: Sequence[Outcome], network: Network) -> dict[str, Any]
         "co2e_wtw_kg": round(sum(p.co2e_wtw_kg for p in plans), 2),
         "co2e_ttw_kg": round(sum(p.co2e_ttw_kg for p in plans), 2),
         "co2e_hub_kg": round(sum(p.co2e_hub_kg for p in plans), 2),
+        "pricing": pricing_statement(plans),
         "totals": totals(outcomes),
         "factors": factors_used(outcomes, network),
         "results": [result_row(o) for o in outcomes],
     }
+
+
+def pricing_statement(plans: Sequence[ShipmentPlan]) -> str:
+    """Which pricing dates the costs use and why, for the report (one sentence or two)."""
+    moved = [p for p in plans if any(n.startswith("priced at") for n in p.notes)]
+    text = (
+        "Each shipment is priced at the month it leaves (tariffs, index values and exchange rates "
+        "of that month), within the dates the price data covers."
+    )
+    if moved:
+        dates = sorted({p.route.priced_at or "" for p in moved} - {""})
+        text += (
+            f" {len(moved)} shipment(s) leave outside those dates and are priced at the nearest date "
+            f"covered ({', '.join(dates)}): a stated extrapolation, prices are not forecast (see each "
+            "row's notes)."
+        )
+    return text
 
 
 def write_table(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -354,6 +377,7 @@ def report_html(data: dict[str, Any]) -> str:
         f"<b>{data['co2e_wtw_kg'] / 1000:,.3f} t CO2e</b> well-to-wheel, "
         f"{data['co2e_ttw_kg'] / 1000:,.3f} t tank-to-wheel; hubs {data['co2e_hub_kg']:,.1f} kg WTW.</p>",
         f"<h2>Method</h2><p>{html.escape(data['method'])}</p>",
+        f"<h2>Pricing dates</h2><p>{html.escape(data['pricing'])}</p>",
         f"<h2>Data quality</h2><p>{html.escape(data['data_quality'])}</p>",
     ]
     for dim in ("mode", "corridor", "month"):

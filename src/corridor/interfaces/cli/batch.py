@@ -47,7 +47,13 @@ def batch(
         ),
     ] = None,
     samples: Annotated[
-        int, typer.Option(help="Monte Carlo journeys per lane: adds P50/P90 days and on-time odds.", min=0, max=200_000)
+        int,
+        typer.Option(
+            help="Monte Carlo journeys per lane: adds P50/P90 days (rows with a deadline get them and "
+            "their on-time odds anyway, from 5,000 journeys).",
+            min=0,
+            max=200_000,
+        ),
     ] = 0,
     seed: SeedOption = 0,
     data: DataOption = None,
@@ -130,6 +136,11 @@ def _print_summary(outcomes: Sequence[Outcome]) -> None:
         f"{s['planned']} of {s['rows']} shipments planned ({kinds}): {s['cost_usd']:,.0f} USD, "
         f"{s['co2e_wtw_t']:,.2f} t CO2e well-to-wheel."
     )
+    if any(n.startswith("priced at") for o in outcomes if not isinstance(o, RowError) for n in o.notes):
+        from corridor.shipments.plan import ShipmentPlan
+        from corridor.shipments.report import pricing_statement
+
+        out.print(pricing_statement([o for o in outcomes if isinstance(o, ShipmentPlan)]))
     errors = [o for o in outcomes if isinstance(o, RowError)]
     if not errors:
         return
