@@ -4,14 +4,15 @@ A reefer container needs power all the way. Ships and the Caspian ferries that t
 have plugs, and so do the terminals where it is lifted (ports, gauge changes, rail–road
 transshipments: the planner only lifts a reefer at places with reefer service). On a train it
 runs on a diesel genset (China–Europe trains use diesel-electric reefers because the wagons
-carry no power, SH06). Gensets are refuelled where the train stops for hours: the CRT reefer train from Jiangxi to Moscow was refuelled at the
-Zabaikalsk border station (SH05); estimate: every border station is such a point, since the
-train waits there for its handover and customs (the dwell of each border is in the data). On a
-truck the driver refuels the genset at filling stations, as reefer trucks do (SH11), so road
-legs need no check. A *genset stretch* is therefore a run of rail legs from one power or
-refuelling point to the next (a wait at a border is spent at a refuelling point and counts in
-no stretch); its 95th-percentile time (the Monte Carlo engine, run on the stretch alone) is
-compared with the genset's autonomy, so the flag means "a stretch between power or refuel points exceeds the autonomy".
+carry no power, SH06). Gensets are refuelled where the train stops for hours: the CRT reefer
+train from Jiangxi to Moscow was refuelled at the Zabaikalsk border station (SH05); estimate:
+every border station is such a point, since the train waits there for its handover and customs
+(the dwell of each border is in the data). On a truck the driver refuels the genset at filling
+stations, as reefer trucks do (SH11), so road legs need no check. A *genset stretch* is
+therefore a run of rail legs from one power or refuelling point to the next (a wait at a border
+is spent at a refuelling point and counts in no stretch); its 95th-percentile time (the Monte
+Carlo engine, run on the stretch alone) is compared with the genset's autonomy, so the flag
+means "a stretch between power or refuel points exceeds the autonomy".
 
 Autonomy (estimate): a clip-on genset tank of 300 litres (no container genset's tank size was
 found; the Thermo King SG-3000 manuals found do not state it; reefer units' tanks are 50–100
