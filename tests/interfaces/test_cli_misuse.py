@@ -58,11 +58,26 @@ def test_a_closed_pipe_is_quiet_and_exits_141(args: tuple[str, ...]) -> None:
     assert result.returncode == 141 and result.stderr == "", (result.returncode, result.stderr[-500:])
 
 
+def test_a_long_run_reports_progress_in_a_log(cli: Runner) -> None:
+    """Without a terminal (a log, CI) a bar would not show: a line per tenth, with the time left."""
+    done = cli("route", "Almaty", "Baku", "--samples", "1000000")  # 2 routes: 2 M journeys
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("sampling journeys:")]
+    assert len(lines) == 10 and lines[-1].startswith("sampling journeys: 100 %") and "s left" in lines[0]
+
+
 @pytest.mark.slow
-def test_ctrl_c_exits_130() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        # Runs far longer than the wait below (the Monte Carlo became too fast to interrupt reliably).
+        ("simulate", "titr-2030-triple", "--years", "5", "--replications", "200"),
+        ("route", "Almaty", "Baku", "--samples", "100000000"),  # with a progress report
+    ],
+)
+def test_ctrl_c_exits_130(args: tuple[str, ...]) -> None:
     run = subprocess.Popen(
-        # A run far longer than the wait below (the Monte Carlo became too fast to interrupt reliably).
-        [str(CORRIDOR), "simulate", "titr-2030-triple", "--years", "5", "--replications", "200"],
+        [str(CORRIDOR), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -217,9 +217,16 @@ def split(values: list[str] | None) -> list[str]:
 
 @contextmanager
 def progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar for long runs (on stderr), fed with steps done out of ``total``; nothing for short ones."""
+    """A progress bar for long runs (on stderr), fed with steps done out of ``total``; nothing for short ones.
+
+    When stderr is not a terminal (a log, CI, a captured run) a bar would not show, so a line is
+    written at every tenth of the run instead, with the time taken and an estimate of the rest.
+    """
     if total < PROGRESS_FROM:
         yield None
+        return
+    if not err.is_terminal:
+        yield _logged(total)
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -232,3 +239,22 @@ def progress(total: int) -> Iterator[Callable[[int], None] | None]:
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("mc", total=total)
         yield lambda done: bar.update(task, completed=done)
+
+
+def _logged(total: int) -> Callable[[int], None]:
+    """A progress callback that writes one line per tenth of ``total`` done (for a non-terminal)."""
+    import time
+
+    start = time.monotonic()
+    shown = [0]
+
+    def tick(done: int) -> None:
+        tenth = min(10, done * 10 // total)
+        if tenth <= shown[0]:
+            return
+        shown[0] = tenth
+        spent = time.monotonic() - start
+        left = spent * (total - done) / done if done else 0.0
+        err.print(f"sampling journeys: {tenth * 10} % ({spent:,.0f} s, about {left:,.0f} s left)")
+
+    return tick
