@@ -34,6 +34,7 @@ __all__ = [
     "DbOption",
     "DeadlineOption",
     "DepartOption",
+    "EmptyReturnOption",
     "Format",
     "MonthOption",
     "SamplesOption",
@@ -119,6 +120,14 @@ YearsOption = Annotated[
     float,
     typer.Option(
         help=f"Simulated years, 0.05 to {MAX_YEARS:g} (the REST API allows 2: a shared server).", callback=_years
+    ),
+]
+
+EmptyReturnOption = Annotated[
+    bool,
+    typer.Option(
+        "--empty-return",
+        help="Add bringing the empty box back (one-way lease premium out of China; none for a carrier's box at sea).",
     ),
 ]
 DbOption = Annotated[
