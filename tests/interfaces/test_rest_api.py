@@ -115,6 +115,14 @@ def test_bad_requests_are_4xx_with_a_message(
     assert "Traceback" not in response.text
 
 
+def test_simulated_years_nan_says_finite_and_the_limit_is_stated(client: TestClient) -> None:
+    body = '{"scenario": "titr-2024-base", "years": NaN}'
+    nan = client.post("/simulate", content=body, headers={"content-type": "application/json"})
+    assert nan.status_code == 422 and "finite number" in nan.json()["detail"], nan.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SimulateIn"]["properties"]["years"]
+    assert schema["maximum"] == 2 and "command line allows 5" in schema["description"]
+
+
 def test_reliability_matches_the_cli_json(client: TestClient, cli: Runner) -> None:
     args = {"deadline": "20d", "samples": "3000", "seed": "3", "month": "feb"}
     flags = [part for key, value in args.items() for part in (f"--{key}", value)]
