@@ -34,6 +34,7 @@ def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem
     problems += _check_other_sources(network, lines)
     problems += _check_uncertainty_places(network, lines)
     problems += _check_sailings(network, lines["sailings.csv"])
+    problems += _check_passage_status(network, lines["passage_status.csv"])
     return problems
 
 
@@ -131,6 +132,11 @@ def _check_node_times(network: Network, lines: list[int]) -> list[Problem]:
         for field in ("time_source", "cost_source"):
             if (why := source_problem(network, getattr(row, field))) is not None:
                 problems.append(Problem("node_times.csv", line, field, why))
+        if row.kind == "border" and row.time_h == 0 and (row.cost_teu_usd or row.cost_feu_usd):
+            why = (
+                "a border row of 0 h is no stop and is never charged (see corridor.routing.borders): charge 0 or a hold"
+            )
+            problems.append(Problem("node_times.csv", line, "cost_teu_usd", why))
     defaults = {row.kind for row in network.node_times if row.place == "*"}
     for kind in ("port", "transshipment"):
         if kind not in defaults:
@@ -186,6 +192,7 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
         "weather.csv": (("source",), network.weather),
         "hub_emission_factors.csv": (("source", "ttw_source"), network.hub_factors.values()),
         "sailings.csv": (("source",), network.sailings),
+        "passage_status.csv": (("source",), network.passage_status),
     }
     problems = []
     for name, (fields, rows) in records.items():
@@ -225,3 +232,18 @@ def _check_sailings(network: Network, lines: list[int]) -> list[Problem]:
         for line, s in rows
         if s.rule == "when_full" and s.teu_per_departure is None
     ]
+
+
+def _check_passage_status(network: Network, lines: list[int]) -> list[Problem]:
+    """Every passage status row names a passage some sea lane passes, and ends after it starts."""
+    passages = {p for lane in network.sea_lanes.values() for p in lane.passages}
+    problems = []
+    for line, row in zip(lines, network.passage_status, strict=True):
+        if row.passage not in passages:
+            known = ", ".join(sorted(passages))
+            problems.append(
+                Problem("passage_status.csv", line, "passage", f"no sea lane passes '{row.passage}' ({known})")
+            )
+        if row.valid_to is not None and row.valid_to < row.valid_from:
+            problems.append(Problem("passage_status.csv", line, "valid_to", "ends before valid_from"))
+    return problems

@@ -11,6 +11,7 @@ computed from other sourced figures, or ``estimate: …`` with a one-line reason
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -325,6 +326,27 @@ class Sailing(_Record):
     source: str = Field(min_length=1)
 
 
+class PassageStatus(_Record):
+    """A period in which carriers avoid a sea passage (a row of ``passage_status.csv``).
+
+    ``status`` is ``diverted`` (open, but the main carriers sail round it) or ``closed``;
+    ``valid_to`` blank means no end has been reported. Routing at a date inside the period avoids
+    the passage unless asked to allow it (see :mod:`corridor.routing.passages`).
+    """
+
+    passage: str = Field(min_length=1)
+    """As the sea-lane data names it (``babalmandab``, ``suez`` …)."""
+    status: Literal["diverted", "closed"]
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    source: str = Field(min_length=1)
+    note: str = ""
+
+    def in_force(self, when: dt.date) -> bool:
+        """Whether ``when`` falls inside the period (both ends included)."""
+        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+
+
 @dataclass(frozen=True)
 class SeaLane:
     """A maritime path between two ports, computed once on the searoute network."""
@@ -352,6 +374,8 @@ class Network:
     variability: tuple[Variability, ...] = ()
     weather: tuple[Weather, ...] = ()
     sailings: tuple[Sailing, ...] = ()
+    passage_status: tuple[PassageStatus, ...] = ()
+    """Dated diversions and closures of sea passages (``passage_status.csv``)."""
     data_dir: str = ""
     hub_factors: dict[str, HubEmissionFactor] = field(default_factory=dict)
     """Crossing kind → GLEC hub default; a kind without a row emits nothing at the hub."""
