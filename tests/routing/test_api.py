@@ -80,10 +80,16 @@ def test_transshipment_limit_is_respected() -> None:
 
 
 def test_planned_links_only_on_request() -> None:
+    # Makmal is reached only by the planned China-Kyrgyzstan-Uzbekistan line.
     with pytest.raises(NoRouteError, match="planned"):
-        route("Termez", "Peshawar")
-    found = route("Termez", "Peshawar", include_planned=True)
-    assert found.best("time").corridor == "Trans-Afghan"
+        route("Kashgar", "Makmal")
+    # Without the planned Trans-Afghan line, Termez reaches Peshawar only the long way round
+    # (by rail to a North Sea port, then by sea to Karachi).
+    current = route("Termez", "Peshawar").best("time")
+    planned = route("Termez", "Peshawar", include_planned=True).best("time")
+    assert current.corridor != "Trans-Afghan"
+    assert planned.corridor == "Trans-Afghan"
+    assert planned.distance_km < current.distance_km / 5
 
 
 def test_no_route_names_the_constraint() -> None:
