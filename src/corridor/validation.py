@@ -12,6 +12,7 @@ listed in :data:`KNOWN_MISSES`, and that every known miss still misses (so a fix
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -177,10 +178,16 @@ def _p50_days(network: Network, a: str, b: str, corridor: str) -> float:
     return reliability(best, 20_000, seed=0, network=network).p50_h / 24
 
 
-def _rail_cost(network: Network, a: str, b: str, when: str, cargo: str = "40ft") -> Route:
-    """The cheapest all-rail route, priced at ``when``."""
-    options = RouteOptions(cargo=cargo, avoid_modes=frozenset({"sea", "ferry", "air", "road"}))
+def _rail_cost(network: Network, a: str, b: str, when: str, cargo: str = "40ft", *, box: bool = False) -> Route:
+    """The cheapest all-rail route, priced at ``when`` (with ``box``: and the empty box's return)."""
+    options = RouteOptions(cargo=cargo, avoid_modes=frozenset({"sea", "ferry", "air", "road"}), empty_return=box)
     return search(price_network(network, when), a, b, options).best("cost")
+
+
+def _moscow_with_box(network: Network, origin: str) -> float:
+    """Rail ``origin`` → Moscow in mid-May 2024 with the empty box's return: the through rates
+    of PR19 include the container, whose one-way lease premium (PR24) prices it."""
+    return _rail_cost(network, origin, "Moscow", "2024-05-15", box=True).total_cost_usd
 
 
 def _sea_freight(network: Network, a: str, b: str, when: str) -> float:
@@ -309,6 +316,23 @@ COST_CASES: tuple[Case, ...] = (
         "PR20",
         "independent",
         _khorgos_saving_pct,
+    ),
+    *(
+        Case(
+            f"C{10 + i}",
+            f"Centre for Price Indices May 2024: rail {shown} → Moscow, 40 ft, with the box (empty return)",
+            f"USD {usd:,}",
+            usd,
+            usd * 0.75,
+            usd * 1.25,
+            "USD",
+            "PR19",
+            "independent",
+            functools.partial(_moscow_with_box, origin=origin),
+        )
+        for i, (origin, shown, usd) in enumerate(
+            (("Xian", "Xi'an", 5000), ("Chongqing", "Chongqing", 5050), ("Shanghai", "Shanghai", 5647))
+        )
     ),
     Case(
         "C9",
@@ -909,7 +933,7 @@ KNOWN_MISSES: dict[str, str] = {
     "wait for a path or locomotive inside the 1520 space; ERAI's 7.3 days includes them",
     "C3": "the May 2024 through rates include the container itself (the source reports container "
     "release fees of USD 1,800–2,000 that month) and operators' margins; the model prices tariffs "
-    "only, with China Railway's 2008 per-km tariff (PR21), the latest found",
+    "only, with China Railway's 2008 per-km tariff (PR21), the latest found; C10–C12 add the box",
     "C4": "as C3: container provision and operator margin are not modelled",
     "C5": "as C3: container provision and operator margin are not modelled",
     "L2": "the model sails Qingdao → Gdańsk direct (34.6 days); the Swan loop calls at Busan, Ningbo, "
