@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from corridor import settings
-from corridor.errors import NoRouteError, OptionError
+from corridor.errors import NoRouteError, OptionError, SearchBudgetError
 from corridor.network.cities import resolve_stops
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
@@ -494,6 +494,15 @@ def _best_per_corridor(
             one = search_in(corridor=tag)
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
+            continue
+        except SearchBudgetError as exc:
+            # A corridor reached only by a long loop (an inland pair by sea: rail to a port, sail,
+            # rail back) can exhaust the budget before its first route; the others still answer.
+            if exc.partial:
+                raise
+            unavailable.append(
+                (CORRIDOR_TAGS[tag], f"no route found within the search budget ({exc.labels:,} partial routes)")
+            )
             continue
         if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
             wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
