@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor import settings
-from corridor.errors import CorridorError, NoRouteError
+from corridor.errors import CorridorError, NoRouteError, SearchBudgetError
 from corridor.network.io import load_network, read_table
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
@@ -395,6 +395,10 @@ def _routes(flow: Flow, net: Network, planned: bool, passages: list[str], corrid
         )
     except NoRouteError:
         return []
+    except SearchBudgetError as exc:
+        if exc.partial:
+            raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
+        return []  # a corridor reached only by a long loop (inland pair by sea) offers no route
     except CorridorError as exc:
         raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
     return list(found.thinned())
