@@ -30,6 +30,7 @@ __all__ = [
     "backtest",
     "check_horizon",
     "forecast",
+    "latest_run",
     "required_growth",
 ]
 
@@ -77,8 +78,7 @@ def forecast(
         raise OptionError("no annual totals to forecast from")
     last = years[-1]
     check_horizon(last, to_year)
-    if years != list(range(years[0], last + 1)):
-        years = list(range(_last_gap(years), last + 1))  # use the latest unbroken run of years
+    years = latest_run(years)
     if len(years) < MIN_YEARS[method]:
         run = f"{years[0]}–{last}" if len(years) > 1 else str(last)
         raise OptionError(
@@ -100,11 +100,12 @@ def check_horizon(last: int, to_year: int) -> None:
         raise OptionError(f"to_year {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
 
 
-def _last_gap(years: list[int]) -> int:
+def latest_run(years: list[int]) -> list[int]:
+    """The latest unbroken run of ``years`` (sorted): the years a trend model is fitted on."""
     start = years[-1]
     while start - 1 in years:
         start -= 1
-    return start
+    return list(range(start, years[-1] + 1))
 
 
 def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Forecast:
