@@ -24,6 +24,7 @@ left out of the count.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -159,9 +160,19 @@ def rolling_misses(history: dict[int, float], pair: str, method: str, level: flo
     return misses
 
 
-@lru_cache(maxsize=8)
+_POOLING = threading.Lock()
+
+
 def pooled_misses(trade: TradeData, method: str, level: float = 0.8) -> tuple[Miss, ...]:
-    """:func:`rolling_misses` of every shipped pair's total (its default reporter's series)."""
+    """:func:`rolling_misses` of every shipped pair's total (its default reporter's series), computed
+    once per process: about 20 model fits per method, 5–15 s on a busy 2-core machine, so requests
+    arriving together wait for the one computation instead of each repeating it."""
+    with _POOLING:
+        return _pooled_misses(trade, method, level)
+
+
+@lru_cache(maxsize=8)
+def _pooled_misses(trade: TradeData, method: str, level: float) -> tuple[Miss, ...]:
     return tuple(m for pair in trade.pairs() for m in rolling_misses(trade.series(pair), pair, method, level))
 
 
