@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,12 +109,21 @@ def latest_run(years: list[int]) -> list[int]:
     return list(range(start, years[-1] + 1))
 
 
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """Run a fit's BLAS calls on one thread: its matrices are a few rows, and OpenBLAS's threads
+    cost more than they save (an ETS fit: 0.80 s against 0.18 s measured on the busy 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    limited: AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limited
+
+
 def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Forecast:
     import pandas as pd
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     series = pd.Series(np.log(values), index=pd.RangeIndex(len(values)))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _one_blas_thread():
         warnings.simplefilter("ignore")  # convergence chatter on short series
         fit = ETSModel(series, error="add", trend="add", damped_trend=True).fit(disp=False)
         frame = fit.get_prediction(start=len(values), end=len(values) + to_year - years[-1] - 1).summary_frame(
@@ -133,7 +143,7 @@ def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Fo
 def _arima(years: list[int], values: np.ndarray, to_year: int, level: float) -> Forecast:
     from statsmodels.tsa.arima.model import ARIMA
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _one_blas_thread():
         warnings.simplefilter("ignore")
         fit = ARIMA(np.log(values), order=(1, 1, 0), trend="t").fit()
         pred = fit.get_forecast(steps=to_year - years[-1])
