@@ -144,7 +144,7 @@ def _fuzz(
         cases[operation.label] += 1
         headers = {"Authorization": f"Bearer {TOKEN}"} if writes and cases[operation.label] % 2 else None
         # a long timeout: the first forecast of each method calibrates its band on the backtest
-        # (about 20 model fits, 5-15 s on the shared 2-core machine), which is not what this test is about
+        # (about 20 model fits, 4-10 s on the shared 2-core machine), which is not what this test is about
         case.call_and_validate(headers=headers, checks=CHECKS, timeout=120)
 
     run()

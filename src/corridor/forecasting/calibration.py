@@ -165,7 +165,7 @@ _POOLING = threading.Lock()
 
 def pooled_misses(trade: TradeData, method: str, level: float = 0.8) -> tuple[Miss, ...]:
     """:func:`rolling_misses` of every shipped pair's total (its default reporter's series), computed
-    once per process: about 20 model fits per method, 5–15 s on a busy 2-core machine, so requests
+    once per process: about 20 model fits per method, 4–5 s on a busy 2-core machine, so requests
     arriving together wait for the one computation instead of each repeating it."""
     with _POOLING:
         return _pooled_misses(trade, method, level)
