@@ -135,6 +135,15 @@ class Link(_Record):
     (e.g. the Asia–Europe backhaul); ``None``: the same as the forward tariff."""
     tariff_back_feu_usd: float | None = Field(default=None, ge=0)
     tariff_back_source: str = ""
+    tariff_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of the tariff where sources disagree or it is an estimate, as multiples of
+    the point tariff (set by :mod:`corridor.pricing.apply`)."""
+    tariff_back_range: tuple[float, float] = (1.0, 1.0)
+    """The same for the backhaul tariff."""
+    tariff_as_of: str = ""
+    """ISO date the tariff was published or took effect (an index value's date, a tariff's
+    ``valid_from``): how old the price is. "" for an undated price."""
+    tariff_back_as_of: str = ""
 
     @field_validator("gauge")
     @classmethod
@@ -166,6 +175,10 @@ class Link(_Record):
                 "tariff_back_teu_usd": self.tariff_teu_usd,
                 "tariff_back_feu_usd": self.tariff_feu_usd,
                 "tariff_back_source": self.tariff_source,
+                "tariff_range": self.tariff_back_range,
+                "tariff_back_range": self.tariff_range,
+                "tariff_as_of": self.tariff_back_as_of,
+                "tariff_back_as_of": self.tariff_as_of,
             }
         return self.model_copy(update=update)
 
@@ -186,6 +199,8 @@ class NodeTime(_Record):
     cost_teu_usd: float = Field(ge=0)
     cost_feu_usd: float = Field(ge=0)
     cost_source: str = Field(min_length=1)
+    cost_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of the charge, as multiples of the point figure (see ``Link.tariff_range``)."""
 
 
 class Rate(_Record):
@@ -287,6 +302,9 @@ class Sailing(_Record):
     """Observed in ``period`` (at the demand of that period for a ``when_full`` service)."""
     max_departures_per_week: float | None = Field(default=None, gt=0)
     """Most the fleet can sail (vessels × 168 h / round trip); caps a ``when_full`` service."""
+    teu_per_departure: float | None = Field(default=None, gt=0)
+    """Cargo a departure carried on average in ``period``, TEU-equivalent (a ``when_full`` service
+    sails once this much has gathered); required for ``when_full`` rows."""
     rule: Literal["timetable", "when_full"]
     period: str = Field(min_length=4)
     source: str = Field(min_length=1)
@@ -326,6 +344,9 @@ class Network:
     """Dated tariffs, exchange rates and rate indexes (:mod:`corridor.pricing`)."""
     priced_at: str = ""
     """ISO date the link tariffs and dwell charges are priced at ("" if never priced)."""
+    demand_teu_week: float | None = None
+    """Cargo offered a week on each ``when_full`` crossing, TEU-equivalent, that its frequency was
+    set for (``None``: the flow observed in ``sailings.csv``; see :mod:`corridor.network.sailings`)."""
 
     def place(self, place_id: str) -> Place:
         """The place with this id (``KeyError`` if absent)."""

@@ -97,6 +97,7 @@ class Search:
     include_planned: bool
     via: list[str] = field(default_factory=list)
     date: str | None = None
+    empty_return: bool = False
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -118,9 +119,22 @@ async def _search(
         max_length=10,
         description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
     ),
+    empty_return: bool = Query(
+        default=False, description="Add bringing the empty box back to each route (surcharges, in the totals)"
+    ),
 ) -> Search:
     return Search(
-        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, date
+        origin,
+        destination,
+        cargo,
+        avoid,
+        avoid_mode,
+        avoid_passage,
+        max_transshipments,
+        include_planned,
+        via,
+        date,
+        empty_return,
     )
 
 
@@ -140,6 +154,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         include_planned=q.include_planned,
         via=q.via,
         date=q.date,
+        empty_return=q.empty_return,
     )
 
 
@@ -173,7 +188,7 @@ Compared = Annotated["Comparison", Depends(_compared)]
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
     rows = await SAMPLING.run(_rated, shown, samples, deadline_h) if samples else _rated(shown, None, None)
-    return plain({"origin": found.origin, "destination": found.destination, "routes": rows})
+    return plain({"origin": found.origin, "destination": found.destination, "routes": rows, "notes": list(found.notes)})
 
 
 @router.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection", responses=errors(404))
@@ -195,6 +210,7 @@ async def compare(result: Compared, samples: Samples = 20_000, deadline_h: Deadl
             "routes": await SAMPLING.run(_rated, result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
             "detours": [{"corridor": c, "reason": r} for c, r in result.detours],
+            "notes": list(result.notes),
         }
     )
 

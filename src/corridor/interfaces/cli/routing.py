@@ -20,6 +20,7 @@ from corridor.interfaces.cli.common import (
     DateOption,
     DeadlineOption,
     DepartOption,
+    EmptyReturnOption,
     Format,
     MonthOption,
     SamplesOption,
@@ -35,7 +36,7 @@ from corridor.routing.itinerary import routes_geojson
 from corridor.vocab import Cargo, Objective, PlaceKind, RobustObjective
 
 if TYPE_CHECKING:
-    from corridor.network.model import Network, Place
+    from corridor.network.model import Network, Place, Sailing
     from corridor.routing.api import Comparison, RouteSet
     from corridor.routing.itinerary import Route
     from corridor.uncertainty.api import RatedRoute
@@ -72,6 +73,15 @@ AvoidPassageOption = Annotated[
 ]
 MaxTransshipmentsOption = Annotated[int | None, typer.Option(help="Most container lifts (mode or gauge changes).")]
 PlannedOption = Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")]
+DemandOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Cargo offered a week on each Caspian ferry that sails when full, TEU-equivalent each way: "
+        "more cargo, shorter wait (default: the flow of the 2023 port statistics).",
+        min=1,
+        max=100_000,
+    ),
+]
 ViaOption = Annotated[
     list[str] | None, typer.Option(help="Places the route must pass, in order: --via Altynkol or --via Aktau,Baku.")
 ]
@@ -133,6 +143,8 @@ def route(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -146,7 +158,15 @@ def route(
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
     found = find(
-        origin, destination, cargo=cargo.value, tolerance=tolerance, date=date, network=load(data), **constraints
+        origin,
+        destination,
+        cargo=cargo.value,
+        tolerance=tolerance,
+        date=date,
+        demand_teu_week=demand_teu_week,
+        network=load(data),
+        empty_return=empty_return,
+        **constraints,
     )
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
@@ -160,15 +180,29 @@ def route(
         out.print(_routes_table(shown, title, best, rated))
         out.print(_itinerary(best))
         out.print(_prices_note(best))
+        _wait_notes([best], load(data), demand_teu_week)
         _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
+    _request_notes(found.notes)
 
 
 def _prices_note(best: Route) -> str:
     """The pricing date and the tariff behind each leg of the best route, with its age."""
-    lines = [f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'):"]
-    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    lines = [
+        f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'); "
+        f"USD {best.total_cost_usd:,.0f}, range {best.total_cost_low_usd:,.0f}–{best.total_cost_high_usd:,.0f} "
+        "(every part at its low or high end: sources that disagree, index values either side of the date, estimates):"
+    ]
+    lines += [
+        f"  {leg.origin} → {leg.destination}: USD {leg.cost_usd:,.0f} "
+        f"({leg.cost_low_usd or leg.cost_usd:,.0f}–{leg.cost_high_usd or leg.cost_usd:,.0f}) {leg.tariff_source}"
+        for leg in best.legs
+    ]
+    lines += [
+        f"  {s.kind}: USD {s.cost_usd:,.0f} ({s.cost_low_usd:,.0f}–{s.cost_high_usd:,.0f}) {s.source}"
+        for s in best.surcharges
+    ]
     return "\n".join(lines) + "[/dim]"
 
 
@@ -234,6 +268,8 @@ def compare(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -249,7 +285,9 @@ def compare(
         objective=Objective(objective),
         cargo=cargo.value,
         date=date,
+        demand_teu_week=demand_teu_week,
         network=load(data),
+        empty_return=empty_return,
         **constraints,
     )
     if map_file is not None:
@@ -257,11 +295,13 @@ def compare(
 
         route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if fmt is not Format.table:
         _print_routes(fmt, result.origin, result.destination, result.routes, rated)
         return
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
     _print_comparison(result, title, rated, samples, detail=detail)
+    _wait_notes(result.routes, load(data), demand_teu_week)
     if map_file is not None:
         out.print(f"Map written to {map_file}")
 
@@ -365,6 +405,7 @@ def reliability(
     via: ViaOption = None,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -372,8 +413,17 @@ def reliability(
     from corridor.routing.api import compare as run
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
-    result = run(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
+    result = run(
+        origin,
+        destination,
+        cargo=cargo.value,
+        date=date,
+        demand_teu_week=demand_teu_week,
+        network=load(data),
+        **constraints,
+    )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
 
@@ -387,6 +437,7 @@ def reliability(
         f"[dim]{samples:,} journeys per corridor, seed {seed}; variability and weather from variability.csv and "
         "weather.csv[/dim]"
     )
+    _wait_notes(result.routes, load(data), demand_teu_week)
     _why_not([*result.unavailable, *result.detours])
     if plot is not None:
         out.print(f"Plot written to {plot}")
@@ -480,6 +531,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         *(["on time"] if odds else []),
         "nominal d",
         "USD",
+        "USD low–high",
         "t CO2e",
         "km",
         "lifts",
@@ -496,6 +548,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         cells += [
             f"{r.total_time_days:.1f}",
             f"{r.total_cost_usd:,.0f}",
+            f"{r.total_cost_low_usd:,.0f}–{r.total_cost_high_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
             str(r.transshipments),
@@ -511,6 +564,43 @@ def _notes(samples: int | None, reasons: Sequence[tuple[str, str]]) -> None:
     else:
         out.print(f"[dim]{NOMINAL_ONLY}[/dim]")
     _why_not(reasons)
+
+
+def _wait_notes(routes: Sequence[Route], network: Network, demand_teu_week: float | None) -> None:
+    """Which model set the wait for each sailing the routes take: a timetable, or a ferry that
+    sails when full at the cargo offered (``--demand-teu-week`` or the statistics' flow)."""
+    rows: dict[tuple[str, str, str], Sailing] = {(s.from_id, s.to_id, s.mode): s for s in network.sailings}
+    seen: set[tuple[str, str, str]] = set()
+    for leg in (leg for r in routes for leg in r.legs if leg.wait_model):
+        key = (leg.from_id, leg.to_id, leg.mode)
+        if key in seen:
+            continue
+        seen.add(key)
+        row, per_week = rows.get(key), leg.departures_per_week or 0.0
+        what = f"{leg.origin} → {leg.destination} {leg.mode}: {per_week:.1f} departures a week"
+        what += f", mean wait {leg.wait_h:.1f} h"
+        if leg.wait_model == "when_full" and row is not None:
+            out.print(f"[dim]Wait: {what}; sails when full, {_flow(row, per_week, demand_teu_week)}.[/dim]")
+        else:
+            period = f" ({row.period})" if row is not None else ""
+            out.print(f"[dim]Wait: {what}; timetable{period}.[/dim]")
+
+
+def _flow(row: Sailing, per_week: float, demand_teu_week: float | None) -> str:
+    from corridor.network.sailings import observed_teu_per_week
+
+    if demand_teu_week is None:
+        flow = f"at the {observed_teu_per_week(row) or 0:,.0f} TEU-equivalent a week observed in {row.period}"
+    else:
+        flow = f"at {demand_teu_week:,.0f} TEU-equivalent a week (--demand-teu-week)"
+    cap = row.max_departures_per_week
+    return flow + (", capped by the fleet and berths" if cap is not None and per_week >= cap else "")
+
+
+def _request_notes(notes: Sequence[str]) -> None:
+    """Notes on the request (an avoided passage no lane passes), on stderr so JSON stays clean."""
+    for note in notes:
+        err.print(f"note: {note}")
 
 
 def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
