@@ -256,7 +256,7 @@ def test_places_answers_while_the_first_city_query_runs() -> None:
                 assert httpx.get(f"{url}/places", params={"q": "baku"}, timeout=30).status_code == 200
                 latencies.append(time.monotonic() - started)
             assert first.result().status_code == 200, first.result().text
-    assert max(latencies) < 1.0, f"/places took up to {max(latencies):.2f} s behind the first city query"
+    assert max(latencies) < 1.5, f"/places took up to {max(latencies):.2f} s behind the first city query"
 
 
 def test_a_stalled_body_is_408() -> None:
