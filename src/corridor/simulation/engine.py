@@ -17,7 +17,9 @@ train load walks its route's components in order (see :mod:`corridor.uncertainty
 
 Every wait is split in two: **waiting for a departure** (the next sailing, a storm) and
 **queueing for capacity** (a full vessel, a busy crossing, a full yard). Only the second is a
-bottleneck. Dated disruptions (:class:`Window`) close a crossing or cut its capacity for a while.
+bottleneck. Dated disruptions (:class:`Window`) close a crossing or cut its capacity for a while,
+or close a sea passage (:data:`PASSAGE`): loads whose ship would sail through it wait at the port
+of loading until it reopens.
 
 Arrivals: each flow releases exactly its demand over the period (TEU a year × years), at times
 drawn independently from the flow's monthly seasonality (a Poisson process conditioned on its
@@ -43,10 +45,12 @@ import simpy
 from corridor import settings
 from corridor.network.model import Network
 from corridor.routing.itinerary import Leg, Route
+from corridor.routing.options import passage_name
 from corridor.uncertainty.journey import journey_model
 
 __all__ = [
     "DRAIN_H",
+    "PASSAGE",
     "TEU_PER_TRAIN",
     "Assignment",
     "CrossingCapacity",
@@ -59,6 +63,9 @@ __all__ = [
     "simulate_flows",
 ]
 
+PASSAGE = "passage"
+"""The crossing kind of a sea passage (``babalmandab``, ``suez`` …) in dated windows: ships do not
+sail through it while a window closes it."""
 TEU_PER_TRAIN = 94
 """TEU in a block train: 45–50 cars (S28) with one 40ft box each."""
 DRAIN_H = 60 * 24.0
@@ -446,7 +453,7 @@ class _Model:
 
     def name(self, place: str) -> str:
         known = self.network.places.get(place)
-        return known.name if known is not None else place
+        return known.name if known is not None else passage_name(place)
 
     # --- resources ---------------------------------------------------------------------------------------------------
 
@@ -456,7 +463,7 @@ class _Model:
             cap = self.inputs.capacities.get((place, kind))
             windows = self.inputs.windows.get((place, kind), ())
             label = "unconstrained" if cap is None else f"{cap.trains_per_day:g} trains/day"
-            label = "; ".join([label, *(w.label for w in windows if w.label)])
+            label = "; ".join([*([label] if kind != PASSAGE else []), *(w.label for w in windows if w.label)])
             stat = Stat(key, key.label(self.name), kind, label, constrained=cap is not None or bool(windows))
             self.stats[key] = stat
             spacing = 0.0 if cap is None else 24 / cap.trains_per_day
@@ -518,6 +525,11 @@ class _Model:
 
     # --- journeys ----------------------------------------------------------------------------------------------------
 
+    def closed_passages(self, leg: Leg) -> list[str]:
+        """The sea passages of ``leg`` that a dated window closes for a while: a load waits for
+        them at the start of the leg (a ship does not sail into a closed passage)."""
+        return [p for p in leg.passages if (p, PASSAGE) in self.inputs.windows]
+
     def compiled(self, route: Route) -> list[_Step]:
         """The route's steps, compiled once per route."""
         if id(route) not in self.journeys:
@@ -532,6 +544,7 @@ class _Model:
         leg = next(legs)
         for c in journey_model(route, self.network, per_link=True).components:  # one run per leg below
             if c.kind == "run":
+                steps += [_Step(0.0, gate=self.crossing(p, PASSAGE)) for p in self.closed_passages(leg)]
                 steps.append(_Step(c.base_h, gate=self.section(leg) if leg.mode == "rail" else None))
                 leg = next(legs, leg)
             elif c.kind == "wait":
