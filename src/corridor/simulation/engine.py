@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
 import math
 import random
 from collections import defaultdict, deque
@@ -58,6 +59,7 @@ __all__ = [
     "ResourceKey",
     "SimResult",
     "Stat",
+    "WhenFull",
     "Window",
     "release_share",
     "simulate_flows",
@@ -93,6 +95,18 @@ class Fleet:
     vessels: int
     teu_per_sailing: float
     round_trip_h: float
+
+
+@dataclass(frozen=True)
+class WhenFull:
+    """How a fleet that keeps no timetable sails (``when_full`` in ``sailings.csv``): a vessel at
+    the quay leaves once its container room is full, or after ``max_wait_h`` with what it has."""
+
+    vessels: int
+    round_trip_h: float
+    max_wait_h: float
+    """The observed mean interval between departures (168 h / departures a week): the cargo the
+    model does not simulate (wagons, trucks, tank cars) fills a ferry that containers do not."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +194,8 @@ class Stat:
     schedule_h: float = 0.0
     """Hours train loads waited for a departure (the next sailing, a storm), summed."""
     max_queue: int = 0
+    departures: int = 0
+    """Sailings of a water line within the period (0 for a crossing or yard)."""
     utilisation: float = 0.0
     """Share of the capacity offered during the period that was used (0 if unconstrained)."""
     waits: list[float] = field(default_factory=list)
@@ -343,13 +359,18 @@ class _Sailings:
         teu_per_sailing: float,
         weather: _PortWeather | None,
         horizon_h: float,
+        when_full: WhenFull | None = None,
     ) -> None:
         self.env, self.stat, self.weather, self.horizon_h = env, stat, weather, horizon_h
         self.queue: deque[tuple[simpy.Event, float, _Load, list[float]]] = deque()
         self.headway_h, self.teu = headway_h, teu_per_sailing
         self.sailed: list[float] = []
         self.offered = self.carried = 0.0
-        if not math.isinf(headway_h):
+        self.boarded = env.event()
+        """Fires when a load joins the queue (a vessel waiting for a full load checks again)."""
+        if when_full is not None:
+            env.process(self._sail_when_full(when_full))
+        elif not math.isinf(headway_h):
             env.process(self._sail())
 
     def board(self, load: _Load) -> simpy.Event:
@@ -357,20 +378,41 @@ class _Sailings:
         event = self.env.event()
         self.queue.append((event, self.env.now, load, [load.teu]))
         self.stat.max_queue = max(self.stat.max_queue, len(self.queue))
+        self.boarded.succeed()
+        self.boarded = self.env.event()
         return event
 
     def _sail(self) -> Events:
         while True:
             yield self.env.timeout(self.headway_h)
-            if self.weather is not None and self.weather.closed:
-                yield self.weather.reopened
+            yield from self._storm_hold()
             self._load_vessel()
+
+    def _storm_hold(self) -> Events:
+        if self.weather is not None and self.weather.closed:
+            yield self.weather.reopened
+
+    def _sail_when_full(self, rule: WhenFull) -> Events:
+        """Vessels take turns at the quay; the one loading leaves once it is full or has waited
+        ``rule.max_wait_h``, and is back a round trip later."""
+        back = [0.0] * rule.vessels  # when each vessel is next at the quay
+        while True:
+            ready = heapq.heappop(back)
+            if ready > self.env.now:
+                yield self.env.timeout(ready - self.env.now)
+            deadline = self.env.timeout(rule.max_wait_h)
+            while self.waiting_teu() < self.teu and not deadline.processed:
+                yield self.boarded | deadline
+            yield from self._storm_hold()
+            self._load_vessel()
+            heapq.heappush(back, self.env.now + rule.round_trip_h)
 
     def _load_vessel(self) -> None:
         """Boxes board first come, first served; a train load may be split over sailings and moves
         on when its last box has crossed."""
         now, room = self.env.now, self.teu
         self.sailed.append(now)
+        self.stat.departures += now <= self.horizon_h
         while self.queue and room > 0:
             event, since, load, left = self.queue[0]
             taken = min(room, left[0])
@@ -486,6 +528,7 @@ class _Model:
             fleets = self.inputs.fleets
             fleet = fleets.get((leg.from_id, leg.to_id, leg.mode)) or fleets.get((leg.to_id, leg.from_id, leg.mode))
             name = key.label(self.name)
+            rule: WhenFull | None = None
             if fleet is None:
                 stat = Stat(key, name, leg.mode, "unconstrained", constrained=False)
                 headway, teu = settings.HOURS_PER_WEEK / (leg.departures_per_week or 1.0), math.inf
@@ -493,11 +536,26 @@ class _Model:
                 stat = Stat(key, name, leg.mode, "closed: no vessel", closed=True)
                 headway, teu = math.inf, fleet.teu_per_sailing
             else:
-                stat = Stat(key, name, leg.mode, f"{fleet.vessels} vessels × {fleet.teu_per_sailing:g} TEU")
+                rule = self.when_full(leg, fleet)
+                label = f"{fleet.vessels} vessels × {fleet.teu_per_sailing:g} TEU" + (
+                    ", sails when full" if rule else ""
+                )
+                stat = Stat(key, name, leg.mode, label)
                 headway, teu = fleet.round_trip_h / fleet.vessels, fleet.teu_per_sailing
             self.stats[key] = stat
-            self.sailings[key] = _Sailings(self.env, stat, headway, teu, self.weather(leg.from_id), self.horizon)
+            self.sailings[key] = _Sailings(self.env, stat, headway, teu, self.weather(leg.from_id), self.horizon, rule)
         return self.sailings[key]
+
+    def when_full(self, leg: Leg, fleet: Fleet) -> WhenFull | None:
+        """How the fleet on ``leg`` sails if ``sailings.csv`` says the line keeps no timetable;
+        ``None`` for a timetabled line (it sails in rotation, full or not)."""
+        row = next(
+            (r for r in self.network.sailings if (r.from_id, r.to_id, r.mode) == (leg.from_id, leg.to_id, leg.mode)),
+            None,
+        )
+        if row is None or row.rule != "when_full":
+            return None
+        return WhenFull(fleet.vessels, fleet.round_trip_h, settings.HOURS_PER_WEEK / row.departures_per_week)
 
     def weather(self, port: str) -> _PortWeather | None:
         if port not in self.storms:
