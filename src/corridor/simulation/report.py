@@ -110,7 +110,8 @@ def _totals(a: ScenarioResult, b: ScenarioResult) -> Table:
     )
 
     def row(label: str, before: float, after: float, digits: int = 0) -> None:
-        table.add_row(label, f"{before:,.{digits}f}", f"{after:,.{digits}f}", f"{after - before:+,.{digits}f}")
+        change = round(after - before, digits) + 0.0  # + 0.0: no "-0" for a change lost in rounding
+        table.add_row(label, f"{before:,.{digits}f}", f"{after:,.{digits}f}", f"{change:+,.{digits}f}")
 
     row("TEU delivered", a.delivered_teu, b.delivered_teu)
     for corridor in sorted(set(a.sim.delivered_teu) | set(b.sim.delivered_teu)):
