@@ -36,3 +36,10 @@ def test_every_public_name_resolves_lazily() -> None:
 def test_errors_are_one_family() -> None:
     errors = [getattr(corridor, n) for n in corridor.__all__ if n.endswith("Error")]
     assert all(issubclass(e, corridor.CorridorError) for e in errors)
+
+
+def test_every_error_class_is_public() -> None:
+    from corridor import errors
+
+    classes = {n for n in errors.__all__ if n.endswith("Error")}
+    assert classes <= set(corridor.__all__)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "AmbiguousPlaceError",
     "BusyError",
     "Comparison",
     "ConflictError",
@@ -36,6 +37,7 @@ __all__ = [
     "RouteSet",
     "Scenario",
     "ScenarioResult",
+    "SearchBudgetError",
     "StoreError",
     "UnknownPlaceError",
     "compare",
@@ -53,6 +55,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from corridor.errors import (
+        AmbiguousPlaceError,
         BusyError,
         ConflictError,
         CorridorError,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
         NoRouteError,
         NotFoundError,
         OptionError,
+        SearchBudgetError,
         StoreError,
         UnknownPlaceError,
     )
@@ -77,17 +81,9 @@ if TYPE_CHECKING:
     from corridor.uncertainty.api import RatedRoute, rate, reliability
     from corridor.uncertainty.montecarlo import Reliability
 
-_ERRORS = (
-    "BusyError",
-    "ConflictError",
-    "CorridorError",
-    "DataFileError",
-    "NoRouteError",
-    "NotFoundError",
-    "OptionError",
-    "StoreError",
-    "UnknownPlaceError",
-)
+# Every public name ending in "Error" lives in corridor.errors; a test checks that every error class
+# of corridor.errors is listed in __all__ above (importing that module here would slow the import).
+_ERRORS = tuple(name for name in __all__ if name.endswith("Error"))
 _LAZY = {
     **dict.fromkeys(_ERRORS, "corridor.errors"),
     "route": "corridor.routing.api",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AmbiguousPlaceError",
     "BusyError",
     "ConflictError",
     "CorridorError",

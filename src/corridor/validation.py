@@ -12,18 +12,20 @@ listed in :data:`KNOWN_MISSES`, and that every known miss still misses (so a fix
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from corridor.emissions.factors import hub_emissions
+from corridor.emissions.factors import hub_emissions, leg_emissions
 from corridor.errors import NoRouteError
-from corridor.network.model import Network
+from corridor.network.model import EmissionFactor, Network
 from corridor.pricing.apply import price_network
 from corridor.routing.api import search
 from corridor.routing.graph import compile_graph
 from corridor.routing.itinerary import Route
 from corridor.routing.options import RouteOptions
+from corridor.vocab import Mode
 
 __all__ = [
     "CASES",
@@ -106,6 +108,25 @@ def _hub_kg(network: Network, kind: str, cargo: str = "20ft") -> float:
     return hub_emissions(network.hub_factors.get(kind), network.cargo_types[cargo])[0]
 
 
+def _worked_sea_example(network: Network) -> float:
+    """WTW kg CO2e of ecofreight's GLEC v3.2 worked sea example, recomputed by :func:`leg_emissions`.
+
+    The example's inputs (SH07): a 40 ft container with 20 t of cargo (the model's 40 ft box also
+    carries 20 t), 19,600 km Shanghai → Rotterdam, 8.15 g CO2e per tonne-km WTW. It states no
+    TTW figure, so the factor's TTW is set to the WTW (only the WTW result is measured).
+    """
+    factor = EmissionFactor(
+        vehicle="worked-example", mode=Mode.sea, wtw_g_per_tkm=8.15, ttw_g_per_tkm=8.15, source="SH07"
+    )
+    return leg_emissions(factor, 19_600.0, network.cargo_types["40ft"])[0]
+
+
+def _reefer_share_pct(network: Network) -> float:
+    """Share of a reefer's leg emissions that its refrigeration adds, in percent of the reefer total."""
+    multiplier = network.cargo_types["40ft-reefer"].emission_multiplier
+    return 100.0 * (multiplier - 1.0) / multiplier
+
+
 def _trans_afghan_length(network: Network) -> float:
     try:
         _best(network, "Termez", "Peshawar")
@@ -149,10 +170,16 @@ def _p50_days(network: Network, a: str, b: str, corridor: str) -> float:
     return reliability(best, 20_000, seed=0, network=network).p50_h / 24
 
 
-def _rail_cost(network: Network, a: str, b: str, when: str, cargo: str = "40ft") -> Route:
-    """The cheapest all-rail route, priced at ``when``."""
-    options = RouteOptions(cargo=cargo, avoid_modes=frozenset({"sea", "ferry", "air", "road"}))
+def _rail_cost(network: Network, a: str, b: str, when: str, cargo: str = "40ft", *, box: bool = False) -> Route:
+    """The cheapest all-rail route, priced at ``when`` (with ``box``: and the empty box's return)."""
+    options = RouteOptions(cargo=cargo, avoid_modes=frozenset({"sea", "ferry", "air", "road"}), empty_return=box)
     return search(price_network(network, when), a, b, options).best("cost")
+
+
+def _moscow_with_box(network: Network, origin: str) -> float:
+    """Rail ``origin`` → Moscow in mid-May 2024 with the empty box's return: the through rates
+    of PR19 include the container, whose one-way lease premium (PR24) prices it."""
+    return _rail_cost(network, origin, "Moscow", "2024-05-15", box=True).total_cost_usd
 
 
 def _sea_freight(network: Network, a: str, b: str, when: str) -> float:
@@ -281,6 +308,23 @@ COST_CASES: tuple[Case, ...] = (
         "PR20",
         "independent",
         _khorgos_saving_pct,
+    ),
+    *(
+        Case(
+            f"C{10 + i}",
+            f"Centre for Price Indices May 2024: rail {shown} → Moscow, 40 ft, with the box (empty return)",
+            f"USD {usd:,}",
+            usd,
+            usd * 0.75,
+            usd * 1.25,
+            "USD",
+            "PR19",
+            "independent",
+            functools.partial(_moscow_with_box, origin=origin),
+        )
+        for i, (origin, shown, usd) in enumerate(
+            (("Xian", "Xi'an", 5000), ("Chongqing", "Chongqing", 5050), ("Shanghai", "Shanghai", 5647))
+        )
     ),
     Case(
         "C9",
@@ -630,6 +674,32 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "E4",
+        "Worked example: 40 ft box, 20 t, Shanghai → Rotterdam 19,600 km at 8.15 g CO2e/tkm WTW (leg function)",
+        "about 3,195 kg CO2e (GLEC v3.2 default, ecofreight)",
+        3195,
+        3194.5,
+        3195.5,
+        "kg CO2e WTW",
+        "SH07",
+        "input",
+        _worked_sea_example,
+    ),
+    # Band: ±60 % on the 2.7 kW/TEU refrigeration rate moves the 19 % share to 8.6–27.3 % (derived:
+    # refrigeration R against the rest P = 4.26 R; share = k R / (P + k R) for k = 0.4 and 1.6).
+    Case(
+        "E5",
+        "Share of a reefer's journey energy used for refrigeration (sea, New Zealand trades 2007)",
+        "about 19 % (2.7 kW/TEU, ±60 %)",
+        19,
+        8.6,
+        27.3,
+        "%",
+        "SH08",
+        "independent",
+        _reefer_share_pct,
+    ),
+    Case(
         "N1",
         "Piraeus → Sofia COSCO land-sea express",
         "just over 40 h (May 2021)",
@@ -811,9 +881,14 @@ KNOWN_MISSES: dict[str, str] = {
     "2017; the model takes that line (832 km, G06) instead of the old way via Xi'an, and the OSM-checked "
     "distances (tools/rail_distances.md) shortened the rest, so it lands about 10.5 % short",
     "E2": "GLEC's transshipment-site default, 0.6 kg CO2e per tonne, × the model's 10 t per TEU gives "
-    "6 kg; HHLA does not state its container's mass (7 kg would be 11.7 t at 0.6 kg/t)",
-    "E3": "HHLA's figure is for a 13,000 TEU ship with IMO 2009 intensities; the model's DEFRA 2025 "
-    "average for ships over 8,000 TEU (12.66 g TTW per tonne-km, E03) at 10 t per TEU gives 45 % more",
+    "6 kg; not a payload fault: at the 6.9 t HHLA's sea leg implies (E3) it would be 4.1 kg, so HHLA's Prague "
+    "terminal emits more per lift than GLEC's default site",
+    "E3": "a payload fault, not the vessel class: HHLA's 1,739 kg over 19,879 km is 87.5 g CO2 per container-km, "
+    "which the model's own factor for ships over 8,000 TEU (12.66 g TTW per tonne-km, E03; HHLA's ship has "
+    "13,000 TEU) reaches at 6.9 t of cargo; the model loads 10 t per TEU (E08) and HHLA states no mass",
+    "E5": "the model's reefer multiplier, 1.55, is Clean Cargo's intra-Europe reefer/dry ratio (E04), so a third of "
+    "a reefer's leg emissions is refrigeration; Fitzgerald et al. assume 2.7 kW per TEU on New Zealand's long "
+    "deep-sea trades, where propulsion weighs more (Clean Cargo's Asia–North Europe ratio, 69.6/37.9, is higher still)",
     "N4b": "Koper is sailed direct from Suez in the model; Asia–Med services call there after other "
     "Mediterranean ports, and the 2017 comparison went on by land from Koper, so the published gain "
     "includes calls and trucking the model does not charge",
@@ -828,7 +903,7 @@ KNOWN_MISSES: dict[str, str] = {
     "wait for a path or locomotive inside the 1520 space; ERAI's 7.3 days includes them",
     "C3": "the May 2024 through rates include the container itself (the source reports container "
     "release fees of USD 1,800–2,000 that month) and operators' margins; the model prices tariffs "
-    "only, with China Railway's 2008 per-km tariff (PR21), the latest found",
+    "only, with China Railway's 2008 per-km tariff (PR21), the latest found; C10–C12 add the box",
     "C4": "as C3: container provision and operator margin are not modelled",
     "C5": "as C3: container provision and operator margin are not modelled",
     "C9": "the network's Khorgos branch is 339 km shorter than the Dostyk branch to Almaty, Shymkent "

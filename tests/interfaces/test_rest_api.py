@@ -68,6 +68,17 @@ def test_forecast_and_simulate(client: TestClient) -> None:
     assert sim["demand_teu"] > 0 and "bottlenecks" in sim
 
 
+def test_shipped_scenarios_are_listed_read_only_and_simulate_by_name(client: TestClient) -> None:
+    shipped = client.get("/shipped-scenarios").json()
+    names = [s["name"] for s in shipped]
+    assert "titr-2024-base" in names and names == sorted(names)
+    base = next(s for s in shipped if s["name"] == "titr-2024-base")
+    assert base["title"] == "TITR 2024 base" and base["year"] == 2024 and base["yaml"].startswith("#")
+    assert client.post("/shipped-scenarios", json={}).status_code == 405
+    sim = client.post("/simulate", json={"scenario": names[0], "years": 0.05})
+    assert sim.status_code == 200, sim.text
+
+
 def test_forecast_by_gravity(client: TestClient) -> None:
     body = client.get("/forecast", params={"a": "UZ", "b": "KZ", "to": 2030, "method": "gravity"}).json()
     assert body["method"] == "gravity" and body["pair"] == "KZ-UZ" and "PPML" in body["note"]

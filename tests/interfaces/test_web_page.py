@@ -398,3 +398,217 @@ def test_prices_at_a_past_month(page: Any, server: str) -> None:
     page.click("#lang-ru")
     assert page.inner_text("#priced-at") == f"Цены на {dated[0]['priced_at']}"
     _screenshot(page, "prices-at-2023-06")
+
+
+def _post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _open_scenario(page: Any, listing: str, label: str) -> None:
+    page.click("#tabs [data-tab=scenarios]")
+    page.locator(f"{listing} button", has_text=label).click()
+    page.wait_for_selector("#scenario-view:not([hidden])")
+
+
+def _simulate(page: Any, years: str) -> None:
+    page.fill("#sim-years", years)
+    page.click("#simulate")
+    page.wait_for_function("() => !document.querySelector('#simulate').disabled")
+
+
+def test_shipped_scenarios_are_listed_read_only_and_simulated(page: Any, server: str) -> None:
+    shipped = _get(f"{server}/shipped-scenarios")
+    page.click("#tabs [data-tab=scenarios]")
+    page.wait_for_selector("#shipped-list li")
+    assert page.locator("#shipped-list li").count() == len(shipped)
+    _open_scenario(page, "#shipped-list", "TITR 2024 base")
+    assert "read-only" in page.inner_text("#scenario-title")
+    base = next(s for s in shipped if s["name"] == "titr-2024-base")
+    assert page.inner_text("#scenario-text").strip() == base["yaml"].strip()
+    _simulate(page, "0.1")
+    expected = _post(f"{server}/simulate", {"scenario": "titr-2024-base", "years": 0.1, "seed": 0})
+    assert page.inner_text("#sim-summary").startswith("TITR 2024 base: demand")
+    rows = page.locator("#bottlenecks tbody tr")
+    assert rows.count() == len(expected["lines"]) > 0
+    first = expected["lines"][0]
+    cells = rows.first.locator("td")
+    assert cells.nth(0).inner_text() == first["resource"]
+    assert cells.nth(3).inner_text() == f"{first['teu']:,.0f}"  # TEU carried
+    assert cells.nth(7).inner_text() == f"{first['departure_wait_h']:,.1f}"  # waiting for a departure, apart
+    assert page.locator("#lead-times tbody tr").count() == len(expected["lead_times"])
+    # nothing saved: a shipped scenario is read-only
+    assert all(s["name"] != "titr-2024-base" for s in _get(f"{server}/scenarios"))
+    _screenshot(page, "shipped-scenario")
+
+
+def test_disruption_notes_and_carry_over_are_shown(page: Any, server: str) -> None:
+    _open_scenario(page, "#shipped-list", "Poland–Belarus")
+    _simulate(page, "0.75")
+    expected = _post(f"{server}/simulate", {"scenario": "northern-2025-poland-belarus-closure", "years": 0.75})
+    notes = page.locator("#sim-notes li")
+    assert notes.count() == len(expected["notes"]) >= 1
+    assert "Brest (BY) border closed from 2025-09-12 to 2025-09-25" in notes.first.inner_text()
+    assert expected["drained_teu"] > 0
+    carry = page.inner_text("#sim-carry")
+    assert "carry-over" in carry and f"{expected['drained_teu']:,}" in carry
+    _screenshot(page, "disruption")
+
+
+def test_a_closed_line_is_noted_by_its_display_name(page: Any, server: str) -> None:
+    yaml = (
+        "name: closed ferry\nyear: 2025\ndemand:\n  - {origin: Almaty, destination: Baku, teu_per_year: 1000}\n"
+        "levers:\n  - {kind: ferries, from: kuryk, to: alat, change: -4}\n"
+    )
+    _post(f"{server}/scenarios", {"name": "closed ferry", "yaml": yaml}, TOKEN)
+    _open_scenario(page, "#scenario-list", "closed ferry")
+    _simulate(page, "0.1")
+    assert "Kuryk – Alat (Port of Baku) ferry: no vessel left, the line is closed" in page.inner_text("#sim-notes")
+
+
+def test_simulation_error_on_the_russian_page(page: Any) -> None:
+    """A dated disruption outside the simulated period: a clear, translated message, no HTTP code."""
+    page.click("#lang-ru")
+    _open_scenario(page, "#shipped-list", "Poland–Belarus")
+    assert "только чтение" in page.inner_text("#scenario-title")
+    _simulate(page, "0.25")
+    box = page.locator("#page-scenarios .error")
+    box.wait_for(state="visible")
+    text = box.inner_text()
+    assert text.startswith("Проверьте запрос:") and "outside the simulated period" in text
+    assert "422" not in text
+
+
+def _more_options(page: Any, samples: int, deadline_days: str = "") -> None:
+    page.click("#route-form summary")
+    page.fill("#samples", str(samples))
+    page.fill("#deadline", deadline_days)
+
+
+def test_on_time_odds_in_the_best_of_each_corridor_view(page: Any, server: str) -> None:
+    _more_options(page, 200, "25")
+    _plan(page)
+    page.click("[data-view=corridors]")
+    page.wait_for_function("document.querySelector('#results-title').dataset.i18n === 'results_corridors'")
+    query = "origin=Shanghai&destination=Belgrade&samples=200&deadline_h=600"
+    expected = _get(f"{server}/compare?{query}")["routes"]
+    rows = page.locator("#routes-table tbody tr[data-route]")
+    assert rows.count() == len(expected)
+    assert page.locator("#routes-table th.ontime").is_visible()
+    shown = [rows.nth(n).locator("td.ontime").inner_text() for n in range(rows.count())]
+    assert shown == [f"{round(r['on_time_probability'] * 100)} %" for r in expected]
+    assert len(set(shown)) > 1  # the corridors differ: the odds are not a constant
+    assert page.locator("#p-chart line.deadline").count() == 1
+    assert "deadline of 25.0 days" in page.inner_text("#p-note")
+    _screenshot(page, "corridors-on-time")
+
+
+def _inside(page: Any, selector: str, box_selector: str) -> tuple[bool, float, float]:
+    """Whether every element of `selector` lies inside `box_selector`, and the share of the box's
+    width and height their union spans."""
+    return tuple(
+        page.evaluate(
+            """([selector, boxSelector]) => {
+                const box = document.querySelector(boxSelector).getBoundingClientRect();
+                const rects = [...document.querySelectorAll(selector)].map((e) => e.getBoundingClientRect());
+                const inside = rects.every((r) => r.left >= box.left - 2 && r.right <= box.right + 2
+                    && r.top >= box.top - 2 && r.bottom <= box.bottom + 2);
+                const span = (lo, hi) => Math.max(...rects.map(hi)) - Math.min(...rects.map(lo));
+                return [inside, span((r) => r.left, (r) => r.right) / box.width,
+                        span((r) => r.top, (r) => r.bottom) / box.height];
+            }""",
+            [selector, box_selector],
+        )
+    )
+
+
+def test_map_is_fitted_to_the_routes_shown(page: Any) -> None:
+    # Start zoomed in on the middle of the map, where the routes would run off it unless refitted.
+    for _ in range(3):
+        page.click(".leaflet-control-zoom-in")
+        page.wait_for_timeout(300)
+    _plan(page, "Duisburg", "Duisburg")
+    inside, width, height = _inside(page, "path.route-line", "#map")
+    assert inside and max(width, height) > 0.5, (width, height)
+    page.click("[data-view=corridors]")
+    page.wait_for_function("document.querySelector('#results-title').dataset.i18n === 'results_corridors'")
+    for _ in range(20):  # the fit is animated: give it up to 4 s
+        inside, width, height = _inside(page, "path.route-line", "#map")
+        if inside and max(width, height) > 0.5:
+            break
+        page.wait_for_timeout(200)
+    assert inside and max(width, height) > 0.5, (width, height)
+
+
+def test_autocomplete_list_closes_on_choice_escape_and_blur(page: Any) -> None:
+    suggestions = page.locator("#destination + .suggestions")
+    page.locator("#destination").press_sequentially("Бак", delay=20)
+    suggestions.locator("li").first.wait_for()
+    page.keyboard.press("Escape")
+    assert suggestions.is_hidden()
+    page.locator("#destination").press_sequentially("у", delay=20)
+    suggestions.locator("li").first.wait_for()
+    page.locator("#cargo").focus()  # blur
+    suggestions.wait_for(state="hidden")
+    page.fill("#destination", "")
+    page.locator("#destination").press_sequentially("Бак", delay=20)
+    suggestions.locator("li").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # choose by keyboard
+    assert suggestions.is_hidden() and page.input_value("#destination") == "Baku"
+    page.locator("#origin").fill("")
+    _choose_place(page, "#origin", "Almat", "Almaty")  # choose by click
+    assert page.locator("#origin + .suggestions").is_hidden()
+
+
+def test_leg_tariffs_in_the_itinerary(page: Any, server: str) -> None:
+    _plan(page)
+    page.locator("#routes-table tbody tr[data-route]").first.click()
+    route = _get(f"{server}/route?origin=Shanghai&destination=Belgrade")["routes"][0]
+    priced = [leg for leg in route["legs"] if leg.get("tariff")]
+    notes = page.locator("#itinerary details.tariff")
+    assert notes.count() == len(priced) > 0
+    notes.first.locator("summary").click()
+    first = notes.first.locator("div").first.inner_text()
+    assert first and first in priced[0]["tariff"]
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _no_sideways_scroll(tab: Any) -> None:
+    scroll = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll[0] <= scroll[1], scroll
+
+
+def test_phone_width_layout(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True, has_touch=True)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server)
+    tab.wait_for_selector("body[data-ready]")
+    _no_sideways_scroll(tab)
+    form = tab.locator("#route-form").bounding_box()
+    assert form["x"] >= 0 and form["x"] + form["width"] <= PHONE["width"]
+    _plan(tab)
+    _no_sideways_scroll(tab)
+    tab.locator("#map").scroll_into_view_if_needed()
+    box = tab.locator("#map").bounding_box()
+    assert box["width"] >= PHONE["width"] - 2 and box["height"] >= 250
+    assert tab.locator("path.route-line").count() > 0 and tab.locator("path.basemap").count() > 100
+    inside, _, _ = _inside(tab, "path.route-line", "#map")
+    assert inside
+    _screenshot(tab, "phone-routes")
+    for name in ("scenarios", "batch", "forecast"):
+        tab.locator(f"#tabs [data-tab={name}]").click()
+        _no_sideways_scroll(tab)
+    tab.click("#forecast")
+    tab.wait_for_selector("#fc-table tbody tr")
+    _no_sideways_scroll(tab)
+    _screenshot(tab, "phone-forecast")
+    context.close()
+    assert not errors, errors

@@ -59,17 +59,17 @@ def test_default_date_is_the_latest_the_data_covers_and_is_stated() -> None:
 
 
 def test_the_same_route_costs_differently_at_two_dates_and_says_why() -> None:
-    # Drewry WCI Shanghai-Rotterdam: USD 1,543 on 1 Jun 2023 (PR10), 7,322 on 27 Jun 2024 (PR12,
-    # the last value before 1 Jul 2024 is 4,406 of 11 Jan 2024).
+    # Drewry WCI Shanghai-Rotterdam: USD 1,543 on 1 Jun 2023 (PR10); the last value before
+    # 1 Jun 2024 is 3,709 of 9 May 2024 (PR26).
     cheap = route("Xian", "Duisburg", corridor="sea-suez", date="2023-06").best("cost")
     dear = route("Xian", "Duisburg", corridor="sea-suez", date="2024-06").best("cost")
     sea_2023 = next(leg for leg in cheap.legs if leg.mode == "sea")
     sea_2024 = next(leg for leg in dear.legs if leg.mode == "sea")
     assert sea_2023.cost_usd == pytest.approx(1543)
-    assert sea_2024.cost_usd == pytest.approx(4406)
+    assert sea_2024.cost_usd == pytest.approx(3709)
     assert "WCI-SHA-RTM 1,543 USD/FEU of 2023-06-01" in sea_2023.tariff_source
-    assert "WCI-SHA-RTM 4,406 USD/FEU of 2024-01-11" in sea_2024.tariff_source
-    assert "142 days old" in sea_2024.tariff_source
+    assert "WCI-SHA-RTM 3,709 USD/FEU of 2024-05-09" in sea_2024.tariff_source
+    assert "23 days old" in sea_2024.tariff_source
     assert dear.total_cost_usd - cheap.total_cost_usd > 2000
 
 

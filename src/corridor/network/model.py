@@ -135,6 +135,15 @@ class Link(_Record):
     (e.g. the Asia–Europe backhaul); ``None``: the same as the forward tariff."""
     tariff_back_feu_usd: float | None = Field(default=None, ge=0)
     tariff_back_source: str = ""
+    tariff_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of the tariff where sources disagree or it is an estimate, as multiples of
+    the point tariff (set by :mod:`corridor.pricing.apply`)."""
+    tariff_back_range: tuple[float, float] = (1.0, 1.0)
+    """The same for the backhaul tariff."""
+    tariff_as_of: str = ""
+    """ISO date the tariff was published or took effect (an index value's date, a tariff's
+    ``valid_from``): how old the price is. "" for an undated price."""
+    tariff_back_as_of: str = ""
 
     @field_validator("gauge")
     @classmethod
@@ -166,6 +175,10 @@ class Link(_Record):
                 "tariff_back_teu_usd": self.tariff_teu_usd,
                 "tariff_back_feu_usd": self.tariff_feu_usd,
                 "tariff_back_source": self.tariff_source,
+                "tariff_range": self.tariff_back_range,
+                "tariff_back_range": self.tariff_range,
+                "tariff_as_of": self.tariff_back_as_of,
+                "tariff_back_as_of": self.tariff_as_of,
             }
         return self.model_copy(update=update)
 
@@ -186,6 +199,8 @@ class NodeTime(_Record):
     cost_teu_usd: float = Field(ge=0)
     cost_feu_usd: float = Field(ge=0)
     cost_source: str = Field(min_length=1)
+    cost_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of the charge, as multiples of the point figure (see ``Link.tariff_range``)."""
 
 
 class Rate(_Record):

@@ -9,13 +9,16 @@ gave it and how old they were on the date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+import weakref
 from dataclasses import replace
 
 from corridor.network.model import Link, Network, NodeTime
-from corridor.pricing.book import Quote, TariffBook
+from corridor.pricing.book import ESTIMATE_BAND, Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
-__all__ = ["UNDATED", "network_at", "price_network", "undated_prices"]
+__all__ = ["PRICED_KEPT", "UNDATED", "agreed_quote", "network_at", "price_network", "undated_prices"]
 
 UNDATED = "undated: "
 """Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
@@ -55,50 +58,138 @@ def price_network(network: Network, when: dt.date | str | None = None) -> Networ
     return replace(network, links=links, node_times=rows, priced_at=day.isoformat())
 
 
-_PRICED: dict[tuple[int, str], tuple[Network, Network]] = {}
+_KEEPING = threading.RLock()  # re-entrant: a collection may run _forget while it is held
+
+PRICED_KEPT = 64
+"""Priced copies kept per network (a batch of several years prices one per month); beyond, the
+oldest is dropped."""
+
+_PRICED: dict[int, tuple[weakref.ref[Network], dict[str, Network]]] = {}
+"""Base network's ``id`` → (a weak reference to it, its priced copies by date asked). The weak
+reference makes the ``id`` a stable key: an entry answers only while its own network is alive
+(the identity is checked), and it is dropped when that network is collected, so a new network
+that reuses the ``id`` never gets another network's prices. No attribute is set on the network:
+``Network(**other.__dict__)`` and ``dataclasses.replace`` make fresh networks without copies."""
 
 
 def network_at(network: Network, when: dt.date | str | None) -> Network:
-    """:func:`price_network`, remembered per network object and date (``None``: as loaded).
+    """:func:`price_network`, remembered per network object and date asked (``None``: the
+    network as loaded).
 
-    The routing entry points call this for every query; the cache keeps the base network
-    alive with its priced copy, so an ``id`` is never reused for another network.
+    The routing entry points call this for every query; the copies live as long as the network
+    they were priced from.
     """
     if when is None or network.tariff_book is None:
         return network
-    key = (id(network), str(when))
-    hit = _PRICED.get(key)
-    if hit is not None and hit[0] is network:
-        return hit[1]
-    if len(_PRICED) > 32:
-        _PRICED.clear()
+    key = str(when)
+    copies = _copies(network)
+    hit = copies.get(key)
+    if hit is not None:
+        return hit
     priced = price_network(network, when)
-    _PRICED[key] = (network, priced)
+    with _KEEPING:  # the API prices from several threads
+        if len(copies) >= PRICED_KEPT:
+            copies.pop(next(iter(copies)))
+        copies[key] = priced
     return priced
+
+
+def _copies(network: Network) -> dict[str, Network]:
+    """The priced copies of ``network`` (an empty dict registered for it on first use)."""
+    key = id(network)
+    with _KEEPING:
+        entry = _PRICED.get(key)
+        if entry is not None and entry[0]() is network:
+            return entry[1]
+        copies: dict[str, Network] = {}
+        _PRICED[key] = (weakref.ref(network, functools.partial(_forget, key, _KEEPING, _PRICED)), copies)
+        return copies
+
+
+def _forget(
+    key: int,
+    lock: threading.RLock,
+    table: dict[int, tuple[weakref.ref[Network], dict[str, Network]]],
+    ref: weakref.ref[Network],
+) -> None:
+    """Drop a collected network's copies (unless its ``id`` was already taken by a new entry).
+
+    The lock and table come bound, not as globals: at interpreter exit a module's globals may
+    already be gone when the last networks are collected."""
+    with lock:
+        entry = table.get(key)
+        if entry is not None and entry[0] is ref:
+            del table[key]
 
 
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
     forward, back = _link_rows(book, link, when)
-    if forward is not None:
-        there = book.quote(forward, when)
-        again = book.quote(back, when) if back is not None else there
+    if forward:
+        there = agreed_quote(book, forward, when)
+        again = agreed_quote(book, back, when) if back else there
+        ends = network.places[link.from_id].country, network.places[link.to_id].country
+        there = _diverted(book, link, ends[0], there, when)
+        again = _diverted(book, link, ends[1], again, when)
         return link.model_copy(update=_fields(there, again, ""))
     country = network.places[link.from_id].country
     km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
-    row = book.pick((t for t in km_rows if t.country == country), when) or book.pick(
-        (t for t in km_rows if t.country == "*"), when
-    )
-    if row is None or _explicit(link):
+    rows = [t for t in km_rows if t.country == country] or [t for t in km_rows if t.country == "*"]
+    if not rows or _explicit(link):
         return _undated_link(link)
     km = link.distance_km or 0.0
-    rate = book.quote(row, when)
-    quote = Quote(
-        rate.usd_20ft * km,
-        rate.usd_40ft * km,
-        f"derived: {km:,.0f} km × {row.mode} {row.country} rate {rate.text.removeprefix('derived: ')}",
-        rate.as_of,
+    rate = agreed_quote(book, rows, when)
+    quote = replace(
+        rate,
+        usd_20ft=rate.usd_20ft * km,
+        usd_40ft=rate.usd_40ft * km,
+        text=f"derived: {km:,.0f} km × {link.mode} {rows[0].country} rate {rate.text.removeprefix('derived: ')}",
     )
     return link.model_copy(update=_fields(quote, quote, ""))
+
+
+def agreed_quote(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
+    """The quote of the row :meth:`TariffBook.pick` chooses among ``rows`` (one scope), its range
+    widened to cover every other row in force on the date: where sources disagree, the range
+    says by how much."""
+    chosen = book.pick(rows, when)
+    assert chosen is not None  # callers pass a non-empty list
+    quote = book.quote(chosen, when)
+    for other in book.in_force(rows, when):
+        if other is chosen or quote.usd_40ft <= 0:
+            continue
+        alt = book.quote(other, when)
+        ratio = alt.usd_40ft / quote.usd_40ft
+        quote = quote.widened(ratio * alt.low, ratio * alt.high)
+    return quote
+
+
+def _diverted(book: TariffBook, link: Link, loading: str, quote: Quote, when: dt.date) -> Quote:
+    """``quote`` plus the ``diversion`` surcharge of the link's sea route for a box loaded in
+    ``loading`` (its range added, its source appended), if one is in force on the date.
+
+    A surcharge applies only inside its validity (it is an event, not a price level to carry
+    forward); only box rates of a lane take it: a per-km sea rate already grows with the longer
+    route."""
+    scope = [
+        t
+        for t in book.tariffs
+        if t.component == "diversion" and t.sea_route == link.sea_route and t.country in (loading, "*")
+    ]
+    rows = book.in_force(scope, when)
+    if not rows:
+        return quote
+    extra = agreed_quote(book, rows, when)
+    total = quote.usd_40ft + extra.usd_40ft
+    low = (quote.usd_40ft * quote.low + extra.usd_40ft * extra.low) / total if total else 1.0
+    high = (quote.usd_40ft * quote.high + extra.usd_40ft * extra.high) / total if total else 1.0
+    return Quote(
+        quote.usd_20ft + extra.usd_20ft,
+        total,
+        f"{quote.text}; plus {extra.text.removeprefix('derived: ')}",
+        quote.as_of,
+        low,
+        high,
+    )
 
 
 def _explicit(link: Link) -> bool:
@@ -108,7 +199,8 @@ def _explicit(link: Link) -> bool:
     return " km × " not in link.tariff_source
 
 
-def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[Tariff | None, Tariff | None]:
+def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[list[Tariff], list[Tariff]]:
+    """The link-rate rows of one scope that price ``link`` forward and back (empty: none)."""
     rows = [
         t
         for t in book.tariffs
@@ -116,10 +208,8 @@ def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[Tariff | No
     ]
     ahead = [t for t in rows if (t.from_id, t.to_id) == (link.from_id, link.to_id)]
     behind = [t for t in rows if (t.to_id, t.from_id) == (link.from_id, link.to_id)]
-    forward = book.pick(ahead, when) or book.pick((t for t in behind if t.direction == "both"), when)
-    back = book.pick((t for t in behind if t.direction == "forward"), when)
-    if back is None:
-        back = book.pick((t for t in ahead if t.direction == "both"), when)
+    forward = ahead or [t for t in behind if t.direction == "both"]
+    back = [t for t in behind if t.direction == "forward"] or [t for t in ahead if t.direction == "both"]
     return forward, back
 
 
@@ -131,27 +221,41 @@ def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
         "tariff_back_teu_usd": back.usd_20ft,
         "tariff_back_feu_usd": back.usd_40ft,
         "tariff_back_source": prefix + back.text,
+        "tariff_range": (there.low, there.high),
+        "tariff_back_range": (back.low, back.high),
+        "tariff_as_of": there.as_of.isoformat(),
+        "tariff_back_as_of": back.as_of.isoformat(),
     }
 
 
 def _undated_link(link: Link) -> Link:
     source = link.tariff_source if link.tariff_source.startswith(UNDATED) else UNDATED + link.tariff_source
-    return link.model_copy(update={"tariff_source": source, "tariff_back_source": source})
+    return link.model_copy(
+        update={
+            "tariff_source": source,
+            "tariff_back_source": source,
+            "tariff_range": ESTIMATE_BAND,
+            "tariff_back_range": ESTIMATE_BAND,
+        }
+    )
 
 
 def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
     kind = row.kind
     rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS]
     # A place without its own charge pays the kind's default ("*" row), as node_times.csv does.
-    tariff = book.pick((t for t in rows if t.place == row.place), when) or book.pick(
-        (t for t in rows if t.place == "*"), when
-    )
-    if tariff is None:
+    own = [t for t in rows if t.place == row.place] or [t for t in rows if t.place == "*"]
+    if not own:
         source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
-        return row.model_copy(update={"cost_source": source})
-    quote = book.quote(tariff, when)
+        return row.model_copy(update={"cost_source": source, "cost_range": ESTIMATE_BAND})
+    quote = agreed_quote(book, own, when)
     return row.model_copy(
-        update={"cost_teu_usd": quote.usd_20ft, "cost_feu_usd": quote.usd_40ft, "cost_source": quote.text}
+        update={
+            "cost_teu_usd": quote.usd_20ft,
+            "cost_feu_usd": quote.usd_40ft,
+            "cost_source": quote.text,
+            "cost_range": (quote.low, quote.high),
+        }
     )
 
 

@@ -11,6 +11,13 @@ Rules (the docs' "Prices at a date" page says the same):
   quote gives that value's date and age.
 * Money converts to USD at the exchange rate whose period holds the date, else the nearest
   period (stated the same way).
+* Every quote carries a low–high range around its point figure (:attr:`Quote.low`,
+  :attr:`Quote.high`, as multiples of the point): an index-linked price spans the index values
+  that bracket the date (the last one published on or before it and the first one after it: in
+  between, the market may have stood anywhere from one to the other); a price that is an
+  estimate, or a tariff used outside its validity, spans ``ESTIMATE_BAND``; a published tariff in
+  force is its own range. Where several rows of one scope are in force at once (sources
+  disagree), :mod:`corridor.pricing.apply` widens the range to cover all of them.
 * The dates a book *covers* run from the first date on which every index series has a value to
   the last published value of any series; :meth:`TariffBook.check_date` refuses dates outside.
 """
@@ -20,12 +27,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corridor.errors import OptionError
 from corridor.pricing.model import FxRate, IndexPoint, Tariff
 
-__all__ = ["Quote", "TariffBook", "parse_date"]
+__all__ = ["ESTIMATE_BAND", "Quote", "TariffBook", "parse_date"]
+
+ESTIMATE_BAND = (0.75, 1.25)
+"""Low and high, as multiples of the point figure, of a price that is an estimate (its source
+says "estimate:") or a tariff carried outside its validity. Estimate: no source gives the error
+of such figures; ±25 % is the band the validation suite aims for (docs, "Validation"), so an
+estimate is not shown as surer than the model is checked to be."""
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -61,6 +74,14 @@ class Quote:
     as_of: dt.date
     """The date the price was published or took effect (an index value's date, a tariff's
     ``valid_from``): the output's "how old"."""
+    low: float = 1.0
+    """The low end of the price's range, as a multiple of the point figure (≤ 1)."""
+    high: float = 1.0
+    """The high end, as a multiple of the point figure (≥ 1)."""
+
+    def widened(self, low: float, high: float) -> Quote:
+        """The quote with its range stretched to cover ``low``–``high`` (multiples of the point)."""
+        return replace(self, low=min(self.low, low), high=max(self.high, high))
 
 
 @dataclass(frozen=True)
@@ -137,11 +158,25 @@ class TariffBook:
         note = f"{currency} {row.per_usd:g}/USD, {row.kind} {_period(row.valid_from, row.valid_to)} ({row.source})"
         return 1.0 / row.per_usd, note + _stale(row.valid_from, row.valid_to, when)
 
+    def index_range(self, series: str, when: dt.date) -> tuple[float, float]:
+        """The lowest and highest of the values that bracket ``when`` in ``series``.
+
+        The last value published on or before the date and the first one after it (only the
+        first if the date is a publication date or past the last one)."""
+        points = self.series[series]
+        before = [p for p in points if p.date <= when][-1:]
+        after = [p for p in points if p.date > when][:1]
+        if before and before[0].date == when:
+            after = []
+        values = [p.value for p in before + after]
+        return min(values), max(values)
+
     def quote(self, tariff: Tariff, when: dt.date) -> Quote:
-        """``tariff`` in USD on ``when`` (per box, or per box-km for a km-rate)."""
+        """``tariff`` in USD on ``when`` (per box, or per box-km for a km-rate), with its range."""
         amount20, amount40, currency = tariff.amount_20ft, tariff.amount_40ft, tariff.currency
         parts = [f"derived: {tariff.id} ({tariff.source})"]
         as_of = tariff.valid_from
+        low, high = ESTIMATE_BAND if "estimate:" in tariff.source else (1.0, 1.0)
         if tariff.index:
             point = self.index_value(tariff.index, when)
             amount20, amount40, currency = amount20 * point.value, amount40 * point.value, point.currency
@@ -151,14 +186,21 @@ class TariffBook:
             )
             parts.append(f"{age} days old" if age >= 0 else f"published {-age} days after the date")
             as_of = point.date
+            least, most = self.index_range(tariff.index, when)
+            low, high = min(low, least / point.value), max(high, most / point.value)
         else:
-            parts.append(
-                f"valid {_period(tariff.valid_from, tariff.valid_to)}{_stale(tariff.valid_from, tariff.valid_to, when)}"
-            )
+            stale = _stale(tariff.valid_from, tariff.valid_to, when)
+            parts.append(f"valid {_period(tariff.valid_from, tariff.valid_to)}{stale}")
+            if stale:
+                low, high = min(low, ESTIMATE_BAND[0]), max(high, ESTIMATE_BAND[1])
         rate, fx_note = self.usd_per_unit(currency, when)
         if fx_note:
             parts.append(f"at {fx_note}")
-        return Quote(amount20 * rate, amount40 * rate, "; ".join(parts), as_of)
+        return Quote(amount20 * rate, amount40 * rate, "; ".join(parts), as_of, low, high)
+
+    def in_force(self, candidates: Iterable[Tariff], when: dt.date) -> list[Tariff]:
+        """The rows among ``candidates`` in force on ``when`` (several: sources disagree)."""
+        return [r for r in candidates if _holds(r.valid_from, r.valid_to, when)]
 
     def pick(self, candidates: Iterable[Tariff], when: dt.date) -> Tariff | None:
         """The row in force on ``when`` among rows of one scope, else the nearest in time."""

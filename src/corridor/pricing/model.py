@@ -16,9 +16,14 @@ from corridor.vocab import Mode, SeaRoute
 
 __all__ = ["NODE_COMPONENTS", "Component", "FxRate", "IndexPoint", "Tariff", "Unit"]
 
-Component = Literal["km-rate", "link-rate", "port", "transshipment", "gauge-change", "border"]
-"""What a tariff prices: a per-kilometre rate of a mode in a country, one link's box rate, or a
-charge at a place playing one role (the ``kind`` of a ``node_times.csv`` row)."""
+Component = Literal[
+    "km-rate", "link-rate", "port", "transshipment", "gauge-change", "border", "empty-return", "diversion"
+]
+"""What a tariff prices: a per-kilometre rate of a mode in a country, one link's box rate, a
+charge at a place playing one role (the ``kind`` of a ``node_times.csv`` row), bringing the
+empty box back after a loaded move that starts in ``country`` (``empty-return``), or a
+routing surcharge on box-rate sea legs of one ``sea_route`` loaded in ``country``
+(``diversion``: the Cape of Good Hope instead of Suez)."""
 
 NODE_COMPONENTS = frozenset({"port", "transshipment", "gauge-change", "border"})
 Unit = Literal["box", "box-km", "index-share", "index-share-km"]
@@ -70,6 +75,10 @@ class Tariff(_Record):
             raise ValueError("a km-rate needs a mode and a country ('*' for any)")
         if self.component == "link-rate" and not (self.mode and self.from_id and self.to_id):
             raise ValueError("a link-rate needs mode, from and to")
+        if self.component == "diversion" and not (self.mode == "sea" and self.sea_route and self.country):
+            raise ValueError("a diversion surcharge needs mode sea, a sea_route and the country of loading")
+        if self.component == "empty-return" and (not self.country or self.load != "empty"):
+            raise ValueError("an empty-return price needs the country the loaded move starts in and load 'empty'")
         if self.component in NODE_COMPONENTS and not self.place:
             raise ValueError(f"a {self.component} charge needs a place ('*' for the default)")
         per_km = self.unit.endswith("km")

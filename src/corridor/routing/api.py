@@ -168,6 +168,7 @@ def route(
     air_cargo: bool = False,
     date: str | dt.date | None = None,
     network: Network | None = None,
+    empty_return: bool = False,
 ) -> RouteSet:
     """Every Pareto-optimal door-to-door route between two places that a shipper would take.
 
@@ -202,6 +203,9 @@ def route(
         covers (``RouteSet.priced_at`` says which).
     network : Network, optional
         Defaults to :func:`default_network`.
+    empty_return : bool
+        Add bringing the empty box back to each route (``Route.surcharges``; see
+        :mod:`corridor.pricing.surcharges`).
 
     Returns
     -------
@@ -234,6 +238,7 @@ def route(
         tolerance=tolerance,
         via=tuple(via),
         air_cargo=air_cargo,
+        empty_return=empty_return,
     )
     return search(network_at(network or default_network(), date), origin, destination, options)
 
@@ -254,6 +259,10 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
     if not paths:
         raise NoRouteError(a.name, b.name, _explain(network, stops, options))
     routes = [build_route(graph, p, a.id, b.id) for p in paths]
+    if options.empty_return:
+        from corridor.pricing.surcharges import with_empty_return
+
+        routes = [with_empty_return(network, r) for r in routes]
     steady, detours = _steady(network, options, routes, stops)
     return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
 
@@ -345,7 +354,8 @@ def graph_for(network: Network, options: RouteOptions) -> SearchGraph:
     The key is the network's identity and the complete, immutable options, so one query's
     constraints can never leak into another's graph.
     """
-    key = (id(network), replace(options, max_transshipments=None, via=(), tolerance=0.0))  # these act in the search
+    # These act in the search or after it, not on the graph.
+    key = (id(network), replace(options, max_transshipments=None, via=(), tolerance=0.0, empty_return=False))
     graph = _GRAPHS.get(key)
     if graph is None or graph.network is not network:
         if len(_GRAPHS) > 64:
@@ -403,6 +413,7 @@ def compare(
     air_cargo: bool = False,
     date: str | dt.date | None = None,
     network: Network | None = None,
+    empty_return: bool = False,
 ) -> Comparison:
     """The best route of every corridor that joins two places, side by side.
 
@@ -418,6 +429,9 @@ def compare(
         Prices every corridor at this date (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
+    empty_return : bool
+        Add bringing the empty box back to each route (``Route.surcharges``; see
+        :mod:`corridor.pricing.surcharges`).
 
     Returns
     -------
@@ -450,6 +464,7 @@ def compare(
         via=tuple(via),
         air_cargo=air_cargo,
         network=net,
+        empty_return=empty_return,
     )
     try:
         everything = search_in()

@@ -15,8 +15,9 @@ from corridor.vocab import CrossingKind
 
 __all__ = ["CATEGORIES", "Step", "breakdown", "time_cost_distance"]
 
-CATEGORIES = ("moving", "waiting", *CrossingKind.values())
-"""Breakdown categories: running legs, waiting for a sailing or flight, and the crossing kinds."""
+CATEGORIES = ("moving", "waiting", *CrossingKind.values(), "surcharges")
+"""Breakdown categories: running legs, waiting for a sailing or flight, the crossing kinds and
+route-wide surcharges (empty return)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def breakdown(route: Route) -> dict[str, tuple[float, float]]:
     for c in route.crossings:
         t, usd = totals[c.kind]
         totals[c.kind] = (t + c.time_h, usd + c.cost_usd)
+    totals["surcharges"] = (0.0, sum(s.cost_usd for s in route.surcharges))
     return totals
 
 
@@ -69,4 +71,6 @@ def time_cost_distance(route: Route) -> list[Step]:
     stops_at(route.legs[-1].to_id)
     for c in pending:  # every crossing sits at a leg's end, so none should be left
         add(c.label, c.kind, 0.0, c.time_h, c.cost_usd)
+    for s in route.surcharges:
+        add(s.kind, "surcharge", 0.0, 0.0, s.cost_usd)
     return steps

@@ -42,6 +42,8 @@ class Event:
     co2e_ttw_kg: float = 0.0
     link: tuple[str, ...] = ()
     """For a border: the place ids at the ends of the link that crosses it, in travel order."""
+    cost_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of ``cost_usd`` as multiples of it (``NodeTime.cost_range``)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Arc:
     co2e_kg: float
     co2e_ttw_kg: float
     events: tuple[Event, ...]
+    cost_range: tuple[float, float] = (1.0, 1.0)
+    """Low and high of the tariff ``cost_usd`` as multiples of it (``Link.tariff_range``)."""
 
     @property
     def time_h(self) -> float:
@@ -203,6 +207,7 @@ def _arc(network: Network, cargo: CargoType, index: int, link: Link) -> Arc:
         co2e_kg=wtw,
         co2e_ttw_kg=ttw,
         events=_border_events(network, cargo, link),
+        cost_range=link.tariff_range,
     )
 
 
@@ -260,4 +265,4 @@ def _dwell(network: Network, cargo: CargoType, place: str, kind: str) -> Event:
 def _event(network: Network, place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
     cost = row.cost_teu_usd if cargo.teu == 1 else row.cost_feu_usd
     wtw, ttw = hub_emissions(network.hub_factors.get(kind), cargo)
-    return Event(place, kind, row.time_h, cost * cargo.tariff_multiplier, wtw, ttw)
+    return Event(place, kind, row.time_h, cost * cargo.tariff_multiplier, wtw, ttw, cost_range=row.cost_range)

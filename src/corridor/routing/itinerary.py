@@ -14,7 +14,18 @@ from corridor.routing.pareto import ParetoPath
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DIRECT", "Crossing", "Leg", "Route", "build_route", "classify", "routes_geojson", "services"]
+__all__ = [
+    "DIRECT",
+    "Crossing",
+    "Leg",
+    "Route",
+    "Surcharge",
+    "build_route",
+    "classify",
+    "cost_bounds",
+    "routes_geojson",
+    "services",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,12 @@ class Leg:
     """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
+    cost_low_usd: float | None = None
+    """The low end of ``cost_usd`` where sources disagree or the tariff is an estimate (``None``: no range)."""
+    cost_high_usd: float | None = None
+    """The high end."""
+    tariff_as_of: str = ""
+    """ISO date of the oldest price behind the leg (index value or tariff), "" if undated."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
@@ -53,8 +70,11 @@ class Leg:
             "time_h": round(self.time_h, 2),
             "wait_h": round(self.wait_h, 2),
             "cost_usd": round(self.cost_usd, 2),
+            "cost_usd_low": round(_low(self), 2),
+            "cost_usd_high": round(_high(self), 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "tariff": self.tariff_source,
+            "tariff_as_of": self.tariff_as_of,
         }
 
 
@@ -78,6 +98,9 @@ class Crossing:
     co2e_ttw_kg: float = 0.0
     countries: tuple[str, ...] = ()
     link: tuple[str, ...] = ()
+    cost_low_usd: float | None = None
+    """The low end of ``cost_usd`` (``None``: no range)."""
+    cost_high_usd: float | None = None
 
     @property
     def label(self) -> str:
@@ -93,12 +116,36 @@ class Crossing:
             "kind": self.kind,
             "time_h": round(self.time_h, 2),
             "cost_usd": round(self.cost_usd, 2),
+            "cost_usd_low": round(_low(self), 2),
+            "cost_usd_high": round(_high(self), 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
         }
         if self.countries:
             row["from_country"], row["to_country"] = self.countries
         return row
+
+
+@dataclass(frozen=True)
+class Surcharge:
+    """A charge on the whole route rather than on a leg or a place, asked for as an option
+    (``empty-return``: bringing the shipper's empty box back, see :mod:`corridor.pricing.surcharges`)."""
+
+    kind: str
+    cost_usd: float
+    cost_low_usd: float
+    cost_high_usd: float
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The surcharge as in the JSON output."""
+        return {
+            "kind": self.kind,
+            "cost_usd": round(self.cost_usd, 2),
+            "cost_usd_low": round(self.cost_low_usd, 2),
+            "cost_usd_high": round(self.cost_high_usd, 2),
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -117,6 +164,8 @@ class Route:
     places: tuple[str, ...] = field(default=())
     priced_at: str = ""
     """ISO date the tariffs are taken at (``corridor.pricing``)."""
+    surcharges: tuple[Surcharge, ...] = ()
+    """Route-wide charges asked for (empty return); counted in the totals."""
 
     @property
     def total_time_h(self) -> float:
@@ -130,8 +179,24 @@ class Route:
 
     @property
     def total_cost_usd(self) -> float:
-        """Tariffs of the legs plus charges at places."""
-        return sum(leg.cost_usd for leg in self.legs) + sum(c.cost_usd for c in self.crossings)
+        """Tariffs of the legs plus charges at places and surcharges."""
+        parts = sum(leg.cost_usd for leg in self.legs) + sum(c.cost_usd for c in self.crossings)
+        return parts + sum(s.cost_usd for s in self.surcharges)
+
+    @property
+    def total_cost_low_usd(self) -> float:
+        """The low end of the total: every leg and charge at its low end at once.
+
+        Whether the sources of different legs move together or apart is not known, so the range
+        is the widest the parts allow, not a confidence interval."""
+        parts = sum(_low(leg) for leg in self.legs) + sum(_low(c) for c in self.crossings)
+        return parts + sum(s.cost_low_usd for s in self.surcharges)
+
+    @property
+    def total_cost_high_usd(self) -> float:
+        """The high end of the total (every part at its high end)."""
+        parts = sum(_high(leg) for leg in self.legs) + sum(_high(c) for c in self.crossings)
+        return parts + sum(s.cost_high_usd for s in self.surcharges)
 
     @property
     def co2e_kg(self) -> float:
@@ -184,6 +249,8 @@ class Route:
             "corridor": self.corridor,
             "total_time_h": round(self.total_time_h, 2),
             "total_cost_usd": round(self.total_cost_usd, 2),
+            "total_cost_usd_low": round(self.total_cost_low_usd, 2),
+            "total_cost_usd_high": round(self.total_cost_high_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "co2e_hub_kg": round(self.co2e_hub_kg, 2),
@@ -194,6 +261,7 @@ class Route:
             "priced_at": self.priced_at,
             "legs": [leg.to_dict() for leg in legs],
             "crossings": [c.to_dict() for c in self.crossings],
+            "surcharges": [s.to_dict() for s in self.surcharges],
         }
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -216,6 +284,19 @@ class Route:
             for leg in self.legs
         ]
         return {"type": "FeatureCollection", "features": features, "properties": _summary(self)}
+
+
+def cost_bounds(part: Leg | Crossing) -> tuple[float, float]:
+    """``(low, high)`` USD of a leg or crossing (its point cost twice when it has no range)."""
+    return _low(part), _high(part)
+
+
+def _low(part: Leg | Crossing) -> float:
+    return part.cost_usd if part.cost_low_usd is None else part.cost_low_usd
+
+
+def _high(part: Leg | Crossing) -> float:
+    return part.cost_usd if part.cost_high_usd is None else part.cost_high_usd
 
 
 def routes_geojson(routes: Iterable[Route]) -> dict[str, Any]:
@@ -281,6 +362,9 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 passages=link.passages,
                 countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
+                tariff_as_of=link.tariff_as_of,
+                cost_low_usd=arc.cost_usd * arc.cost_range[0],
+                cost_high_usd=arc.cost_usd * arc.cost_range[1],
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])
@@ -306,23 +390,25 @@ def _merge(events: list[Event], network: Network) -> tuple[Crossing, ...]:
     station stay two crossings; entering and leaving a country at one station are two borders)."""
     merged: dict[tuple[str, str, tuple[str, ...]], list[float]] = {}
     for e in events:
-        acc = merged.setdefault((e.place, e.kind, e.link), [0.0, 0.0, 0.0, 0.0])
+        acc = merged.setdefault((e.place, e.kind, e.link), [0.0] * 6)
         acc[0] += e.time_h
         acc[1] += e.cost_usd
         acc[2] += e.co2e_kg
         acc[3] += e.co2e_ttw_kg
-    return tuple(_crossing(network, *key, *sums) for key, sums in merged.items())
+        acc[4] += e.cost_usd * e.cost_range[0]
+        acc[5] += e.cost_usd * e.cost_range[1]
+    return tuple(_crossing(network, *key, sums) for key, sums in merged.items())
 
 
-def _crossing(
-    network: Network, place: str, kind: str, link: tuple[str, ...], time_h: float, usd: float, wtw: float, ttw: float
-) -> Crossing:
+def _crossing(network: Network, place: str, kind: str, link: tuple[str, ...], sums: list[float]) -> Crossing:
+    """One crossing from its summed ``[hours, USD, kg WTW, kg TTW, low USD, high USD]``."""
+    time_h, usd, wtw, ttw, low, high = sums
     name = network.places[place].name
     if len(link) != 2:
-        return Crossing(name, kind, time_h, usd, place_id=place, co2e_kg=wtw, co2e_ttw_kg=ttw)
+        return Crossing(name, kind, time_h, usd, place, wtw, ttw, cost_low_usd=low, cost_high_usd=high)
     a, b = network.places[link[0]], network.places[link[1]]
     countries, ends = (a.country, b.country), (a.name, b.name)
-    return Crossing(name, kind, time_h, usd, place, wtw, ttw, countries=countries, link=ends)
+    return Crossing(name, kind, time_h, usd, place, wtw, ttw, countries, ends, low, high)
 
 
 def services(legs: Sequence[Leg], crossings: Iterable[Crossing]) -> tuple[Leg, ...]:
@@ -365,9 +451,12 @@ def _joined(run: Sequence[Leg]) -> Leg:
         time_h=sum(leg.time_h for leg in run),
         wait_h=sum(leg.wait_h for leg in run),
         cost_usd=sum(leg.cost_usd for leg in run),
+        cost_low_usd=sum(_low(leg) for leg in run),
+        cost_high_usd=sum(_high(leg) for leg in run),
         co2e_kg=sum(leg.co2e_kg for leg in run),
         co2e_ttw_kg=sum(leg.co2e_ttw_kg for leg in run),
         corridor=next((leg.corridor for leg in run if leg.corridor), ""),
         coordinates=tuple(coordinates),
         tariff_source="; ".join(dict.fromkeys(leg.tariff_source for leg in run if leg.tariff_source)),
+        tariff_as_of=min((leg.tariff_as_of for leg in run if leg.tariff_as_of), default=""),
     )

@@ -92,6 +92,10 @@ class RouteOptions:
     air_cargo : bool
         The consignment is air cargo, moved by chargeable weight, not a 20/40 ft container. Only
         then may the route use air legs: a full container never flies.
+    empty_return : bool
+        Add the cost of bringing the empty box back (:mod:`corridor.pricing.surcharges`) to each
+        route's totals. It is added to the routes the search found, not searched with: a
+        land route it makes dearer than a sea route stays listed.
     """
 
     cargo: str = settings.DEFAULT_CARGO
@@ -104,6 +108,7 @@ class RouteOptions:
     tolerance: float = 0.0
     via: tuple[str, ...] = ()
     air_cargo: bool = False
+    empty_return: bool = False
 
     def __post_init__(self) -> None:
         countries = frozenset(c.strip().upper() for c in self.avoid_countries if c.strip())

@@ -19,7 +19,7 @@ from corridor.network.model import Link, Network
 from corridor.network.places import resolve_place
 from corridor.pricing.apply import network_at
 from corridor.routing.api import default_network, search
-from corridor.routing.itinerary import Crossing, Leg, Route
+from corridor.routing.itinerary import Crossing, Leg, Route, cost_bounds
 from corridor.routing.options import RouteOptions
 from corridor.shipments.model import Shipment
 from corridor.shipments.reading import RowError
@@ -121,8 +121,22 @@ class ShipmentPlan:
 
     @property
     def cost_usd(self) -> float:
-        """What the shipment pays: its share of legs and charges at places."""
-        return self.lane.flown[0] * self.air_cost + self.lane.other[0] * self.share
+        """What the shipment pays: its share of legs, charges at places and route surcharges
+        (the empty box's return, when asked for)."""
+        surcharges = sum(s.cost_usd for s in self.route.surcharges)
+        return self.lane.flown[0] * self.air_cost + (self.lane.other[0] + surcharges) * self.share
+
+    @property
+    def cost_range_usd(self) -> tuple[float, float]:
+        """Low and high of :attr:`cost_usd`: the route's parts at their low or high ends
+        (:attr:`Route.total_cost_low_usd`), scaled as the point cost is."""
+        r = self.route
+        flown = [cost_bounds(leg) for leg in r.legs if leg.mode == "air"]
+        air_low, air_high = sum(b[0] for b in flown), sum(b[1] for b in flown)
+        return (
+            air_low * self.air_cost + (r.total_cost_low_usd - air_low) * self.share,
+            air_high * self.air_cost + (r.total_cost_high_usd - air_high) * self.share,
+        )
 
     @property
     def co2e_wtw_kg(self) -> float:
@@ -184,6 +198,8 @@ class BatchPlanner:
     network: Network = field(default_factory=default_network)
     samples: int = 0
     seed: int = 0
+    empty_return: bool = False
+    """Add bringing the empty box back to each lane's route (:mod:`corridor.pricing.surcharges`)."""
     lanes_searched: int = 0
     _lanes: dict[LaneKey, LanePlan | RowError] = field(default_factory=dict)
     _timings: dict[LaneKey, Any] = field(default_factory=dict)
@@ -227,7 +243,7 @@ class BatchPlanner:
             except UnknownPlaceError as exc:
                 return _error(s, name, str(exc))
         try:
-            options = lane_options(s)
+            options = replace(lane_options(s), empty_return=self.empty_return)
             priced = network_at(self.network, self.pricing_month(s))
             return search(priced, s.origin, s.destination, options).best(s.objective)
         except UnknownPlaceError as exc:
@@ -440,6 +456,7 @@ def plan_shipments(
     samples: int = 0,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    empty_return: bool = False,
 ) -> list[Outcome]:
     """Plan a batch: one :class:`ShipmentPlan` or :class:`RowError` per input item, in order.
 
@@ -455,6 +472,8 @@ def plan_shipments(
         Monte Carlo seed.
     progress : callable, optional
         Called with the number of rows done after each row.
+    empty_return : bool
+        Add bringing the empty box back to every lane (see :mod:`corridor.pricing.surcharges`).
     """
-    planner = BatchPlanner(network or default_network(), samples, seed)
+    planner = BatchPlanner(network or default_network(), samples, seed, empty_return=empty_return)
     return planner.plan_all(items, progress)

@@ -68,6 +68,7 @@ async def batch_job(
     response: Response,
     samples: Annotated[int, Query(ge=0, le=MAX_BATCH_SAMPLES, description="Monte Carlo journeys per lane")] = 0,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+    empty_return: Annotated[bool, Query(description="Add bringing the empty box back to every lane")] = False,
 ) -> Any:
     from corridor.shipments.reading import read_shipments_text
 
@@ -82,7 +83,9 @@ async def batch_job(
     if len(items) > MAX_ROWS:
         raise BatchInputError(f"the list has {len(items):,} shipments; the limit is {MAX_ROWS:,} per upload")
     kept: dict[str, Any] = {}
-    job = background.jobs.submit("batch", lambda progress: run_batch(items, samples, seed, progress, kept))
+    job = background.jobs.submit(
+        "batch", lambda progress: run_batch(items, samples, seed, progress, kept, empty_return=empty_return)
+    )
     with _planned_lock:
         _planned[job.id] = kept
         while len(_planned) > KEEP_LEGS:
@@ -91,7 +94,13 @@ async def batch_job(
 
 
 def run_batch(
-    items: list[Any], samples: int, seed: int, progress: Progress, kept: dict[str, Any] | None = None
+    items: list[Any],
+    samples: int,
+    seed: int,
+    progress: Progress,
+    kept: dict[str, Any] | None = None,
+    *,
+    empty_return: bool = False,
 ) -> dict[str, Any]:
     """Plan ``items``; return the summary and the report (JSON-ready) and keep the plans in ``kept``.
 
@@ -104,7 +113,14 @@ def run_batch(
 
     total = max(len(items), 1)
     network = default_network()
-    out = plan_shipments(items, network=network, samples=samples, seed=seed, progress=lambda n: progress(n / total))
+    out = plan_shipments(
+        items,
+        network=network,
+        samples=samples,
+        seed=seed,
+        progress=lambda n: progress(n / total),
+        empty_return=empty_return,
+    )
     if kept is not None:
         kept["outcomes"] = out
     return {"summary": summarise(out), "report": report_data(out, network)}

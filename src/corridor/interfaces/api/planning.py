@@ -7,12 +7,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from corridor import settings
 from corridor.interfaces.api.common import MAX_YEARS, errors, records
 from corridor.interfaces.api.limits import FORECAST, SIMULATION
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
 
-__all__ = ["ForecastIn", "ForecastOut", "SimulateIn", "forecast", "router", "run_forecast", "run_simulate", "simulate"]
+__all__ = [
+    "ForecastIn",
+    "ForecastOut",
+    "ShippedScenario",
+    "SimulateIn",
+    "forecast",
+    "router",
+    "run_forecast",
+    "run_simulate",
+    "shipped_scenarios",
+    "simulate",
+]
 
 router = APIRouter()
 
@@ -92,6 +104,35 @@ def run_forecast(query: ForecastIn) -> ForecastOut:
         coverage=calibrated.covered / calibrated.held if calibrated is not None and calibrated.held else None,
         coverage_note=calibrated.coverage_note() if calibrated is not None else "",
     )
+
+
+class ShippedScenario(BaseModel):
+    """A scenario shipped with the package: read-only, simulated by name through ``POST /simulate``."""
+
+    name: str
+    """What ``/simulate`` takes (the file name without ``.yaml``)."""
+    title: str
+    """The scenario's own ``name`` field."""
+    year: int
+    yaml: str
+    """The file's text, comments (sources, reasoning) included."""
+
+
+@router.get(
+    "/shipped-scenarios",
+    response_model=list[ShippedScenario],
+    summary="The scenarios shipped with the package (read-only), by name",
+)
+def shipped_scenarios() -> Any:
+    from corridor.simulation.schema import parse_scenario
+
+    files = sorted((settings.data_dir() / "scenarios").glob("*.yaml"))
+    shipped = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        scenario = parse_scenario(text, path.name)
+        shipped.append(ShippedScenario(name=path.stem, title=scenario.name, year=scenario.year, yaml=text))
+    return shipped
 
 
 class SimulateIn(BaseModel):

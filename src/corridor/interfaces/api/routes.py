@@ -97,6 +97,7 @@ class Search:
     include_planned: bool
     via: list[str] = field(default_factory=list)
     date: str | None = None
+    empty_return: bool = False
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -118,9 +119,22 @@ async def _search(
         max_length=10,
         description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
     ),
+    empty_return: bool = Query(
+        default=False, description="Add bringing the empty box back to each route (surcharges, in the totals)"
+    ),
 ) -> Search:
     return Search(
-        origin, destination, cargo, avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, date
+        origin,
+        destination,
+        cargo,
+        avoid,
+        avoid_mode,
+        avoid_passage,
+        max_transshipments,
+        include_planned,
+        via,
+        date,
+        empty_return,
     )
 
 
@@ -140,6 +154,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         include_planned=q.include_planned,
         via=q.via,
         date=q.date,
+        empty_return=q.empty_return,
     )
 
 

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from corridor.errors import OptionError
-from corridor.interfaces.cli.common import DataOption, SeedOption, err, friendly, load, out
+from corridor.interfaces.cli.common import DataOption, EmptyReturnOption, SeedOption, err, friendly, load, out
 
 if TYPE_CHECKING:
     from corridor.shipments.model import Shipment
@@ -50,6 +50,7 @@ def batch(
         int, typer.Option(help="Monte Carlo journeys per lane: adds P50/P90 days and on-time odds.", min=0, max=200_000)
     ] = 0,
     seed: SeedOption = 0,
+    empty_return: EmptyReturnOption = False,
     data: DataOption = None,
 ) -> None:
     """Plan a list of shipments (FCL, reefer, LCL, air): route, time, cost and CO2e for each.
@@ -64,7 +65,9 @@ def batch(
     network = load(data)
     items = _with_date(read_shipments(shipments), _date(depart))
     with _bar(len(items)) as advance:
-        outcomes = plan_shipments(items, network=network, samples=samples, seed=seed, progress=advance)
+        outcomes = plan_shipments(
+            items, network=network, samples=samples, seed=seed, progress=advance, empty_return=empty_return
+        )
     legs = legs or out_path.with_name(f"{out_path.stem}-legs{out_path.suffix}")
     write_table(out_path, [result_row(o) for o in outcomes], RESULT_COLUMNS)
     write_table(legs, element_rows(outcomes), ELEMENT_COLUMNS)

@@ -33,6 +33,7 @@ __all__ = [
     "DbOption",
     "DeadlineOption",
     "DepartOption",
+    "EmptyReturnOption",
     "Format",
     "MonthOption",
     "SamplesOption",
@@ -88,6 +89,13 @@ SeedOption = Annotated[
 DateOption = Annotated[
     str | None,
     typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
+]
+EmptyReturnOption = Annotated[
+    bool,
+    typer.Option(
+        "--empty-return",
+        help="Add bringing the empty box back (one-way lease premium out of China; none for a carrier's box at sea).",
+    ),
 ]
 DbOption = Annotated[
     str | None, typer.Option(help="Database URL; default $CORRIDOR_DB, else sqlite:///corridor-results.db.")

@@ -20,6 +20,7 @@ from corridor.interfaces.cli.common import (
     DateOption,
     DeadlineOption,
     DepartOption,
+    EmptyReturnOption,
     Format,
     MonthOption,
     SamplesOption,
@@ -133,6 +134,7 @@ def route(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -146,7 +148,14 @@ def route(
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
     found = find(
-        origin, destination, cargo=cargo.value, tolerance=tolerance, date=date, network=load(data), **constraints
+        origin,
+        destination,
+        cargo=cargo.value,
+        tolerance=tolerance,
+        date=date,
+        network=load(data),
+        empty_return=empty_return,
+        **constraints,
     )
     shown = list(found.routes if all_routes else found.thinned())
     robust = objective in RobustObjective.values()
@@ -167,8 +176,20 @@ def route(
 
 def _prices_note(best: Route) -> str:
     """The pricing date and the tariff behind each leg of the best route, with its age."""
-    lines = [f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'):"]
-    lines += [f"  {leg.origin} → {leg.destination}: {leg.tariff_source}" for leg in best.legs]
+    lines = [
+        f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'); "
+        f"USD {best.total_cost_usd:,.0f}, range {best.total_cost_low_usd:,.0f}–{best.total_cost_high_usd:,.0f} "
+        "(every part at its low or high end: sources that disagree, index values either side of the date, estimates):"
+    ]
+    lines += [
+        f"  {leg.origin} → {leg.destination}: USD {leg.cost_usd:,.0f} "
+        f"({leg.cost_low_usd or leg.cost_usd:,.0f}–{leg.cost_high_usd or leg.cost_usd:,.0f}) {leg.tariff_source}"
+        for leg in best.legs
+    ]
+    lines += [
+        f"  {s.kind}: USD {s.cost_usd:,.0f} ({s.cost_low_usd:,.0f}–{s.cost_high_usd:,.0f}) {s.source}"
+        for s in best.surcharges
+    ]
     return "\n".join(lines) + "[/dim]"
 
 
@@ -234,6 +255,7 @@ def compare(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -250,6 +272,7 @@ def compare(
         cargo=cargo.value,
         date=date,
         network=load(data),
+        empty_return=empty_return,
         **constraints,
     )
     if map_file is not None:
@@ -480,6 +503,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         *(["on time"] if odds else []),
         "nominal d",
         "USD",
+        "USD low–high",
         "t CO2e",
         "km",
         "lifts",
@@ -496,6 +520,7 @@ def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated
         cells += [
             f"{r.total_time_days:.1f}",
             f"{r.total_cost_usd:,.0f}",
+            f"{r.total_cost_low_usd:,.0f}–{r.total_cost_high_usd:,.0f}",
             f"{r.co2e_kg / 1000:.2f}",
             f"{r.distance_km:,.0f}",
             str(r.transshipments),

@@ -249,10 +249,13 @@ async function plan(event) {
 }
 
 async function loadComparison(query) {
+  // The same journeys and deadline as the Pareto table, so the view shows on-time odds too.
   const params = new URLSearchParams(query);
-  params.set("samples", $("#samples").value || "5000");
+  for (const [key, value] of reliabilityParams()) params.set(key, value);
+  if (!params.has("samples")) params.set("samples", "5000");
   const [result, geojson] = await Promise.all([api(`/compare?${params}`), api(`/compare.geojson?${query}`)]);
   state.compare = result;
+  state.compareDeadline = params.has("deadline_h") ? Number(params.get("deadline_h")) / 24 : null;
   state.corridors = { routes: result.routes, geojson };
   renderComparison();
   if (state.view === "corridors") showView("corridors");
@@ -396,10 +399,12 @@ function renderComparison() {
     det: r.total_time_h / 24,
     color: CORRIDOR_COLORS[r.corridor] ?? "#666",
   }));
-  rangeBars($("#p-chart"), rows, { x: t("axis_days") }, (v) => num(v));
+  const deadline = state.compareDeadline;
+  rangeBars($("#p-chart"), rows, { x: t("axis_days"), deadline: t("deadline_line") }, (v) => num(v), deadline);
   const missing = result.unavailable.map((u) => corridorName(u.corridor));
   $("#p-note").textContent =
     t("p_note", { n: num(Number($("#samples").value || 5000)) }) +
+    (deadline ? t("p_deadline", { days: num(deadline, 1) }) : "") +
     (missing.length ? ` ${t("unavailable")}: ${missing.join(", ")}.` : "");
 }
 
@@ -418,6 +423,7 @@ function renderItinerary() {
       li.textContent =
         `${placeLabel(leg.from)} → ${placeLabel(leg.to)} · ${t(`mode_${leg.mode}`)} · ` +
         `${num(leg.distance_km)} ${t("unit_km")} · ${days(leg.time_h)} ${t("unit_d")}${wait} · ${num(leg.cost_usd)} USD`;
+      if (leg.tariff) li.append(tariffNote(leg.tariff));
     } else {
       li.className = "crossing";
       li.textContent =
@@ -432,25 +438,45 @@ function renderItinerary() {
   box.replaceChildren(title, list);
 }
 
+/**
+ * Which dated tariffs, indexes and exchange rates priced a leg and how old they were, folded away.
+ * A merged leg lists one source per link it runs over; each starts on its own line.
+ */
+function tariffNote(text) {
+  const details = document.createElement("details");
+  details.className = "tariff";
+  const summary = document.createElement("summary");
+  summary.textContent = t("tariff");
+  const sources = [...new Set(text.split(/; (?=derived: )/))];
+  details.append(summary, ...sources.map((source) => Object.assign(document.createElement("div"), { textContent: source })));
+  return details;
+}
+
 // ---------------------------------------------------------------- scenarios
+
+/** A list entry: the scenario's name as a button that opens it, then `detail`. */
+function scenarioItem(label, detail, open) {
+  const li = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link";
+  button.textContent = label;
+  button.addEventListener("click", open);
+  li.append(button, ` · ${detail}`);
+  return li;
+}
 
 async function loadScenarios() {
   const page = $("#page-scenarios");
   try {
+    // The shipped scenarios never change while the server runs: fetched once.
+    state.shipped ??= await api("/shipped-scenarios");
+    $("#shipped-list").replaceChildren(
+      ...state.shipped.map((s) => scenarioItem(s.title, String(s.year), () => openScenario({ ...s, shipped: true }))),
+    );
     const stored = await api("/scenarios");
     const list = $("#scenario-list");
-    list.replaceChildren(
-      ...stored.map((s) => {
-        const li = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "link";
-        button.textContent = s.name;
-        button.addEventListener("click", () => showScenario(s.name));
-        li.append(button, ` · ${t("version")} ${s.version}`);
-        return li;
-      }),
-    );
+    list.replaceChildren(...stored.map((s) => scenarioItem(s.name, `${t("version")} ${s.version}`, () => showScenario(s.name))));
     if (!stored.length) list.innerHTML = `<li class="hint">${t("none_stored")}</li>`;
   } catch (error) {
     showError(page, error);
@@ -461,16 +487,28 @@ async function showScenario(name) {
   const page = $("#page-scenarios");
   showError(page, null);
   try {
-    state.scenario = await api(`/scenarios/${encodeURIComponent(name)}`);
-    state.simulation = null;
-    $("#simulation").hidden = true;
-    $("#scenario-hint").hidden = true;
-    $("#scenario-view").hidden = false;
-    $("#scenario-title").textContent = `${state.scenario.name} · ${t("version")} ${state.scenario.version}`;
-    $("#scenario-text").textContent = state.scenario.yaml;
+    openScenario(await api(`/scenarios/${encodeURIComponent(name)}`));
   } catch (error) {
     showError(page, error);
   }
+}
+
+/** Show a scenario's YAML and the simulate form: a stored one ({name, version}) or a shipped one ({name, title, shipped}). */
+function openScenario(scenario) {
+  showError($("#page-scenarios"), null);
+  state.scenario = scenario;
+  state.simulation = null;
+  $("#simulation").hidden = true;
+  $("#scenario-hint").hidden = true;
+  $("#scenario-view").hidden = false;
+  renderScenarioTitle();
+  $("#scenario-text").textContent = scenario.yaml;
+}
+
+function renderScenarioTitle() {
+  const s = state.scenario;
+  if (!s) return;
+  $("#scenario-title").textContent = s.shipped ? `${s.title} · ${t("shipped_tag")}` : `${s.name} · ${t("version")} ${s.version}`;
 }
 
 /** A starting YAML from the route form: the user edits the volume before saving. */
@@ -518,13 +556,15 @@ async function simulate(event) {
   button.textContent = t("simulating");
   try {
     const body = { years: Number($("#sim-years").value), seed: Number($("#sim-seed").value) };
-    // With the token the server stores the result; without it, it only simulates.
+    const { name, shipped } = state.scenario;
+    // With the token the server stores the result of a stored scenario; without it, it only simulates.
     const token = $("#token").value.trim();
-    const auth = token ? { Authorization: `Bearer ${token}` } : {};
-    state.simulation = await api(`/scenarios/${encodeURIComponent(state.scenario.name)}/simulate`, {
+    const auth = token && !shipped ? { Authorization: `Bearer ${token}` } : {};
+    const path = shipped ? "/simulate" : `/scenarios/${encodeURIComponent(name)}/simulate`;
+    state.simulation = await api(path, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...auth },
-      body: JSON.stringify(body),
+      body: JSON.stringify(shipped ? { ...body, scenario: name } : body),
     });
     renderSimulation();
   } catch (error) {
@@ -535,35 +575,74 @@ async function simulate(event) {
   }
 }
 
+// A line's kind (ferry, sea, gauge-change, …) in the page's language; an unknown kind as sent.
+function kindLabel(kind) {
+  const label = t(`kind_${kind}`);
+  return label === `kind_${kind}` ? kind : label;
+}
+
 function renderSimulation() {
   const sim = state.simulation;
   if (!sim) return;
   $("#simulation").hidden = false;
-  $("#sim-summary").textContent = t("sim_summary", {
-    name: sim.scenario,
-    version: sim.version,
-    demand: num(sim.demand_teu),
-    delivered: num(sim.delivered_teu),
-  });
+  const figures = { name: sim.scenario, version: sim.version, demand: num(sim.demand_teu), delivered: num(sim.delivered_teu) };
+  $("#sim-summary").textContent = t(sim.version === undefined ? "sim_summary_shipped" : "sim_summary", figures);
+  renderCarryOver(sim);
+  // The notes name places by their display names: closed lines, dated disruptions, levers that change nothing.
+  $("#sim-notes").replaceChildren(...sim.notes.map((note) => Object.assign(document.createElement("li"), { textContent: note })));
   const rows = sim.lines || sim.bottlenecks;
+  const utilisation = (b) => (b.closed ? t("closed") : pct(b.utilisation, 1));
   shareBars(
     $("#sim-chart"),
-    rows.map((b) => ({ label: b.resource, value: b.utilisation, note: `P90 ${num(b.p90_queue_h)} ${t("unit_h")}` })),
+    rows.map((b) => ({
+      label: b.resource,
+      value: b.closed ? 0 : b.utilisation,
+      note: b.closed ? t("closed") : `P90 ${num(b.p90_queue_h)} ${t("unit_h")}`,
+    })),
     (v) => pct(v),
   );
   $("#bottlenecks tbody").replaceChildren(
     ...rows.map((b) => {
       const row = document.createElement("tr");
+      if (b.closed) row.className = "closed";
       row.append(
         cell(b.resource),
-        cell(b.kind),
+        cell(kindLabel(b.kind)),
         cell(b.capacity),
-        cell(num(b.train_loads), "n"),
-        cell(pct(b.utilisation, 1), "n"),
+        cell(num(b.teu ?? 0), "n"),
+        cell(utilisation(b), "n"),
         cell(num(b.queue_h, 1), "n"),
         cell(num(b.p90_queue_h, 1), "n"),
+        cell(num(b.departure_wait_h ?? 0, 1), "n"),
         cell(num(b.max_queue), "n"),
       );
+      return row;
+    }),
+  );
+  renderLeadTimes(sim.lead_times ?? []);
+}
+
+// Where the TEU went: arrived in the period, carried over into the drain, still queueing or moving.
+function renderCarryOver(sim) {
+  const rest = sim.drained_teu || sim.waiting_teu || sim.in_transit_teu;
+  $("#sim-carry").textContent = rest
+    ? t("sim_carry", {
+        within: num(sim.delivered_teu - sim.drained_teu),
+        drained: num(sim.drained_teu),
+        waiting: num(sim.waiting_teu),
+        moving: num(sim.in_transit_teu),
+      })
+    : "";
+}
+
+function renderLeadTimes(rows) {
+  $("#lead-times").hidden = !rows.length;
+  $("#lead-times tbody").replaceChildren(
+    ...rows.map((r) => {
+      const row = document.createElement("tr");
+      const [from, to] = r.od.split(" → ");
+      row.append(cell(to ? `${placeLabel(from)} → ${placeLabel(to)}` : r.od), cell(num(r.train_loads), "n"));
+      row.append(cell(num(r.p50_days, 1), "n"), cell(num(r.p90_days, 1), "n"));
       return row;
     }),
   );
@@ -742,6 +821,7 @@ function switchLanguage(code) {
   state.legend?.update();
   if (state.routes.length) renderRoutes();
   renderComparison();
+  renderScenarioTitle();
   renderSimulation();
   renderForecast();
   if (!$("#page-scenarios").hidden) loadScenarios();

@@ -78,14 +78,14 @@ export function stepChart(container, series, labels, format) {
 }
 
 /**
- * Horizontal P50/P90 bars: a bar to P50, a whisker to P90 and a tick at the deterministic time.
- * `rows` = [{label, p50, p90, det, color}].
+ * Horizontal P50/P90 bars: a bar to P50, a whisker to P90 and a tick at the deterministic time;
+ * a dashed vertical line at `deadline` (same unit) if given. `rows` = [{label, p50, p90, det, color}].
  */
-export function rangeBars(container, rows, labels, format) {
+export function rangeBars(container, rows, labels, format, deadline = null) {
   const band = 30;
   const f = frame(container, MARGIN.top + MARGIN.bottom + band * rows.length);
-  const left = 150;
-  const xTicks = niceTicks(0, Math.max(...rows.map((r) => r.p90), 1), 5);
+  const left = Math.min(150, f.width * 0.35);
+  const xTicks = niceTicks(0, Math.max(...rows.map((r) => r.p90), deadline ?? 0, 1), 5);
   const x = linear(0, xTicks.at(-1), left, MARGIN.left + f.w);
   const y = (n) => MARGIN.top + n * band;
   const g = el("g", { class: "axes" });
@@ -106,6 +106,11 @@ export function rangeBars(container, rows, labels, format) {
     bar.append(el("line", { x1: x(r.det), x2: x(r.det), y1: mid - 10, y2: mid + 10, class: "det" }));
     f.root.append(bar);
   });
+  if (deadline !== null) {
+    const at = x(deadline);
+    const line = el("line", { x1: at, x2: at, y1: MARGIN.top, y2: MARGIN.top + f.h, class: "deadline" });
+    f.root.append(el("g", {}, line, el("title", {}, `${labels.deadline}: ${format(deadline)}`)));
+  }
 }
 
 /** Horizontal bars of a share (0–1) with a text note after each: `rows` = [{label, value, note}]. */

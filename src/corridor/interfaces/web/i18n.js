@@ -87,6 +87,25 @@ const STRINGS = {
     "corridor_Trans-Afghan": "Trans-Afghan",
     corridor_Air: "Air",
     corridor_Direct: "Direct",
+    shipped: "Shipped scenarios (read-only)",
+    shipped_tag: "shipped, read-only",
+    sim_summary_shipped: "{name}: demand {demand} TEU, delivered {delivered} TEU.",
+    sim_carry: "{within} TEU arrived within the period and {drained} after it (carry-over: released in the period, arrived in the drain that follows); {waiting} TEU still queueing and {moving} still moving when the drain ended. Nothing beyond the period's demand is counted.",
+    sim_notes: "What the levers did",
+    closed: "closed",
+    col_teu: "TEU carried",
+    col_departure: "Mean wait for a departure, h",
+    lead_times: "Door-to-door time by origin and destination",
+    col_od: "Origin → destination",
+    col_ontime_title: "Share of the simulated journeys that arrive within the deadline",
+    deadline_line: "deadline",
+    p_deadline: " Dashed line: the deadline of {days} days.",
+    tariff: "tariff",
+    kind_sea: "sea line",
+    kind_ferry: "ferry line",
+    kind_rail: "rail section",
+    kind_road: "road",
+    kind_yard: "yard",
     token: "API token (needed to save)",
     stored: "Stored scenarios",
     none_stored: "No stored scenarios yet.",
@@ -105,7 +124,7 @@ const STRINGS = {
     sim_summary: "{name}, version {version}: demand {demand} TEU, delivered {delivered} TEU.",
     utilisation_chart: "Utilisation (bar) and P90 queue for capacity (label) by line",
     bottlenecks: "Lines and crossings with a capacity figure (longest queue first)",
-    col_resource: "Resource",
+    col_resource: "Line or crossing",
     col_kind: "Kind",
     col_capacity: "Capacity",
     col_loads: "Train loads",
@@ -238,6 +257,25 @@ const STRINGS = {
     "corridor_Trans-Afghan": "Трансафганский",
     corridor_Air: "Авиа",
     corridor_Direct: "Прямой",
+    shipped: "Сценарии из поставки (только чтение)",
+    shipped_tag: "из поставки, только чтение",
+    sim_summary_shipped: "{name}: спрос {demand} ДФЭ, доставлено {delivered} ДФЭ.",
+    sim_carry: "{within} ДФЭ прибыло в пределах периода и {drained} после него (переходящий объём: отправлено в периоде, прибыло при досчёте после него); {waiting} ДФЭ ещё в очереди и {moving} ещё в пути к концу досчёта. Сверх спроса периода ничего не учитывается.",
+    sim_notes: "Что изменили рычаги",
+    closed: "закрыта",
+    col_teu: "Перевезено ДФЭ",
+    col_departure: "Среднее ожидание отправления, ч",
+    lead_times: "Время от двери до двери по направлениям",
+    col_od: "Откуда → куда",
+    col_ontime_title: "Доля смоделированных перевозок, прибывающих в срок",
+    deadline_line: "срок",
+    p_deadline: " Пунктир — срок {days} сут.",
+    tariff: "тариф",
+    kind_sea: "морская линия",
+    kind_ferry: "паромная линия",
+    kind_rail: "ж/д участок",
+    kind_road: "автодорога",
+    kind_yard: "терминал",
     token: "Токен API (нужен для записи)",
     stored: "Сохранённые сценарии",
     none_stored: "Сохранённых сценариев пока нет.",
@@ -256,7 +294,7 @@ const STRINGS = {
     sim_summary: "{name}, версия {version}: спрос {demand} ДФЭ, доставлено {delivered} ДФЭ.",
     utilisation_chart: "Загрузка (столбец) и очередь P90 (подпись) по линиям",
     bottlenecks: "Линии и пункты с известной пропускной способностью (сначала самые длинные очереди)",
-    col_resource: "Ресурс",
+    col_resource: "Линия или пункт",
     col_kind: "Тип",
     col_capacity: "Мощность",
     col_loads: "Поездов",
@@ -326,10 +364,11 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
 }
 
-/** Translate every element marked with data-i18n (text) or data-i18n-ph (placeholder). */
+/** Translate every element marked with data-i18n (text), data-i18n-ph (placeholder) or data-i18n-title. */
 export function translatePage(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-ph]")) el.placeholder = t(el.dataset.i18nPh);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
 }
 
 /** The language to start in: a saved choice, else the browser's, else English. */
