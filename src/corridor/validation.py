@@ -866,7 +866,7 @@ CASES += (
         1,
         176,
         "%",
-        "D04, D05, D06",
+        "PR27, D05, D06",
         "independent",
         _red_sea_middle_growth,
     ),
