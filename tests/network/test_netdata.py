@@ -141,7 +141,7 @@ def test_caspian_wait_follows_port_statistics(network: Network) -> None:
 
 def test_a_sailing_row_must_name_a_water_link(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with (data_copy / "sailings.csv").open("a", encoding="utf-8") as f:
-        f.write("kuryk,poti,ferry,3,,when_full,2023,estimate: a row for a link that does not exist\n")
+        f.write("kuryk,poti,ferry,3,,60,when_full,2023,estimate: a row for a link that does not exist\n")
     monkeypatch.setenv(settings.DATA_ENV, str(data_copy))
     with pytest.raises(DataFileError, match=r"sailings.csv:\d+: field 'to' no ferry link kuryk→poti"):
         load_network(data_copy)

@@ -7,6 +7,7 @@ import pytest
 from corridor.errors import NoRouteError, OptionError, UnknownPlaceError
 from corridor.routing.api import compare, route
 from corridor.routing.options import ISO_COUNTRIES
+from helpers import Runner
 
 
 def test_a_swapped_country_code_is_rejected_with_the_code_meant() -> None:
@@ -82,3 +83,29 @@ def test_compare_takes_via_and_every_route_constraint() -> None:
     result = compare("Lianyungang", "Istanbul", via=["Altynkol"], avoid_modes=["road"], max_transshipments=3)
     assert result.routes and all("Altynkol" in r.places for r in result.routes)
     assert all(r.transshipments <= 3 for r in result.routes)
+
+
+def test_a_known_passage_no_lane_passes_is_a_no_op_with_a_note(cli: Runner) -> None:
+    # The Piraeus–Bar lane rounds the Peloponnese: the Corinth Canal is too narrow for container
+    # ships, so avoiding it is a valid request that changes nothing, said in a note.
+    plain = route("Piraeus", "Bar")
+    found = route("Piraeus", "Bar", avoid_passages=["Corinth"])
+    assert [r.total_time_h for r in found.routes] == [r.total_time_h for r in plain.routes]
+    assert found.notes == ("no sea lane of the network passes corinth: avoiding it changes nothing",)
+    assert not plain.notes and found.to_dict()["notes"] == list(found.notes)
+    assert compare("Piraeus", "Bar", avoid_passages=["corinth"]).notes == found.notes
+    with pytest.raises(OptionError, match=r"did you mean corinth"):
+        route("Piraeus", "Bar", avoid_passages=["corinht"])
+    ran = cli("route", "Piraeus", "Bar", "--avoid-passage", "corinth", "--format", "json")
+    assert ran.returncode == 0 and "avoiding it changes nothing" in ran.stderr
+    assert cli("route", "Piraeus", "Bar", "--avoid-passage", "corinht").returncode == 2
+    from fastapi.testclient import TestClient
+
+    from corridor.interfaces.api import app
+
+    client = TestClient(app, raise_server_exceptions=False)
+    for path in ("/route", "/compare"):
+        ok = client.get(path, params={"origin": "Piraeus", "destination": "Bar", "avoid_passage": "corinth"})
+        assert ok.status_code == 200 and ok.json()["notes"] == list(found.notes)
+        typo = client.get(path, params={"origin": "Piraeus", "destination": "Bar", "avoid_passage": "corinht"})
+        assert typo.status_code == 422 and "did you mean corinth" in typo.json()["detail"]

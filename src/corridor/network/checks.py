@@ -208,14 +208,20 @@ def _check_uncertainty_places(network: Network, lines: dict[str, list[int]]) -> 
 
 
 def _check_sailings(network: Network, lines: list[int]) -> list[Problem]:
-    """Every sailings row names a water link of ``links.csv`` in a direction it is travelled."""
+    """Every sailings row names a water link of ``links.csv`` in a direction it is travelled, and a
+    ``when_full`` row says the load it sails with (its wait depends on it)."""
     ways = set()
     for link in network.links:
         ways.add((link.from_id, link.to_id, link.mode))
         if link.bidirectional:
             ways.add((link.to_id, link.from_id, link.mode))
+    rows = list(zip(lines, network.sailings, strict=True))
     return [
         Problem("sailings.csv", line, "to", f"no {s.mode} link {s.from_id}→{s.to_id} in links.csv")
-        for line, s in zip(lines, network.sailings, strict=True)
+        for line, s in rows
         if (s.from_id, s.to_id, s.mode) not in ways
+    ] + [
+        Problem("sailings.csv", line, "teu_per_departure", "a when_full service needs the load it sails with")
+        for line, s in rows
+        if s.rule == "when_full" and s.teu_per_departure is None
     ]

@@ -302,6 +302,9 @@ class Sailing(_Record):
     """Observed in ``period`` (at the demand of that period for a ``when_full`` service)."""
     max_departures_per_week: float | None = Field(default=None, gt=0)
     """Most the fleet can sail (vessels × 168 h / round trip); caps a ``when_full`` service."""
+    teu_per_departure: float | None = Field(default=None, gt=0)
+    """Cargo a departure carried on average in ``period``, TEU-equivalent (a ``when_full`` service
+    sails once this much has gathered); required for ``when_full`` rows."""
     rule: Literal["timetable", "when_full"]
     period: str = Field(min_length=4)
     source: str = Field(min_length=1)
@@ -341,6 +344,9 @@ class Network:
     """Dated tariffs, exchange rates and rate indexes (:mod:`corridor.pricing`)."""
     priced_at: str = ""
     """ISO date the link tariffs and dwell charges are priced at ("" if never priced)."""
+    demand_teu_week: float | None = None
+    """Cargo offered a week on each ``when_full`` crossing, TEU-equivalent, that its frequency was
+    set for (``None``: the flow observed in ``sailings.csv``; see :mod:`corridor.network.sailings`)."""
 
     def place(self, place_id: str) -> Place:
         """The place with this id (``KeyError`` if absent)."""

@@ -15,7 +15,14 @@ average, whichever the rule; :func:`departures_per_week` is where the rule chang
 At load time (:func:`apply_sailings`) the observed frequency replaces the link's
 ``frequency_per_week`` for that direction, so routing and the Monte Carlo engine see it without
 knowing about sailings; :func:`at_demand` gives the network at another level of cargo (a scenario
-with twice the Caspian traffic waits less for a ferry, up to the fleet's limit).
+with twice the Caspian traffic waits less for a ferry, up to the fleet's limit) and
+:func:`at_teu_per_week` at a level a shipper states in TEU a week.
+
+The load a ``when_full`` ferry sails with is what the statistics show it carried on average
+(``teu_per_departure``: units moved over departures made), not its nameplate capacity: Kuryk's
+ferries carried about 33 wagons and trucks a departure in 2023 (N01) against room for 54 wagons
+(S16), because they also sail part-loaded rather than hold cargo for days. Wagons and trucks count
+as :data:`TEU_PER_UNIT` TEU-equivalent each.
 """
 
 from __future__ import annotations
@@ -23,6 +30,22 @@ from __future__ import annotations
 import dataclasses
 
 from corridor.network.model import WATER_MODES, Link, Network, Sailing
+
+__all__ = [
+    "TEU_PER_UNIT",
+    "apply_sailings",
+    "at_demand",
+    "at_teu_per_week",
+    "departures_per_week",
+    "observed_teu_per_week",
+    "sailing_for",
+    "wait_rule",
+]
+
+TEU_PER_UNIT = 2.0
+"""TEU-equivalent of a rail wagon or a truck on a ferry. estimate: a 40 ft container flat or a
+semi-trailer carries one FEU (2 TEU); tank and box wagons are counted alike, by the deck length
+they take."""
 
 
 def departures_per_week(sailing: Sailing, demand: float = 1.0) -> float:
@@ -89,3 +112,59 @@ def at_demand(network: Network, demand: float) -> Network:
     """
     links = apply_sailings(network.links, network.sailings, demand)
     return dataclasses.replace(network, links=links)
+
+
+def observed_teu_per_week(sailing: Sailing) -> float | None:
+    """TEU-equivalent a week the service carried in its statistics period (``None`` if unknown)."""
+    if sailing.teu_per_departure is None:
+        return None
+    return sailing.departures_per_week * sailing.teu_per_departure
+
+
+def at_teu_per_week(network: Network, teu_per_week: float | None) -> Network:
+    """The network with every ``when_full`` crossing offered ``teu_per_week`` TEU-equivalent a week.
+
+    Each such service then sails ``teu_per_week / teu_per_departure`` times a week (capped by its
+    fleet): the wait for a ferry falls as the cargo rises. Timetabled services are unchanged.
+    ``None`` returns ``network`` itself (the frequencies observed in ``sailings.csv``).
+
+    Raises
+    ------
+    ValueError
+        If ``teu_per_week`` is not positive, or a ``when_full`` row lacks ``teu_per_departure``.
+    """
+    if teu_per_week is None:
+        return network
+    if teu_per_week <= 0:
+        raise ValueError(f"demand must be a positive number of TEU a week, got {teu_per_week:g}")
+    links = []
+    for link in apply_sailings(network.links, network.sailings):
+        row = sailing_for(network, link)
+        when_full = row is not None and row.rule == "when_full"
+        links.append(_with_row(link, row, _factor(row, teu_per_week)) if row and when_full else link)
+    return dataclasses.replace(network, links=tuple(links), demand_teu_week=teu_per_week)
+
+
+def _factor(sailing: Sailing, teu_per_week: float) -> float:
+    if sailing.rule == "timetable":
+        return 1.0
+    observed = observed_teu_per_week(sailing)
+    if observed is None:
+        raise ValueError(f"sailings.csv: the when_full row {sailing.from_id}→{sailing.to_id} has no teu_per_departure")
+    return teu_per_week / observed
+
+
+def sailing_for(network: Network, link: Link) -> Sailing | None:
+    """The ``sailings.csv`` row of ``link`` in its direction, if there is one."""
+    return next(
+        (s for s in network.sailings if (s.from_id, s.to_id, s.mode) == (link.from_id, link.to_id, link.mode)), None
+    )
+
+
+def wait_rule(network: Network, link: Link) -> str:
+    """How the wait for a departure on ``link`` is modelled: ``"when_full"``, ``"timetable"`` or
+    ``""`` (no scheduled departure: a train or truck leaves when loaded, with no wait charged)."""
+    if not link.frequency_per_week:
+        return ""
+    row = sailing_for(network, link)
+    return row.rule if row is not None else "timetable"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -19,6 +20,7 @@ from corridor.errors import NoRouteError, OptionError
 from corridor.network.cities import resolve_stops
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
+from corridor.network.sailings import at_teu_per_week
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
@@ -47,6 +49,7 @@ __all__ = [
     "default_network",
     "explain_no_route",
     "graph_for",
+    "network_for",
     "route",
     "search",
 ]
@@ -87,6 +90,8 @@ class RouteSet:
     """ISO date the tariffs were taken at."""
     detours: tuple[tuple[Route, str], ...] = ()
     """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the request, e.g. an avoided passage no sea lane passes."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -129,6 +134,7 @@ class RouteSet:
             "destination": self.destination,
             "priced_at": self.priced_at,
             "routes": [r.to_dict() for r in shown],
+            "notes": list(self.notes),
         }
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -167,6 +173,7 @@ def route(
     via: Iterable[str] = (),
     air_cargo: bool = False,
     date: str | dt.date | None = None,
+    demand_teu_week: float | None = None,
     network: Network | None = None,
     empty_return: bool = False,
 ) -> RouteSet:
@@ -201,6 +208,12 @@ def route(
         Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
         values last published and exchange rates of that day. Default: the latest date the data
         covers (``RouteSet.priced_at`` says which).
+    demand_teu_week : float, optional
+        Cargo offered a week on each Caspian ferry crossing that sails when full, TEU-equivalent
+        each way: the wait for a ferry is half the time a load takes to gather, so it falls as the
+        cargo rises (see :mod:`corridor.network.sailings`). Default: the flow the port
+        statistics of ``sailings.csv`` show (Kuryk–Alat about 920 TEU-equivalent a week, 2023).
+        Each leg's ``wait_model`` says which model set its wait.
     network : Network, optional
         Defaults to :func:`default_network`.
     empty_return : bool
@@ -225,7 +238,8 @@ def route(
     SearchBudgetError
         If the search ran out of :data:`corridor.settings.SEARCH_BUDGET_S`.
     OptionError
-        If ``date`` is malformed or outside the dates the price data covers.
+        If ``date`` is malformed or outside the dates the price data covers, or
+        ``demand_teu_week`` is not a positive number.
     """
     options = RouteOptions(
         cargo=cargo,
@@ -240,13 +254,42 @@ def route(
         air_cargo=air_cargo,
         empty_return=empty_return,
     )
-    return search(network_at(network or default_network(), date), origin, destination, options)
+    return search(network_for(network or default_network(), date, demand_teu_week), origin, destination, options)
+
+
+_AT_DEMAND: dict[tuple[int, float], tuple[Network, Network]] = {}
+
+
+def network_for(network: Network, date: str | dt.date | None, demand_teu_week: float | None) -> Network:
+    """``network`` priced at ``date`` with its sail-when-full crossings at ``demand_teu_week``.
+
+    Remembered per network object, date and demand, so the compiled search graphs are reused.
+
+    Raises
+    ------
+    OptionError
+        For a malformed ``date`` or a ``demand_teu_week`` that is not positive.
+    """
+    priced = network_at(network, date)
+    if demand_teu_week is None:
+        return priced
+    if not (demand_teu_week > 0 and math.isfinite(demand_teu_week)):
+        raise OptionError(f"demand_teu_week must be a positive number of TEU a week, got {demand_teu_week:g}")
+    key = (id(priced), float(demand_teu_week))
+    hit = _AT_DEMAND.get(key)
+    if hit is not None and hit[0] is priced:
+        return hit[1]
+    if len(_AT_DEMAND) > 32:
+        _AT_DEMAND.clear()
+    loaded = at_teu_per_week(priced, demand_teu_week)
+    _AT_DEMAND[key] = (priced, loaded)
+    return loaded
 
 
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
     network, ends = resolve_stops(network, (origin, *options.via, destination))
-    check_against_network(network, options)
+    notes = check_against_network(network, options)
     stops = _stops(network, [p.id for p in ends])
     a, b = network.places[stops[0]], network.places[stops[-1]]
     graph = graph_for(network, options)
@@ -264,7 +307,7 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
 
         routes = [with_empty_return(network, r) for r in routes]
     steady, detours = _steady(network, options, routes, stops)
-    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours))
+    return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours), notes)
 
 
 def _stops(network: Network, stops: list[str]) -> list[str]:
@@ -387,6 +430,8 @@ class Comparison:
     """``(corridor, reason)`` for corridors whose best route is a detour no shipper takes."""
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the request (see :attr:`RouteSet.notes`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/guide/json.md (same shape as a route query)."""
@@ -395,6 +440,7 @@ class Comparison:
             "destination": self.destination,
             "priced_at": self.priced_at,
             "routes": [r.to_dict() for r in self.routes],
+            "notes": list(self.notes),
         }
 
 
@@ -412,6 +458,7 @@ def compare(
     via: Iterable[str] = (),
     air_cargo: bool = False,
     date: str | dt.date | None = None,
+    demand_teu_week: float | None = None,
     network: Network | None = None,
     empty_return: bool = False,
 ) -> Comparison:
@@ -427,6 +474,8 @@ def compare(
         The constraints of :func:`route`, applied to every corridor.
     date : str or date, optional
         Prices every corridor at this date (see :func:`route`).
+    demand_teu_week : float, optional
+        Cargo offered a week on each sail-when-full crossing (see :func:`route`).
     network : Network, optional
         Defaults to :func:`default_network`.
     empty_return : bool
@@ -450,7 +499,7 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network_at(network or default_network(), date)
+    net = network_for(network or default_network(), date, demand_teu_week)
     search_in = functools.partial(
         route,
         origin,
@@ -479,7 +528,9 @@ def compare(
     shown, detours = _drop_detours(found)
     a, b = everything.origin, everything.destination
     detours_all = (*wrong_way, *detours)
-    return Comparison(a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at)
+    return Comparison(
+        a, b, wanted.value, tuple(shown), tuple(unavailable), detours_all, net.priced_at, everything.notes
+    )
 
 
 def _best_per_corridor(

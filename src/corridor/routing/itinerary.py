@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.network.model import CORRIDOR_TAGS, Network
 from corridor.network.resolve import find_lane
+from corridor.network.sailings import wait_rule
 from corridor.routing.graph import Event, SearchGraph
 from corridor.routing.pareto import ParetoPath
 
@@ -53,6 +54,10 @@ class Leg:
     """ISO codes of the countries of the leg's two ends."""
     tariff_source: str = ""
     """Which dated tariff, index value and exchange rate priced the leg, and how old they were."""
+    wait_model: str = ""
+    """How ``wait_h`` was set: ``"timetable"`` (half the published interval), ``"when_full"`` (half
+    the time a ship's load takes to gather at the cargo offered, :mod:`corridor.network.sailings`)
+    or ``""`` (no wait for a departure)."""
     cost_low_usd: float | None = None
     """The low end of ``cost_usd`` where sources disagree or the tariff is an estimate (``None``: no range)."""
     cost_high_usd: float | None = None
@@ -74,6 +79,8 @@ class Leg:
             "cost_usd_high": round(_high(self), 2),
             "co2e_kg": round(self.co2e_kg, 2),
             "tariff": self.tariff_source,
+            "departures_per_week": None if self.departures_per_week is None else round(self.departures_per_week, 2),
+            "wait_model": self.wait_model,
             "tariff_as_of": self.tariff_as_of,
         }
 
@@ -362,6 +369,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 passages=link.passages,
                 countries=(a.country, b.country),
                 tariff_source=link.tariff_source,
+                wait_model=wait_rule(network, link),
                 tariff_as_of=link.tariff_as_of,
                 cost_low_usd=arc.cost_usd * arc.cost_range[0],
                 cost_high_usd=arc.cost_usd * arc.cost_range[1],

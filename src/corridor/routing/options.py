@@ -138,14 +138,23 @@ def _passage(name: str) -> str:
     return PASSAGES.get(key, key)
 
 
-def check_against_network(network: Network, options: RouteOptions) -> None:
+def check_against_network(network: Network, options: RouteOptions) -> tuple[str, ...]:
     """Reject avoided countries and passages the user cannot have meant.
+
+    A passage the program knows (a name of :data:`PASSAGES`) that no sea lane of the network
+    passes — the Corinth Canal, which container ships do not fit — is a valid request that
+    changes nothing: it is accepted with a note.
+
+    Returns
+    -------
+    tuple of str
+        Notes for the user, one per avoided passage that no lane passes.
 
     Raises
     ------
     OptionError
         For a country code that is not an ISO 3166-1 code (suggesting the network's countries
-        it is nearest to: ``RI`` → ``IR``), or a passage no sea lane of the network passes
+        it is nearest to: ``RI`` → ``IR``), or a passage name the program does not know
         (suggesting the nearest passage names).
     """
     here = {p.country for p in network.places.values()}
@@ -153,12 +162,22 @@ def check_against_network(network: Network, options: RouteOptions) -> None:
         hint = _country_hint(code, here)
         raise OptionError(f"'{code}' is not an ISO 3166 country code{hint}; the network's countries are {_list(here)}")
     lanes = {p for link in network.links for p in link.passages}
-    names = {alias: data for alias, data in PASSAGES.items() if data in lanes} | {p: p for p in lanes}
-    for name in sorted(options.avoid_passages - lanes):
+    known = lanes | set(PASSAGES.values())
+    names = {alias: data for alias, data in PASSAGES.items() if data in known} | {p: p for p in known}
+    for name in sorted(options.avoid_passages - known):
         near = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
         hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-        shown = {next((a for a, d in PASSAGES.items() if d == p), p) for p in lanes}
+        shown = {_alias(p) for p in lanes}
         raise OptionError(f"no sea lane in the network passes '{name}'{hint}; passages are {_list(shown)}")
+    return tuple(
+        f"no sea lane of the network passes {_alias(name)}: avoiding it changes nothing"
+        for name in sorted(options.avoid_passages - lanes)
+    )
+
+
+def _alias(passage: str) -> str:
+    """The name a user types for a passage of the sea-lane data (``ormuz`` → ``hormuz``)."""
+    return next((a for a, d in PASSAGES.items() if d == passage), passage)
 
 
 def passage_name(passage: str) -> str:

@@ -188,7 +188,7 @@ Compared = Annotated["Comparison", Depends(_compared)]
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
     rows = await SAMPLING.run(_rated, shown, samples, deadline_h) if samples else _rated(shown, None, None)
-    return plain({"origin": found.origin, "destination": found.destination, "routes": rows})
+    return plain({"origin": found.origin, "destination": found.destination, "routes": rows, "notes": list(found.notes)})
 
 
 @router.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection", responses=errors(404))
@@ -210,6 +210,7 @@ async def compare(result: Compared, samples: Samples = 20_000, deadline_h: Deadl
             "routes": await SAMPLING.run(_rated, result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
             "detours": [{"corridor": c, "reason": r} for c, r in result.detours],
+            "notes": list(result.notes),
         }
     )
 

@@ -89,7 +89,7 @@ def _cases_table(results: Sequence[Result]) -> Table:
             c.id,
             c.name,
             c.published,
-            f"{r.value:,.1f} {c.unit}",
+            f"{r.value:,.1f} {c.unit}" + (" (P50)" if c.statistic == "p50" else ""),
             f"{c.low:g}–{c.high:g}",
             f"{r.error_pct:+.1f} %",
             _ok(r.ok),

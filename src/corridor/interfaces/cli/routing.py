@@ -36,7 +36,7 @@ from corridor.routing.itinerary import routes_geojson
 from corridor.vocab import Cargo, Objective, PlaceKind, RobustObjective
 
 if TYPE_CHECKING:
-    from corridor.network.model import Network, Place
+    from corridor.network.model import Network, Place, Sailing
     from corridor.routing.api import Comparison, RouteSet
     from corridor.routing.itinerary import Route
     from corridor.uncertainty.api import RatedRoute
@@ -73,6 +73,15 @@ AvoidPassageOption = Annotated[
 ]
 MaxTransshipmentsOption = Annotated[int | None, typer.Option(help="Most container lifts (mode or gauge changes).")]
 PlannedOption = Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")]
+DemandOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Cargo offered a week on each Caspian ferry that sails when full, TEU-equivalent each way: "
+        "more cargo, shorter wait (default: the flow of the 2023 port statistics).",
+        min=1,
+        max=100_000,
+    ),
+]
 ViaOption = Annotated[
     list[str] | None, typer.Option(help="Places the route must pass, in order: --via Altynkol or --via Aktau,Baku.")
 ]
@@ -134,6 +143,7 @@ def route(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
     empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
@@ -153,6 +163,7 @@ def route(
         cargo=cargo.value,
         tolerance=tolerance,
         date=date,
+        demand_teu_week=demand_teu_week,
         network=load(data),
         empty_return=empty_return,
         **constraints,
@@ -169,9 +180,11 @@ def route(
         out.print(_routes_table(shown, title, best, rated))
         out.print(_itinerary(best))
         out.print(_prices_note(best))
+        _wait_notes([best], load(data), demand_teu_week)
         _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
     else:
         _print_routes(fmt, found.origin, found.destination, shown, rated)
+    _request_notes(found.notes)
 
 
 def _prices_note(best: Route) -> str:
@@ -255,6 +268,7 @@ def compare(
     month: MonthOption = None,
     seed: SeedOption = 0,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
     empty_return: EmptyReturnOption = False,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     data: DataOption = None,
@@ -271,6 +285,7 @@ def compare(
         objective=Objective(objective),
         cargo=cargo.value,
         date=date,
+        demand_teu_week=demand_teu_week,
         network=load(data),
         empty_return=empty_return,
         **constraints,
@@ -280,11 +295,13 @@ def compare(
 
         route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if fmt is not Format.table:
         _print_routes(fmt, result.origin, result.destination, result.routes, rated)
         return
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
     _print_comparison(result, title, rated, samples, detail=detail)
+    _wait_notes(result.routes, load(data), demand_teu_week)
     if map_file is not None:
         out.print(f"Map written to {map_file}")
 
@@ -388,6 +405,7 @@ def reliability(
     via: ViaOption = None,
     plot: Annotated[Path | None, typer.Option(help="Write the ECDF per corridor to FILE.html or FILE.png.")] = None,
     date: DateOption = None,
+    demand_teu_week: DemandOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -395,8 +413,17 @@ def reliability(
     from corridor.routing.api import compare as run
 
     constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
-    result = run(origin, destination, cargo=cargo.value, date=date, network=load(data), **constraints)
+    result = run(
+        origin,
+        destination,
+        cargo=cargo.value,
+        date=date,
+        demand_teu_week=demand_teu_week,
+        network=load(data),
+        **constraints,
+    )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
+    _request_notes(result.notes)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
 
@@ -410,6 +437,7 @@ def reliability(
         f"[dim]{samples:,} journeys per corridor, seed {seed}; variability and weather from variability.csv and "
         "weather.csv[/dim]"
     )
+    _wait_notes(result.routes, load(data), demand_teu_week)
     _why_not([*result.unavailable, *result.detours])
     if plot is not None:
         out.print(f"Plot written to {plot}")
@@ -536,6 +564,43 @@ def _notes(samples: int | None, reasons: Sequence[tuple[str, str]]) -> None:
     else:
         out.print(f"[dim]{NOMINAL_ONLY}[/dim]")
     _why_not(reasons)
+
+
+def _wait_notes(routes: Sequence[Route], network: Network, demand_teu_week: float | None) -> None:
+    """Which model set the wait for each sailing the routes take: a timetable, or a ferry that
+    sails when full at the cargo offered (``--demand-teu-week`` or the statistics' flow)."""
+    rows: dict[tuple[str, str, str], Sailing] = {(s.from_id, s.to_id, s.mode): s for s in network.sailings}
+    seen: set[tuple[str, str, str]] = set()
+    for leg in (leg for r in routes for leg in r.legs if leg.wait_model):
+        key = (leg.from_id, leg.to_id, leg.mode)
+        if key in seen:
+            continue
+        seen.add(key)
+        row, per_week = rows.get(key), leg.departures_per_week or 0.0
+        what = f"{leg.origin} → {leg.destination} {leg.mode}: {per_week:.1f} departures a week"
+        what += f", mean wait {leg.wait_h:.1f} h"
+        if leg.wait_model == "when_full" and row is not None:
+            out.print(f"[dim]Wait: {what}; sails when full, {_flow(row, per_week, demand_teu_week)}.[/dim]")
+        else:
+            period = f" ({row.period})" if row is not None else ""
+            out.print(f"[dim]Wait: {what}; timetable{period}.[/dim]")
+
+
+def _flow(row: Sailing, per_week: float, demand_teu_week: float | None) -> str:
+    from corridor.network.sailings import observed_teu_per_week
+
+    if demand_teu_week is None:
+        flow = f"at the {observed_teu_per_week(row) or 0:,.0f} TEU-equivalent a week observed in {row.period}"
+    else:
+        flow = f"at {demand_teu_week:,.0f} TEU-equivalent a week (--demand-teu-week)"
+    cap = row.max_departures_per_week
+    return flow + (", capped by the fleet and berths" if cap is not None and per_week >= cap else "")
+
+
+def _request_notes(notes: Sequence[str]) -> None:
+    """Notes on the request (an avoided passage no lane passes), on stderr so JSON stays clean."""
+    for note in notes:
+        err.print(f"note: {note}")
 
 
 def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
