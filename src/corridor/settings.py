@@ -64,6 +64,7 @@ DATA_FILES = (
     "weather.csv",
     "hub_emission_factors.csv",
     "sailings.csv",
+    "passage_status.csv",
     "tariffs.csv",
     "fx.csv",
     "indexes.csv",

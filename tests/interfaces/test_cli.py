@@ -173,8 +173,37 @@ def test_no_route_names_the_constraint(constraints: tuple[str, ...]) -> None:
         ("--avoid", "XX"),
         ("--avoid-passage", "panama"),
         ("--via", "Atlantis"),
+        ("--weights", "time=nan"),
+        ("--weights", "time=1,cost=-2"),
+        ("--weights", "time=inf"),
+        ("--weights", "time=0"),
+        ("--avoid", ""),
+        ("--avoid", ",,"),
+        ("--avoid", "RU,,BY"),
+        ("--allow-passage", "suz"),
+        ("--avoid-passage", "suez", "--allow-passage", "suez"),
     ],
-    ids=["flag", "cargo", "country", "mode", "passage", "transshipments", "swapped", "unassigned", "panama", "via"],
+    ids=[
+        "flag",
+        "cargo",
+        "country",
+        "mode",
+        "passage",
+        "transshipments",
+        "swapped",
+        "unassigned",
+        "panama",
+        "via",
+        "nan-weight",
+        "negative-weight",
+        "infinite-weight",
+        "zero-weights",
+        "empty-avoid",
+        "commas-avoid",
+        "stray-comma",
+        "allow-typo",
+        "avoid-and-allow",
+    ],
 )
 def test_bad_input_exits_2(args: tuple[str, ...]) -> None:
     result = run("route", "Shanghai", "Belgrade", *args)
@@ -211,8 +240,8 @@ def test_compare_quotes_the_p50_and_labels_the_nominal_figure() -> None:
     text = flat(result.stdout)
     assert "quote the P50" in text
     # The Northern way to Baku runs Astrakhan – Samur/Yalama, no loop via Brest and the Balkans;
-    # sea routes round Europe are detours.
-    assert "Yalama" in text and "Sea-Suez: every route goes the wrong way" in text
+    # sea routes sail to a Chinese port, far beyond Baku, and are listed as detours.
+    assert "Yalama" in text and "Sea-Suez: every route overshoots: reaches Shanghai" in text
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -299,3 +328,11 @@ def test_route_tolerance_gives_an_epsilon_pareto_set() -> None:
         )
     bad = cli("route", "Shanghai", "Belgrade", "--tolerance", "-0.5")
     assert bad.returncode == 2 and "tolerance" in bad.stderr
+
+
+def test_places_that_share_a_name_keep_their_country_tag_in_summaries() -> None:
+    # A fresh user's test: "via Dimitrovgrad – Dimitrovgrad – Belgrade" for the BG and RS towns.
+    result = run("route", "Dimitrovgrad, BG", "Belgrade")
+    assert result.returncode == 0, result.stderr
+    assert "Dimitrovgrad (BG) – Dimitrovgrad (RS) – Belgrade" in result.stdout
+    assert "Shanghai – " in run("route", "Shanghai", "Piraeus").stdout  # a terminal's name stays short

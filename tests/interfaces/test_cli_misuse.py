@@ -19,6 +19,8 @@ from helpers import CORRIDOR, Runner
     [
         (("compare", "Xian", "Baku", "--seed", "-1"), "--seed"),
         (("simulate", "/dev/zero"), "not a scenario file"),
+        (("simulate", "titr-2024-base", "--years", "nan"), "must be a finite number"),
+        (("simulate", "titr-2024-base", "--years", "6"), "from 0.05 to 5 years"),
         (("simulate", "x" * 10_000 + ".yaml"), "too long"),
         (("sweep", "titr-2024-base", "--engine", "dask", "--scheduler", "tcp://no such host:x"), "Dask scheduler"),
     ],
@@ -29,27 +31,53 @@ def test_misuse_is_exit_2_with_a_message(cli: Runner, args: tuple[str, ...], wor
     assert words in result.stderr and "internal error" not in result.stderr
 
 
-def test_a_closed_pipe_is_quiet() -> None:
-    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    result = subprocess.run(
-        [str(CORRIDOR), "compare", "Shanghai", "Belgrade", "--format", "json", "--samples", "2000"],
-        stdout=reader.stdin,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "250"},
-    )
-    assert reader.stdin is not None
-    reader.stdin.close()
-    reader.wait(10)
-    assert result.returncode in (0, 141) and result.stderr == "", result.stderr
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("route", "Almaty", "Baku"),  # a Rich table
+        ("compare", "Shanghai", "Belgrade", "--format", "json", "--samples", "2000"),
+        ("places", "Baku"),
+        ("check-data", str(Path(__file__).resolve().parents[2] / "src" / "corridor" / "data")),
+    ],
+)
+def test_a_closed_pipe_is_quiet_and_exits_141(args: tuple[str, ...]) -> None:
+    """As ``corridor … | head -1`` once head has gone: the reader is closed before the first write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [str(CORRIDOR), *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "250"},
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141 and result.stderr == "", (result.returncode, result.stderr[-500:])
+
+
+def test_a_long_run_reports_progress_in_a_log(cli: Runner) -> None:
+    """Without a terminal (a log, CI) a bar would not show: a line per tenth, with the time left."""
+    done = cli("route", "Almaty", "Baku", "--samples", "1000000")  # 2 routes: 2 M journeys
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("sampling journeys:")]
+    assert len(lines) == 10 and lines[-1].startswith("sampling journeys: 100 %") and "s left" in lines[0]
 
 
 @pytest.mark.slow
-def test_ctrl_c_exits_130() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        # Runs far longer than the wait below (the Monte Carlo became too fast to interrupt reliably).
+        ("simulate", "titr-2030-triple", "--years", "5", "--replications", "200"),
+        ("route", "Almaty", "Baku", "--samples", "100000000"),  # with a progress report
+    ],
+)
+def test_ctrl_c_exits_130(args: tuple[str, ...]) -> None:
     run = subprocess.Popen(
-        # A run far longer than the wait below (the Monte Carlo became too fast to interrupt reliably).
-        [str(CORRIDOR), "simulate", "titr-2030-triple", "--years", "5", "--replications", "200"],
+        [str(CORRIDOR), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -95,6 +95,10 @@ def test_forecast_by_gravity(client: TestClient) -> None:
         ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "avoid_mode": "teleport"}}, 422),
         ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "cargo": "45ft"}}, 422),
         ("get", "/route", {"params": {"origin": "Shanghai"}}, 422),
+        ("get", "/route", {"params": {"origin": "Lianyungang", "destination": "Istanbul", "weights": "time=nan"}}, 422),
+        ("get", "/compare", {"params": {"origin": "Almaty", "destination": "Baku", "avoid_pasage": "suez"}}, 422),
+        ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Belgrade", "avoid": ""}}, 422),
+        ("get", "/route", {"params": {"origin": "Shanghai", "destination": "Piraeus", "allow_passage": "suz"}}, 422),
         ("get", "/forecast", {"params": {"a": "KZ", "b": "XX"}}, 422),
         ("get", "/forecast", {"params": {"a": "KZ", "b": "UZ", "to": 2099}}, 422),
         ("get", "/forecast", {"params": {"a": "KZ", "b": "UZ", "to": 2099, "method": "gravity"}}, 422),
@@ -109,6 +113,14 @@ def test_bad_requests_are_4xx_with_a_message(
     assert response.status_code == status, response.text
     assert response.json()["detail"]
     assert "Traceback" not in response.text
+
+
+def test_simulated_years_nan_says_finite_and_the_limit_is_stated(client: TestClient) -> None:
+    body = '{"scenario": "titr-2024-base", "years": NaN}'
+    nan = client.post("/simulate", content=body, headers={"content-type": "application/json"})
+    assert nan.status_code == 422 and "finite number" in nan.json()["detail"], nan.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SimulateIn"]["properties"]["years"]
+    assert schema["maximum"] == 2 and "command line allows 5" in schema["description"]
 
 
 def test_reliability_matches_the_cli_json(client: TestClient, cli: Runner) -> None:
@@ -159,3 +171,12 @@ def test_openapi_documents_every_operation_and_the_bearer_scheme(client: TestCli
     assert spec["paths"]["/scenarios"]["post"]["security"] == [{"HTTPBearer": []}]
     assert "security" not in spec["paths"]["/scenarios"]["get"]
     assert client.get("/docs").status_code == 200
+
+
+def test_route_at_a_date_of_the_red_sea_crisis_says_it_avoids_bab_el_mandeb(client: TestClient) -> None:
+    params = {"origin": "Shanghai", "destination": "Piraeus", "date": "2024-06"}
+    found = client.get("/route", params=params).json()
+    assert any("bab-el-mandeb" in note for note in found["notes"])
+    allowed = client.get("/route", params={**params, "allow_passage": "bab-el-mandeb"}).json()
+    assert "allowed by request" in allowed["notes"][0]
+    assert "Sea-Suez" in {r["corridor"] for r in allowed["routes"]} - {r["corridor"] for r in found["routes"]}

@@ -118,7 +118,7 @@ def test_compare_drops_absurd_detours_and_shows_direct_rail() -> None:
     result = compare("Poti", "Baku")
     assert [r.corridor for r in result.routes] == ["Direct"]
     assert {c for c, _ in result.detours} == {"Northern", "Sea-Suez", "Sea-Cape"}
-    assert all("wrong way" in why or "faster" in why for _, why in result.detours)
+    assert all("wrong way" in why or "faster" in why or "overshoots" in why for _, why in result.detours)
 
 
 def test_routes_convert_to_a_dataframe(shanghai_belgrade: RouteSet) -> None:

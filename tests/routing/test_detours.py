@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from corridor.routing.api import compare, route
-from corridor.routing.detours import BACKTRACK_FLOOR_KM, backtrack, worth_the_detour
+from corridor.errors import NoRouteError
+from corridor.routing.api import compare, default_network, route
+from corridor.routing.detours import BACKTRACK_FLOOR_KM, GATEWAY_SHARE, backtrack, gateway_port, worth_the_detour
+from corridor.routing.itinerary import Route
 
 
 def test_backtrack_measures_how_far_a_route_falls_back() -> None:
@@ -20,12 +22,49 @@ def test_almaty_and_xian_to_baku_show_no_northern_or_sea_loop() -> None:
     for origin in ("Almaty", "Xian"):
         result = compare(origin, "Baku")
         shown = {r.corridor: r for r in result.routes}
-        assert list(shown)[:2] == ["Middle", "Northern"] and not {"Sea-Suez", "Sea-Cape"} & set(shown)
+        assert list(shown)[:2] == ["Middle", "Northern"]
         northern = shown["Northern"]
         assert "Yalama / Samur" in northern.places and "Warsaw" not in northern.places
-        detours = dict(result.detours)
-        assert {"Sea-Suez", "Sea-Cape"} <= set(detours)
-        assert all(r.distance_km < 2 * min(s.distance_km for s in result.routes) for r in result.routes)
+        land = [r for r in result.routes if all(leg.mode != "sea" for leg in r.legs)]
+        assert all(r.distance_km < 2 * min(s.distance_km for s in land) for r in land)
+        for r in result.routes:  # a sea route sails from a Chinese port, after a short pre-carriage
+            assert "Warsaw" not in r.places and _sails_early(r)
+    # From Almaty the sea routes sail to Shanghai, 4,196 km away for a destination 2,251 km away:
+    # listed as overshooting, with the reason, not shown.
+    detours = dict(compare("Almaty", "Baku").detours)
+    assert {"Sea-Suez", "Sea-Cape"} <= set(detours) and "overshoots: reaches Shanghai" in detours["Sea-Suez"]
+
+
+def _sails_early(r: Route) -> bool:
+    first_sea = next((i for i, leg in enumerate(r.legs) if leg.mode == "sea"), None)
+    if first_sea is None:
+        return True
+    return sum(leg.distance_km for leg in r.legs[:first_sea]) <= GATEWAY_SHARE * r.distance_km
+
+
+def test_inland_origins_keep_the_sea_option() -> None:
+    # A fresh user's test: `compare Xian Duisburg --date 2024-06` dropped both sea corridors because
+    # Shanghai is 1,500 km further from Duisburg by land than Xi'an. Rail to a port, then sea, is
+    # how most inland-China cargo reaches Europe: swept over inland origins and European ports.
+    for origin in ("Xian", "Chengdu", "Chongqing", "Zhengzhou", "Wuhan"):
+        for destination in ("Duisburg", "Rotterdam", "Hamburg", "Piraeus"):
+            try:
+                result = compare(origin, destination, date="2024-06")
+            except NoRouteError:
+                continue
+            sea = [r for r in result.routes if any(leg.mode == "sea" for leg in r.legs)]
+            reasons = " / ".join(f"{c}: {why}" for c, why in result.detours)
+            assert sea, f"{origin} → {destination}: no sea option ({reasons})"
+            assert all(_sails_early(r) for r in sea)
+
+
+def test_gateway_port_is_the_port_of_loading_after_a_short_pre_carriage() -> None:
+    r = route("Xian", "Rotterdam", corridor="sea-cape").routes[0]
+    port = gateway_port(r.legs, r.distance_km)
+    assert port == "shanghai" and default_network().places[port].kind == "seaport"
+    pre_carriage = sum(leg.distance_km for leg in r.legs if leg.mode != "sea")
+    assert gateway_port(r.legs, pre_carriage) is None  # a haul as long as the route is not a pre-carriage
+    assert gateway_port([leg for leg in r.legs if leg.mode == "sea"], r.distance_km) is None  # starts at sea
 
 
 def test_a_faster_way_round_is_kept() -> None:

@@ -22,7 +22,7 @@ def test_batch_writes_results_legs_and_report(cli: Runner, tmp_path: Path) -> No
     assert "BAD-001" in done.stdout and "Did you mean" in done.stdout  # reported by line on the terminal
     legs = list(csv.DictReader((tmp_path / "results-legs.csv").open(encoding="utf-8")))
     assert {r["element"] for r in legs} == {"leg", "hub"}
-    for name in ("report.html", "report.json", "report.csv"):
+    for name in ("report.html", "report.json", "report-totals.csv"):
         assert (tmp_path / name).stat().st_size > 0
 
 
@@ -32,6 +32,16 @@ def test_batch_misuse_exits_2(cli: Runner, tmp_path: Path) -> None:
     bad_date = cli("batch", str(EXAMPLE), "--out", str(tmp_path / "r.csv"), "--date", "tomorrow")
     assert bad_date.returncode == 2 and "--date" in bad_date.stderr
     assert cli("batch", str(EXAMPLE)).returncode == 2  # --out is required
+
+
+def test_batch_refuses_outputs_that_would_overwrite_each_other(cli: Runner, tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_bytes(EXAMPLE.read_bytes())
+    clash = cli("batch", str(listed), "--out", str(tmp_path / "r.json"), "--report", str(tmp_path / "r.html"))
+    assert clash.returncode == 2 and "would overwrite --out" in clash.stderr
+    onto_input = cli("batch", str(listed), "--out", str(listed))
+    assert onto_input.returncode == 2 and "shipment list" in onto_input.stderr
+    assert listed.read_bytes() == EXAMPLE.read_bytes() and not (tmp_path / "r.json").exists()
 
 
 def test_hub_emissions_are_their_own_entries_in_route_json(cli: Runner) -> None:

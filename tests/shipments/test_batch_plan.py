@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from corridor.routing.api import default_network, route
+from corridor.shipments.model import LCL_BOX_M3, LCL_CFS_USD_PER_WM, LCL_MIN_WM
 from corridor.shipments.plan import BatchPlanner, ShipmentPlan, plan_shipments
 from corridor.shipments.reading import RowError, read_shipments, read_shipments_text
 from corridor.shipments.report import element_rows, report_data, result_row, totals, write_report
@@ -45,9 +46,30 @@ def test_fcl_matches_the_single_route_planner_with_hubs_included() -> None:
 def test_lcl_pays_and_emits_its_share_of_a_20ft_box() -> None:
     box, lcl = _plans("a,Xian,Duisburg,,20ft\nb,Xian,Duisburg,,lcl,,2500,6\n")
     assert isinstance(box, ShipmentPlan) and isinstance(lcl, ShipmentPlan)
-    assert lcl.cost_usd == pytest.approx(0.25 * box.cost_usd)
+    assert lcl.charges_usd == pytest.approx(6 * sum(LCL_CFS_USD_PER_WM))  # 6 m³ > 2.5 t: 6 revenue tons
+    assert lcl.cost_usd == pytest.approx(0.25 * box.cost_usd + lcl.charges_usd)
     assert lcl.co2e_wtw_kg == pytest.approx(0.25 * box.co2e_wtw_kg)
     assert lcl.tonnes == pytest.approx(2.5)
+    assert sum(e.cost_usd for e in lcl.elements) + lcl.charges_usd == pytest.approx(lcl.cost_usd)
+
+
+def test_small_lcl_pays_the_minimum_charge_but_emits_its_own_share() -> None:
+    box, tiny = _plans("a,Tashkent,Baku,,20ft\nb,Tashkent,Baku,,lcl,,50,0.1\n")
+    assert isinstance(box, ShipmentPlan) and isinstance(tiny, ShipmentPlan)
+    assert tiny.charges_usd == pytest.approx(LCL_MIN_WM * sum(LCL_CFS_USD_PER_WM))  # 0.1 W/M billed as 1
+    assert tiny.cost_usd == pytest.approx(box.cost_usd / LCL_BOX_M3 + tiny.charges_usd)  # freight as 1 m³
+    assert tiny.share == pytest.approx(0.005) and tiny.share < 1 / LCL_BOX_M3  # 50 kg of a box's 10 t
+    assert tiny.co2e_wtw_kg == pytest.approx(box.co2e_wtw_kg * 0.005)  # emissions: its own mass
+    assert "minimum charge" in result_row(tiny)["notes"]
+
+
+def test_a_shipment_with_a_deadline_gets_p50_p90_and_on_time_odds_without_samples() -> None:
+    text = "reference,origin,destination,cargo,deadline\na,Xian,Duisburg,40ft,35d\nb,Xian,Duisburg,40ft,\n"
+    with_deadline, without = plan_shipments(read_shipments_text(text))
+    assert isinstance(with_deadline, ShipmentPlan) and isinstance(without, ShipmentPlan)
+    assert with_deadline.timing is not None and without.timing is None
+    row = result_row(with_deadline)
+    assert row["p50_days"] < row["p90_days"] and 0 < row["on_time_probability"] <= 1
 
 
 def test_air_cargo_flies_pays_by_chargeable_kg_and_emits_by_actual_kg() -> None:
@@ -127,6 +149,8 @@ def test_shipments_are_priced_at_their_month_within_the_known_prices() -> None:
     assert a.cost_usd == pytest.approx(single.total_cost_usd)
     assert b.route.priced_at == last.isoformat()  # a future shipment takes the latest prices known
     assert first.isoformat() <= a.route.priced_at
+    assert "not forecast" in result_row(b)["notes"] and result_row(a)["notes"] is None  # said, per row
+    assert "1 shipment(s) leave outside" in report_data([a, b, c], default_network())["pricing"]
 
 
 def test_via_pins_the_gateway_and_a_typo_is_a_via_error() -> None:

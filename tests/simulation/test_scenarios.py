@@ -46,6 +46,11 @@ def test_tripled_volume_jams_at_the_caspian(triple: ScenarioResult, base: Scenar
     assert triple.lead_times()["p50_days"].mean() > 1.5 * base.lead_times()["p50_days"].mean()
 
 
+def test_lead_times_name_places_by_their_display_names(base: ScenarioResult) -> None:
+    shown = set(base.lead_times()["od"])  # the scenario names Xi'an by its id, "Xian"
+    assert any(od.startswith("Xi'an") for od in shown) and not any(od.startswith("Xian ") for od in shown)
+
+
 def test_more_ferries_relieve_the_jam(triple: ScenarioResult) -> None:
     lever = run_scenario(load_scenario(SHIPPED / "titr-2030-two-more-ferries.yaml"), seed=3)
     if sum(triple.sim.delivered_teu.values()) < sum(triple.sim.demand_teu.values()):

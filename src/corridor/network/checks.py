@@ -34,6 +34,7 @@ def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem
     problems += _check_other_sources(network, lines)
     problems += _check_uncertainty_places(network, lines)
     problems += _check_sailings(network, lines["sailings.csv"])
+    problems += _check_passage_status(network, lines["passage_status.csv"])
     return problems
 
 
@@ -106,8 +107,6 @@ def _check_link_figures(network: Network, link: Link, bad: Reporter) -> None:
         ("distance_km", "distance_source"),
         ("time_h", "time_source"),
         ("speed_kmh", "time_source"),
-        ("tariff_teu_usd", "tariff_source"),
-        ("tariff_feu_usd", "tariff_source"),
         ("capacity", "capacity_source"),
         ("frequency_per_week", "frequency_source"),
     ]
@@ -117,8 +116,6 @@ def _check_link_figures(network: Network, link: Link, bad: Reporter) -> None:
             checked.add(source)
             if (why := source_problem(network, getattr(link, source))) is not None:
                 bad(source, why)
-    if (link.tariff_teu_usd is None) != (link.tariff_feu_usd is None):
-        bad("tariff_feu_usd", "give both TEU and FEU tariffs, or neither (then rates.csv applies)")
     if link.capacity is not None and not link.capacity_unit:
         bad("capacity_unit", "a capacity needs a unit, e.g. teu_per_year")
 
@@ -128,9 +125,8 @@ def _check_node_times(network: Network, lines: list[int]) -> list[Problem]:
     for line, row in zip(lines, network.node_times, strict=True):
         if row.place != "*" and row.place not in network.places:
             problems.append(Problem("node_times.csv", line, "place", f"unknown place '{row.place}'"))
-        for field in ("time_source", "cost_source"):
-            if (why := source_problem(network, getattr(row, field))) is not None:
-                problems.append(Problem("node_times.csv", line, field, why))
+        if (why := source_problem(network, row.time_source)) is not None:
+            problems.append(Problem("node_times.csv", line, "time_source", why))
     defaults = {row.kind for row in network.node_times if row.place == "*"}
     for kind in ("port", "transshipment"):
         if kind not in defaults:
@@ -176,7 +172,7 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
 
 def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[Problem]:
     records: dict[str, tuple[tuple[str, ...], Iterable[Any]]] = {
-        "rates.csv": (("speed_source", "tariff_source"), network.rates),
+        "rates.csv": (("speed_source",), network.rates),
         "emission_factors.csv": (("source",), network.emission_factors.values()),
         "cargo.csv": (
             ("tonnes_source", "tariff_multiplier_source", "emission_multiplier_source"),
@@ -186,6 +182,7 @@ def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[
         "weather.csv": (("source",), network.weather),
         "hub_emission_factors.csv": (("source", "ttw_source"), network.hub_factors.values()),
         "sailings.csv": (("source",), network.sailings),
+        "passage_status.csv": (("source",), network.passage_status),
     }
     problems = []
     for name, (fields, rows) in records.items():
@@ -225,3 +222,18 @@ def _check_sailings(network: Network, lines: list[int]) -> list[Problem]:
         for line, s in rows
         if s.rule == "when_full" and s.teu_per_departure is None
     ]
+
+
+def _check_passage_status(network: Network, lines: list[int]) -> list[Problem]:
+    """Every passage status row names a passage some sea lane passes, and ends after it starts."""
+    passages = {p for lane in network.sea_lanes.values() for p in lane.passages}
+    problems = []
+    for line, row in zip(lines, network.passage_status, strict=True):
+        if row.passage not in passages:
+            known = ", ".join(sorted(passages))
+            problems.append(
+                Problem("passage_status.csv", line, "passage", f"no sea lane passes '{row.passage}' ({known})")
+            )
+        if row.valid_to is not None and row.valid_to < row.valid_from:
+            problems.append(Problem("passage_status.csv", line, "valid_to", "ends before valid_from"))
+    return problems

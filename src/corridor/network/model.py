@@ -11,6 +11,7 @@ computed from other sourced figures, or ``estimate: …`` with a one-line reason
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -101,7 +102,9 @@ class Link(_Record):
     """An edge between two places, served by one mode.
 
     Blank figures are filled by :func:`corridor.network.resolve.resolve_links`: sea and ferry
-    distances from the embedded sea lanes, speeds and tariffs from ``rates.csv``.
+    distances from the embedded sea lanes, speeds from ``rates.csv``. ``links.csv`` carries no
+    price: the ``tariff_*`` fields are set by :func:`corridor.pricing.apply.price_network` from
+    the dated ``tariffs.csv`` (``None`` until a network is priced).
     """
 
     from_id: str
@@ -115,8 +118,11 @@ class Link(_Record):
     time_h: float | None = Field(default=None, gt=0)
     time_source: str = ""
     tariff_teu_usd: float | None = Field(default=None, ge=0)
+    """Through tariff of a 20 ft box, USD, at the date the network is priced at."""
     tariff_feu_usd: float | None = Field(default=None, ge=0)
+    """The same for a 40 ft box."""
     tariff_source: str = ""
+    """Which tariff, index value and exchange rate gave the figures, and how old they were."""
     capacity: float | None = Field(default=None, gt=0)
     capacity_unit: str = ""
     capacity_source: str = ""
@@ -187,7 +193,9 @@ class NodeTime(_Record):
     """Time and cost a container spends at a place playing one role (dwell).
 
     ``place`` ``*`` gives the default for places without a row of their own. ``from_country``
-    and ``to_country`` make a border row apply in one direction only.
+    and ``to_country`` make a border row apply in one direction only. ``node_times.csv`` gives
+    the time; the ``cost_*`` fields are set by :func:`corridor.pricing.apply.price_network` from
+    the dated ``tariffs.csv`` (``None`` until a network is priced).
     """
 
     place: str
@@ -196,23 +204,23 @@ class NodeTime(_Record):
     to_country: str = ""
     time_h: float = Field(ge=0)
     time_source: str = Field(min_length=1)
-    cost_teu_usd: float = Field(ge=0)
-    cost_feu_usd: float = Field(ge=0)
-    cost_source: str = Field(min_length=1)
+    cost_teu_usd: float | None = Field(default=None, ge=0)
+    """Charge per 20 ft box, USD, at the date the network is priced at."""
+    cost_feu_usd: float | None = Field(default=None, ge=0)
+    """The same per 40 ft box."""
+    cost_source: str = ""
     cost_range: tuple[float, float] = (1.0, 1.0)
     """Low and high of the charge, as multiples of the point figure (see ``Link.tariff_range``)."""
 
 
 class Rate(_Record):
-    """Default commercial speed and per-kilometre tariff of a mode in a country (``*``: any)."""
+    """Default commercial speed of a mode in a country (``*``: any); per-km tariffs are
+    ``km-rate`` rows of ``tariffs.csv``."""
 
     mode: Mode
     country: str = Field(pattern=r"^([A-Z]{2}|\*)$")
     speed_kmh: float = Field(gt=0)
     speed_source: str = Field(min_length=1)
-    usd_per_teu_km: float = Field(ge=0)
-    usd_per_feu_km: float = Field(ge=0)
-    tariff_source: str = Field(min_length=1)
 
 
 class EmissionFactor(_Record):
@@ -310,6 +318,27 @@ class Sailing(_Record):
     source: str = Field(min_length=1)
 
 
+class PassageStatus(_Record):
+    """A period in which carriers avoid a sea passage (a row of ``passage_status.csv``).
+
+    ``status`` is ``diverted`` (open, but the main carriers sail round it) or ``closed``;
+    ``valid_to`` blank means no end has been reported. Routing at a date inside the period avoids
+    the passage unless asked to allow it (see :mod:`corridor.routing.passages`).
+    """
+
+    passage: str = Field(min_length=1)
+    """As the sea-lane data names it (``babalmandab``, ``suez`` …)."""
+    status: Literal["diverted", "closed"]
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    source: str = Field(min_length=1)
+    note: str = ""
+
+    def in_force(self, when: dt.date) -> bool:
+        """Whether ``when`` falls inside the period (both ends included)."""
+        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+
+
 @dataclass(frozen=True)
 class SeaLane:
     """A maritime path between two ports, computed once on the searoute network."""
@@ -337,6 +366,8 @@ class Network:
     variability: tuple[Variability, ...] = ()
     weather: tuple[Weather, ...] = ()
     sailings: tuple[Sailing, ...] = ()
+    passage_status: tuple[PassageStatus, ...] = ()
+    """Dated diversions and closures of sea passages (``passage_status.csv``)."""
     data_dir: str = ""
     hub_factors: dict[str, HubEmissionFactor] = field(default_factory=dict)
     """Crossing kind → GLEC hub default; a kind without a row emits nothing at the hub."""

@@ -24,15 +24,17 @@ from corridor.network.sailings import at_teu_per_week
 from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
-    backtrack,
-    distances_to,
     no_gain,
+    overshoot,
+    reentry,
     worth_the_detour,
+    wrong_way,
 )
 from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions, check_against_network
 from corridor.routing.pareto import ParetoPath, pareto_paths
+from corridor.routing.passages import avoid_diverted
 from corridor.routing.via import via_paths
 from corridor.vocab import Objective
 
@@ -45,6 +47,7 @@ __all__ = [
     "OBJECTIVES",
     "Comparison",
     "RouteSet",
+    "check_weights",
     "compare",
     "default_network",
     "explain_no_route",
@@ -91,7 +94,8 @@ class RouteSet:
     detours: tuple[tuple[Route, str], ...] = ()
     """Pareto-optimal routes dropped because they go the wrong way for no gain, with the reason."""
     notes: tuple[str, ...] = ()
-    """What the user should know about the request, e.g. an avoided passage no sea lane passes."""
+    """What the user should know about the query: a sea passage avoided at its date
+    (:mod:`corridor.routing.passages`), an avoided passage no sea lane passes, a loop abroad."""
 
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
@@ -102,13 +106,18 @@ class RouteSet:
             Criterion to minimise when ``weights`` is not given.
         weights : dict, optional
             E.g. ``{"time": 1, "cost": 1}``: each criterion is divided by its best value in the
-            set, so the weights compare like with like.
+            set, so the weights compare like with like. Each weight is a finite number ≥ 0, and
+            at least one is above 0.
+
+        Raises
+        ------
+        OptionError
+            For an unknown criterion, a negative, NaN or infinite weight, or all weights 0.
         """
         wanted = Objective.parse(objective, "objective")
         if not weights:
             return min(self.routes, key=lambda r: _criteria(r)[wanted])
-        if unknown := set(weights) - set(OBJECTIVES):
-            raise OptionError(f"unknown weight {', '.join(sorted(unknown))}")
+        check_weights(weights)
         floor = {k: min(_criteria(r)[k] for r in self.routes) or 1.0 for k in weights}
         return min(self.routes, key=lambda r: sum(w * _criteria(r)[k] / floor[k] for k, w in weights.items()))
 
@@ -133,8 +142,8 @@ class RouteSet:
             "origin": self.origin,
             "destination": self.destination,
             "priced_at": self.priced_at,
-            "routes": [r.to_dict() for r in shown],
             "notes": list(self.notes),
+            "routes": [r.to_dict() for r in shown],
         }
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -152,6 +161,24 @@ class RouteSet:
     def to_geojson(self) -> dict[str, Any]:
         """All routes' legs as one FeatureCollection; each feature says which route it is."""
         return routes_geojson(self.routes)
+
+
+def check_weights(weights: dict[str, float]) -> None:
+    """Refuse weights a weighted best cannot use: a weight of an unknown criterion, a negative,
+    NaN or infinite one (``min`` with NaN keys returns an arbitrary route), or all of them 0.
+
+    Raises
+    ------
+    OptionError
+        Naming the weight and what a valid one looks like.
+    """
+    if unknown := set(weights) - set(OBJECTIVES):
+        raise OptionError(f"unknown weight {', '.join(sorted(unknown))}; weights are {', '.join(OBJECTIVES)}")
+    for name, w in weights.items():
+        if not math.isfinite(w) or w < 0:
+            raise OptionError(f"weight {name}={w} must be a finite number of 0 or more, e.g. time=1,cost=2")
+    if not any(weights.values()):
+        raise OptionError("at least one weight must be above 0, e.g. time=1,cost=2")
 
 
 def _criteria(r: Route) -> dict[str, float]:
@@ -172,6 +199,7 @@ def route(
     tolerance: float = 0.0,
     via: Iterable[str] = (),
     air_cargo: bool = False,
+    allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     demand_teu_week: float | None = None,
     network: Network | None = None,
@@ -207,7 +235,11 @@ def route(
     date : str or date, optional
         Price at this date (``2024``, ``2024-06``, ``2024-06-15``): tariffs in force, index
         values last published and exchange rates of that day. Default: the latest date the data
-        covers (``RouteSet.priced_at`` says which).
+        covers (``RouteSet.priced_at`` says which). At a date when carriers avoid a sea passage
+        (``passage_status.csv``: Bab-el-Mandeb from 15 Dec 2023) the route avoids it too, and
+        ``RouteSet.notes`` says so.
+    allow_passages : iterable of str
+        Passages to use even at a date when carriers avoid them (``["bab-el-mandeb"]``).
     demand_teu_week : float, optional
         Cargo offered a week on each Caspian ferry crossing that sails when full, TEU-equivalent
         each way: the wait for a ferry is half the time a load takes to gather, so it falls as the
@@ -252,9 +284,13 @@ def route(
         tolerance=tolerance,
         via=tuple(via),
         air_cargo=air_cargo,
+        allow_passages=frozenset(allow_passages),
         empty_return=empty_return,
     )
-    return search(network_for(network or default_network(), date, demand_teu_week), origin, destination, options)
+    net = network_for(network or default_network(), date, demand_teu_week)
+    options, notes = avoid_diverted(net, options, _day(date))
+    found = search(net, origin, destination, options)
+    return replace(found, notes=(*notes, *found.notes)) if notes else found
 
 
 _AT_DEMAND: dict[tuple[int, float], tuple[Network, Network]] = {}
@@ -286,6 +322,13 @@ def network_for(network: Network, date: str | dt.date | None, demand_teu_week: f
     return loaded
 
 
+def _day(date: str | dt.date | None) -> dt.date | None:
+    """The day a dated query asks about (``2024-06`` → 1 June 2024, as prices take it)."""
+    from corridor.pricing.book import parse_date
+
+    return None if date is None else parse_date(date)
+
+
 def search(network: Network, origin: str, destination: str, options: RouteOptions) -> RouteSet:
     """:func:`route` with the options already built."""
     network, ends = resolve_stops(network, (origin, *options.via, destination))
@@ -307,6 +350,8 @@ def search(network: Network, origin: str, destination: str, options: RouteOption
 
         routes = [with_empty_return(network, r) for r in routes]
     steady, detours = _steady(network, options, routes, stops)
+    loops = (f"{r.corridor}: {why}" for r in steady if (why := reentry(network, r)))
+    notes = tuple(dict.fromkeys((*notes, *loops)))
     return RouteSet(a.name, b.name, options, tuple(steady), network.priced_at, tuple(detours), notes)
 
 
@@ -332,17 +377,21 @@ def _steady(
     every kept route that goes less far the wrong way — in a one-corridor search, the routes of
     the same query in any corridor. When a one-corridor search would leave nothing, its routes
     stay (the caller asked for that corridor) and are all listed in ``detours`` too.
+
+    A route that overshoots its destination (:func:`~corridor.routing.detours.overshoot`) is
+    dropped whatever it gains, if a route of the same query in any corridor does not.
     """
     graph = graph_for(network, replace(options, corridor=None, via=()))
-    wrong = {id(r): hit for r in routes if (hit := _wrong_way(graph, r, stops)) is not None}
-    if not wrong:
+    wrong = {id(r): hit for r in routes if (hit := wrong_way(graph, r, stops)) is not None}
+    over = {id(r): why for r in routes if (why := overshoot(network, r, stops)) is not None}
+    if not wrong and not over:
         return routes, []
     pool = _reference(network, options, stops) if options.corridor else routes
-    kept_pool = _kept(pool, {id(r): _wrong_way(graph, r, stops) for r in pool})
-    dropped = {}
+    dropped = over if any(overshoot(network, r, stops) is None for r in pool) else {}
+    kept_pool = _kept(pool, {id(r): wrong_way(graph, r, stops) for r in pool})
     for r in routes:
         hit = wrong.get(id(r))
-        if hit is None:
+        if hit is None or id(r) in dropped:
             continue
         better = [k for k, km in kept_pool if km < hit[1] and k is not r]
         if not worth_the_detour(r, better):
@@ -371,21 +420,6 @@ def _reference(network: Network, options: RouteOptions, stops: list[str]) -> lis
         return list(search(network, stops[0], stops[-1], replace(options, corridor=None)).routes)
     except NoRouteError:
         return []
-
-
-def _wrong_way(graph: SearchGraph, r: Route, stops: list[str]) -> tuple[str, float] | None:
-    """Where and by how many km a route goes the wrong way to its next stop, if it does."""
-    places = [r.legs[0].from_id, *(leg.to_id for leg in r.legs)]
-    names = graph.network.places
-    start = 0
-    for target in stops[1:]:
-        end = places.index(target, start)
-        hit = backtrack(places[start : end + 1], distances_to(graph, target))
-        if hit is not None:
-            place, km = hit
-            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
-        start = end
-    return None
 
 
 _GRAPHS: dict[tuple[int, RouteOptions], SearchGraph] = {}
@@ -431,7 +465,7 @@ class Comparison:
     priced_at: str = ""
     """ISO date the tariffs were taken at."""
     notes: tuple[str, ...] = ()
-    """What the user should know about the request (see :attr:`RouteSet.notes`)."""
+    """What the user should know about the comparison (see :attr:`RouteSet.notes`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/guide/json.md (same shape as a route query)."""
@@ -439,8 +473,8 @@ class Comparison:
             "origin": self.origin,
             "destination": self.destination,
             "priced_at": self.priced_at,
-            "routes": [r.to_dict() for r in self.routes],
             "notes": list(self.notes),
+            "routes": [r.to_dict() for r in self.routes],
         }
 
 
@@ -457,6 +491,7 @@ def compare(
     include_planned: bool = False,
     via: Iterable[str] = (),
     air_cargo: bool = False,
+    allow_passages: Iterable[str] = (),
     date: str | dt.date | None = None,
     demand_teu_week: float | None = None,
     network: Network | None = None,
@@ -472,8 +507,10 @@ def compare(
         Which route of each corridor is "best": ``time``, ``cost`` or ``co2`` (any case).
     cargo, avoid_countries, avoid_modes, avoid_passages, max_transshipments, include_planned, via, air_cargo
         The constraints of :func:`route`, applied to every corridor.
+    allow_passages : iterable of str
+        As :func:`route`.
     date : str or date, optional
-        Prices every corridor at this date (see :func:`route`).
+        Prices every corridor at this date, avoiding the passages carriers avoid then (see :func:`route`).
     demand_teu_week : float, optional
         Cargo offered a week on each sail-when-full crossing (see :func:`route`).
     network : Network, optional
@@ -499,7 +536,8 @@ def compare(
         As :func:`route`.
     """
     wanted = Objective.parse(objective, "objective")
-    net = network_for(network or default_network(), date, demand_teu_week)
+    base = network or default_network()
+    net = network_for(base, date, demand_teu_week)
     search_in = functools.partial(
         route,
         origin,
@@ -512,7 +550,10 @@ def compare(
         include_planned=include_planned,
         via=tuple(via),
         air_cargo=air_cargo,
-        network=net,
+        allow_passages=tuple(allow_passages),
+        date=date,
+        demand_teu_week=demand_teu_week,
+        network=base,
         empty_return=empty_return,
     )
     try:

@@ -5,9 +5,16 @@ from one ``border`` row of ``node_times.csv`` at either end of the link (the dat
 at the stations where trains are held). Which row: the most specific for the direction travelled
 (``from_country`` and ``to_country`` both match, then one, then neither), then a row at a border
 station (place kind ``border_crossing``) before one at an inland terminal, then the arrival end
-(estimate: the country being entered does the inspection that holds a train). A crossing inside a
-customs union with no stop (the data's zero rows, e.g. Kazakhstan–Russia in the EAEU, Poland–Germany
-in the EU) is no event at all: it costs nothing and is not shown.
+(estimate: the country being entered does the inspection that holds a train).
+
+One rule decides whether a crossing is an event: the row holds the container (``time_h`` > 0). A
+crossing whose row holds nothing (the data's 0-h rows: Kazakhstan–Russia and Kyrgyzstan–Kazakhstan
+in the EAEU customs territory, Poland–Germany in the EU, Switzerland–Italy under common transit) is
+no event at all: it costs nothing and is not shown, whatever a default border tariff of
+``tariffs.csv`` would charge at that place (the dated default of USD 193, CAREC's average, used to
+land on the EAEU rows at Bishkek and Aktobe but not on those at Atyrau and Petropavl, which have a
+0 charge of their own). A sea or ferry crossing between two countries is no border event either:
+its export and import formalities are done at the ports and are part of their dwell.
 
 A link between two places of one country is never a border, and no border is charged at the start
 or end of a route for its own sake: only a link that crosses one pays.
@@ -48,5 +55,6 @@ def border_row(network: Network, link: Link) -> tuple[Place, NodeTime] | None:
 
 
 def is_stop(row: NodeTime) -> bool:
-    """Whether a border row holds the container at all (internal EAEU/EU borders do not)."""
-    return bool(row.time_h or row.cost_teu_usd or row.cost_feu_usd)
+    """Whether a border row holds the container at all (internal EAEU/EU borders do not): a row
+    of 0 h is no stop, and a crossing that is no stop is not charged."""
+    return row.time_h > 0

@@ -16,6 +16,30 @@ little cheaper on paper can be Pareto-optimal however absurd its path):
   Such a route is still shown when it gains what a shipper pays for (:func:`worth_the_detour`):
   rail round the Black Sea from Poti to Poland is longer than the short sea crossing that makes
   Poti "near" Europe, but days faster.
+
+  Progress is counted from the port of loading when the route first moves the box by land to a
+  seaport and sails from there (:func:`gateway_port`): rail from Xi'an to Shanghai, then sea to
+  Rotterdam, is how most Xi'an and Chengdu cargo reaches Europe, though Shanghai is 1,500 km
+  further from Duisburg by land than Xi'an. The pre-carriage must be short next to the whole
+  route (:data:`GATEWAY_SHARE`), so a land haul that wanders half a continent before it boards a
+  ship (Almaty → Moscow → Warsaw → Constanța for Baku) is still measured and still caught.
+* **No overshoot** (every route shown by :func:`corridor.route` and :func:`corridor.compare`). A
+  route overshoots when it reaches a place much further from its origin (great-circle) than its
+  destination is — more than :data:`OVERSHOOT_RATIO` times as far, plus :data:`OVERSHOOT_FLOOR_KM` —
+  and so must come back: Belgrade → Constanța → sea to Shanghai → 4,000 km of rail back west to
+  Almaty, or Berlin → Shanghai → Novosibirsk. The model's tariffs can make such a route the cheapest
+  (a sea km costs a fraction of a land km), but it is not the trip the shipper asked to plan, so
+  it is dropped whatever it saves, as long as a route that does not overshoot exists under the same
+  constraints (one that does not sail past Baku, Almaty or Urumqi and come back). Where every route
+  overshoots (the network's only way, e.g. Burgas → Constanța by Belgrade, which has no Black Sea
+  coast link), they are kept, since the alternative is no answer.
+* **Leaving a country and coming back** (marked, not dropped). A route that leaves a country and
+  re-enters it after more than :data:`REENTRY_RATIO` times the straight-line distance between the
+  two border points abroad (plus :data:`OVERSHOOT_FLOOR_KM`) gets a note (:func:`reentry`): the
+  search found no shorter way, so the network lacks one (Samara → Aktobe → Beyneu → Atyrau →
+  Astrakhan: Russia's Saratov–Volgograd–Astrakhan line is not in the data), or the route trades
+  distance for a cheaper neighbour's tariff. The route stays, since it is the network's answer,
+  but the shipper is told.
 * **Far longer for no gain** (:func:`corridor.compare`): a corridor's best route at least
   :data:`FAR_LONGER` times as long as another shown corridor's is listed as a detour unless it
   gains what a shipper pays for in distance: it is at least :data:`WORTHWHILE_GAIN` faster or
@@ -28,18 +52,28 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
+from corridor.network.model import Network
+from corridor.network.resolve import great_circle_km
 from corridor.routing.graph import SearchGraph
-from corridor.routing.itinerary import Route
+from corridor.routing.itinerary import Leg, Route
 
 __all__ = [
     "BACKTRACK_FLOOR_KM",
     "BACKTRACK_SHARE",
     "FAR_LONGER",
+    "GATEWAY_SHARE",
+    "OVERSHOOT_FLOOR_KM",
+    "OVERSHOOT_RATIO",
+    "REENTRY_RATIO",
     "WORTHWHILE_GAIN",
     "backtrack",
     "distances_to",
+    "gateway_port",
     "no_gain",
+    "overshoot",
+    "reentry",
     "worth_the_detour",
+    "wrong_way",
 ]
 
 BACKTRACK_SHARE = 0.1
@@ -56,6 +90,26 @@ FAR_LONGER = 1.5
 """Distance ratio from which a corridor's best route needs a gain to be shown (estimate: half as long
 again is a detour a forwarder questions; the Middle and Northern routes China–Europe differ by
 less, 1.0–1.2×, and sea via Suez vs rail by about 1.5×, where sea's gain is cost)."""
+
+OVERSHOOT_RATIO = 1.5
+"""How much further from the origin than the destination (great-circle) a route may reach before it
+overshoots (estimate: a gateway port or junction off the direct line lies at most a few hundred km
+beyond a destination; the sea-then-rail-back routes of issue 10 reach 1.7-2.2 times as far)."""
+
+OVERSHOOT_FLOOR_KM = 300.0
+"""Added to the allowance so that short hauls may pass a junction or port a little beyond the
+destination (estimate: the spacing of junctions on the corridors' main lines)."""
+
+REENTRY_RATIO = 2.0
+"""Distance abroad, as a multiple of the straight line between where a route leaves a country and
+where it comes back, above which the route is marked (estimate: rail runs 1.2-1.5 times the straight
+line on the corridors' main lines; twice that is a loop through a neighbour)."""
+
+GATEWAY_SHARE = 0.25
+"""Longest pre-carriage to the port of loading, as a share of the route's distance, that is not
+measured for steady progress (estimate: inland China to its ports is 1,000–2,500 km of a
+19,000–25,000 km sea route to Europe, 5–13 %; 25 % leaves room for a shorter sea leg, while a land
+haul that crosses half a continent before sailing is over half of its route)."""
 
 WORTHWHILE_GAIN = 0.1
 """Least relative gain in time or cost that makes a far longer route worth showing (estimate)."""
@@ -90,6 +144,18 @@ def distances_to(graph: SearchGraph, target: str) -> dict[str, float]:
         _DISTANCES.clear()
     _DISTANCES[key] = (graph, dist)
     return dist
+
+
+def gateway_port(legs: Sequence[Leg], route_km: float) -> str | None:
+    """The port of loading when ``legs`` start with a pre-carriage by land to a seaport and sail
+    from there, and that pre-carriage is at most :data:`GATEWAY_SHARE` of ``route_km``; else
+    ``None`` (the route starts at sea, has no sea leg, or goes far inland before it sails)."""
+    land = 0.0
+    for leg in legs:
+        if leg.mode == "sea":
+            return leg.from_id if 0 < land <= GATEWAY_SHARE * route_km else None
+        land += leg.distance_km
+    return None
 
 
 def backtrack(places: Sequence[str], dist: dict[str, float]) -> tuple[str, float] | None:
@@ -139,4 +205,75 @@ def no_gain(route: Route, others: Sequence[Route]) -> Route | None:
         avoids = bool(other.transit_countries - route.transit_countries or other.passages - route.passages)
         if not (faster or cheaper or avoids):
             return other
+    return None
+
+
+def wrong_way(graph: SearchGraph, route: Route, stops: Sequence[str]) -> tuple[str, float] | None:
+    """Why and by how many km ``route`` goes the wrong way to its next stop, if it does.
+
+    ``stops`` are the place ids of origin, via places and destination, in order. Distances still
+    to go are measured on ``graph``; the pre-carriage to the port of loading
+    (:func:`gateway_port`) is not measured, progress is counted from that port.
+    """
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    names = graph.network.places
+    start = 0
+    for target in stops[1:]:
+        end = places.index(target, start)
+        port = gateway_port(route.legs[start:end], route.distance_km) if start == 0 else None
+        first = start if port is None else places.index(port, start)
+        hit = backtrack(places[first : end + 1], distances_to(graph, target))
+        if hit is not None:
+            place, km = hit
+            return f"{names[place].name} is {km:,.0f} km further from {names[target].name} than a place before it", km
+        start = end
+    return None
+
+
+def overshoot(network: Network, route: Route, stops: Sequence[str]) -> str | None:
+    """Why ``route`` overshoots the next stop it heads for, or ``None`` if it does not.
+
+    ``stops`` are the place ids of origin, via places and destination, in order. Between two
+    stops, no place may lie more than :data:`OVERSHOOT_RATIO` times as far (great-circle) from the
+    first as the second is, plus :data:`OVERSHOOT_FLOOR_KM`.
+    """
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    at = network.places
+
+    def km(a: str, b: str) -> float:
+        return great_circle_km(at[a].lat, at[a].lon, at[b].lat, at[b].lon)
+
+    start = 0
+    for target in stops[1:]:
+        end = places.index(target, start)
+        origin, allowed = places[start], OVERSHOOT_RATIO * km(places[start], target) + OVERSHOOT_FLOOR_KM
+        far = max(places[start : end + 1], key=lambda p: km(origin, p))
+        if km(origin, far) > allowed:
+            return (
+                f"overshoots: reaches {at[far].name}, {km(origin, far):,.0f} km from {at[origin].name} "
+                f"against {km(origin, target):,.0f} km to {at[target].name}, and comes back"
+            )
+        start = end
+    return None
+
+
+def reentry(network: Network, route: Route) -> str | None:
+    """Where ``route`` leaves a country and comes back after a loop abroad longer than
+    :data:`REENTRY_RATIO` times the straight line (plus :data:`OVERSHOOT_FLOOR_KM`), or ``None``."""
+    places = [route.legs[0].from_id, *(leg.to_id for leg in route.legs)]
+    km = [0.0, *(leg.distance_km for leg in route.legs)]
+    at = network.places
+    for i, here in enumerate(places):
+        country = at[here].country
+        back = next((j for j in range(i + 1, len(places)) if at[places[j]].country == country), None)
+        if back is None or back == i + 1:
+            continue
+        abroad = sum(km[i + 1 : back + 1])
+        there = at[places[back]]
+        line = great_circle_km(at[here].lat, at[here].lon, there.lat, there.lon)
+        if abroad > REENTRY_RATIO * line + OVERSHOOT_FLOOR_KM:
+            return (
+                f"leaves {country} at {at[here].name} and re-enters at {there.name} after {abroad:,.0f} km abroad, "
+                f"{abroad / line:.1f}× the straight line (no shorter way in the network, or a cheaper tariff)"
+            )
     return None

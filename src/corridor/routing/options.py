@@ -71,7 +71,9 @@ class RouteOptions:
         ``20ft``, ``40ft`` or ``40ft-reefer`` (any id in ``cargo.csv``). Reefer cargo uses only
         links and terminals that take reefer containers.
     avoid_countries : frozenset of str
-        ISO codes of countries the route must not touch.
+        ISO codes of countries the route must not touch. An empty code (``''``, or a stray comma
+        on the command line) is refused here and in every other list option: for sanctions-driven
+        avoidance an empty value that avoids nothing must not pass silently.
     avoid_modes : frozenset of str
         Modes the route must not use (``air``, ``road`` …).
     avoid_passages : frozenset of str
@@ -92,6 +94,9 @@ class RouteOptions:
     air_cargo : bool
         The consignment is air cargo, moved by chargeable weight, not a 20/40 ft container. Only
         then may the route use air legs: a full container never flies.
+    allow_passages : frozenset of str
+        Sea passages to use even at a date when carriers avoid them (``passage_status.csv``;
+        see :mod:`corridor.routing.passages`), e.g. ``bab-el-mandeb`` during the Red Sea crisis.
     empty_return : bool
         Add the cost of bringing the empty box back (:mod:`corridor.pricing.surcharges`) to each
         route's totals. It is added to the routes the search found, not searched with: a
@@ -108,20 +113,29 @@ class RouteOptions:
     tolerance: float = 0.0
     via: tuple[str, ...] = ()
     air_cargo: bool = False
+    allow_passages: frozenset[str] = field(default_factory=frozenset)
     empty_return: bool = False
 
     def __post_init__(self) -> None:
-        countries = frozenset(c.strip().upper() for c in self.avoid_countries if c.strip())
+        for name in ("avoid_countries", "avoid_modes", "avoid_passages", "allow_passages", "via"):
+            if any(not v.strip() for v in getattr(self, name)):
+                raise OptionError(
+                    f"{name} has an empty value ('' or a stray comma); leave the option out to avoid nothing"
+                )
+        countries = frozenset(c.strip().upper() for c in self.avoid_countries)
         bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
         if bad:
             raise OptionError(f"avoid_countries takes ISO country codes such as RU,BY; got {', '.join(sorted(bad))}")
         object.__setattr__(self, "avoid_countries", countries)
-        object.__setattr__(self, "via", tuple(v.strip() for v in self.via if v.strip()))
-        modes = frozenset(m.strip().lower() for m in self.avoid_modes if m.strip())
+        object.__setattr__(self, "via", tuple(v.strip() for v in self.via))
+        modes = frozenset(m.strip().lower() for m in self.avoid_modes)
         if unknown := sorted(modes - set(Mode.values())):
             raise OptionError(f"unknown mode {', '.join(unknown)}; modes are {', '.join(Mode.values())}")
         object.__setattr__(self, "avoid_modes", modes)
         object.__setattr__(self, "avoid_passages", frozenset(map(_passage, self.avoid_passages)))
+        object.__setattr__(self, "allow_passages", frozenset(map(_passage, self.allow_passages)))
+        if both := sorted(self.avoid_passages & self.allow_passages):
+            raise OptionError(f"passage {', '.join(both)} is both avoided and allowed")
         if self.max_transshipments is not None and self.max_transshipments < 0:
             raise OptionError("max_transshipments must be 0 or more")
         if not 0 <= self.tolerance < 1:
@@ -164,7 +178,7 @@ def check_against_network(network: Network, options: RouteOptions) -> tuple[str,
     lanes = {p for link in network.links for p in link.passages}
     known = lanes | set(PASSAGES.values())
     names = {alias: data for alias, data in PASSAGES.items() if data in known} | {p: p for p in known}
-    for name in sorted(options.avoid_passages - known):
+    for name in sorted((options.avoid_passages | options.allow_passages) - known):
         near = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
         hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         shown = {_alias(p) for p in lanes}

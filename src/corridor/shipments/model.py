@@ -10,6 +10,9 @@ Three kinds of cargo:
   the 33.2 m³ inside a 20 ft box filled to about 85 % by a consolidator). The weight share of a
   box is exactly its tonne-km, so weight-bound LCL is allocated by mass as ISO 14083 does by
   default; a light, bulky consignment pays for the room it takes, as LCL tariffs (W/M) do.
+  Its freight is at least the industry's minimum of 1 W/M, billed as 1 m³ (SH09), and it pays
+  the container freight station (CFS) charges for consolidation at origin and deconsolidation
+  at destination per revenue ton (the larger of tonnes and m³, at least 1; SH10).
 * **Air** cargo by kg: flown on links with air cargo service, never as a flying box. It pays
   the air tariff per *chargeable* kg (IATA volume rule: the larger of the actual weight and
   volume ÷ 6,000 cm³ per kg, i.e. 166.7 kg per m³) and emits by its *actual* mass (ISO 14083
@@ -29,6 +32,8 @@ __all__ = [
     "LCL_BOX_CARGO",
     "LCL_BOX_KG",
     "LCL_BOX_M3",
+    "LCL_CFS_USD_PER_WM",
+    "LCL_MIN_WM",
     "OBJECTIVES",
     "Kind",
     "Shipment",
@@ -44,6 +49,11 @@ LCL_BOX_KG = 10_000.0
 """Cargo mass of a TEU the emission factors assume (E08, ``cargo.csv``)."""
 LCL_BOX_M3 = 28.0
 """estimate: 33.2 m³ inside a 20 ft box filled to about 85 % by a consolidator."""
+LCL_MIN_WM = 1.0
+"""Minimum LCL charge: 1 W/M (one weight or measure ton; SH09), billed as 1 m³ of the box."""
+LCL_CFS_USD_PER_WM = (10.0, 17.5)
+"""CFS charges per revenue ton, USD: consolidation at origin and deconsolidation at destination,
+the middles of the published typical ranges of 5–15 and 10–25 per m³ (SH10)."""
 IATA_CM3_PER_KG = 6_000.0
 """IATA volume rule: one chargeable kg per 6,000 cm³ (167 kg per m³)."""
 
@@ -136,6 +146,21 @@ class Shipment:
         if self.kind == "fcl":
             return float(self.quantity)
         return lcl_share(self.weight_kg or 0.0, self.volume_m3 or 0.0)
+
+    @property
+    def freight_share(self) -> float:
+        """Boxes the shipment *pays* freight for: :attr:`box_share`, but LCL at least 1 W/M (1 m³)."""
+        if self.kind != "lcl":
+            return self.box_share
+        return max(self.box_share, LCL_MIN_WM / LCL_BOX_M3)
+
+    @property
+    def cfs_usd(self) -> float:
+        """LCL's CFS charges (origin + destination) per revenue ton, at least 1 W/M; 0 for other cargo."""
+        if self.kind != "lcl":
+            return 0.0
+        revenue_tons = max((self.weight_kg or 0.0) / 1000, self.volume_m3 or 0.0, LCL_MIN_WM)
+        return revenue_tons * sum(LCL_CFS_USD_PER_WM)
 
     @property
     def chargeable_kg(self) -> float | None:

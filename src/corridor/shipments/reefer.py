@@ -1,19 +1,24 @@
-"""Will a reefer's genset last? Time between power points against a genset's fuel autonomy.
+"""Will a reefer's genset last? Time between power or refuelling points against its autonomy.
 
 A reefer container needs power all the way. Ships and the Caspian ferries that take reefers
 have plugs, and so do the terminals where it is lifted (ports, gauge changes, rail–road
-transshipments: the planner only lifts a reefer at places with reefer service). On a train or a
-truck, and while the wagon waits at a border, it runs on a diesel genset (China–Europe trains
-use diesel-electric reefers because the wagons carry no power, SH06). A *genset stretch* is
-therefore a run of rail and road legs with the borders on it; its 95th-percentile time (the
-Monte Carlo engine, run on the stretch alone) is compared with the genset's autonomy.
+transshipments: the planner only lifts a reefer at places with reefer service). On a train it
+runs on a diesel genset (China–Europe trains use diesel-electric reefers because the wagons
+carry no power, SH06). Gensets are refuelled where the train stops for hours: the CRT reefer
+train from Jiangxi to Moscow was refuelled at the Zabaikalsk border station (SH05); estimate:
+every border station is such a point, since the train waits there for its handover and customs
+(the dwell of each border is in the data). On a truck the driver refuels the genset at filling
+stations, as reefer trucks do (SH11), so road legs need no check. A *genset stretch* is
+therefore a run of rail legs from one power or refuelling point to the next (a wait at a border
+is spent at a refuelling point and counts in no stretch); its 95th-percentile time (the Monte
+Carlo engine, run on the stretch alone) is compared with the genset's autonomy, so the flag
+means "a stretch between power or refuel points exceeds the autonomy".
 
-Autonomy (estimate): a clip-on genset tank of 300 litres (no manufacturer's tank size was
-found; the Thermo King SG-3000 manuals found do not state it) at 3 litres an hour, the middle
-of the published 2–4 (SH04), lasts 100 hours; the published "several days between refuels"
-(SH04) agrees. A self-powered rail reefer (Unit45) runs 22 days on its tank (SH05), and reefer
-trains are refuelled en route (the CRT reefer train at Zabaikalsk, SH05): a flagged route needs
-a refuelling stop or such a unit.
+Autonomy (estimate): a clip-on genset tank of 300 litres (no container genset's tank size was
+found; the Thermo King SG-3000 manuals found do not state it; reefer units' tanks are 50–100
+US gallons, 189–379 litres, SH11) at 3 litres an hour, the middle of the published 2–4 (SH04),
+lasts 100 hours; the published "several days between refuels" (SH04) and "three to six days on
+a tank" (SH11) agree. A self-powered rail reefer (Unit45) runs 22 days on its tank (SH05).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ __all__ = [
     "GENSET_TANK_L",
     "POWER_KINDS",
     "REEFER_SAMPLES",
+    "REFUEL_KINDS",
     "SELF_POWERED_AUTONOMY_H",
     "ReeferCheck",
     "Stretch",
@@ -45,10 +51,13 @@ GENSET_AUTONOMY_H = GENSET_TANK_L / GENSET_BURN_L_PER_H
 """Hours a clip-on genset runs on a full tank: 100."""
 SELF_POWERED_AUTONOMY_H = 22 * 24.0
 """A self-powered diesel rail reefer (Unit45): 22 days on its tank (SH05)."""
-GENSET_MODES = frozenset({"rail", "road"})
-"""Modes on which a reefer runs on its genset (ships and ferries have plugs)."""
+GENSET_MODES = frozenset({"rail"})
+"""Modes on which a reefer runs on its genset with no refuelling on the way (ships and ferries
+have plugs; a truck driver refuels the genset at filling stations, SH11)."""
 POWER_KINDS = frozenset({"port", "gauge-change", "transshipment"})
 """Crossings at terminals where a reefer is lifted and plugged in."""
+REFUEL_KINDS = frozenset({"border"})
+"""Crossings where the train waits and the genset is refuelled (Zabaikalsk, SH05; estimate for the others)."""
 REEFER_SAMPLES = 20_000
 """Journeys sampled per stretch: the P95 of a stretch to within about 1 %."""
 
@@ -86,26 +95,27 @@ class ReeferCheck:
         """One line for a results table."""
         worst = self.worst
         if worst is None:
-            return "on power all the way"
+            return "on power or refuelled all the way"
         if not self.may_run_dry:
             verdict = "ok"
         elif worst.p95_h <= SELF_POWERED_AUTONOMY_H:
-            verdict = "may run dry on a clip-on genset: refuel en route or use a self-powered unit"
+            verdict = "may run dry on a clip-on genset: plan a refuelling stop or use a self-powered unit"
         else:
             verdict = "may run dry even on a self-powered unit: plan refuelling stops"
         return (
-            f"{verdict} (longest genset stretch {worst.start}–{worst.end}: P95 {worst.p95_h:.0f} h "
-            f"against {self.autonomy_h:.0f} h)"
+            f"{verdict} (longest stretch between power or refuelling points {worst.start}–{worst.end}: "
+            f"P95 {worst.p95_h:.0f} h against {self.autonomy_h:.0f} h)"
         )
 
 
 def genset_stretches(route: Route) -> list[tuple[int, int]]:
     """``(first, last)`` leg indices (inclusive) of each run of genset legs, in route order.
 
-    A run ends at a leg that is not rail or road and at a terminal where the box is lifted
-    (a port call, gauge change or transshipment: it is plugged in there).
+    A run ends at a leg that is not rail, at a terminal where the box is lifted (a port call,
+    gauge change or transshipment: it is plugged in there) and at a border station (the genset
+    is refuelled while the train waits).
     """
-    plugged = {c.place_id for c in route.crossings if c.kind in POWER_KINDS}
+    stops = {c.place_id for c in route.crossings if c.kind in POWER_KINDS | REFUEL_KINDS}
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for i, leg in enumerate(route.legs):
@@ -115,7 +125,7 @@ def genset_stretches(route: Route) -> list[tuple[int, int]]:
             start = None
             continue
         start = i if start is None else start
-        if leg.to_id in plugged:
+        if leg.to_id in stops:
             runs.append((start, i))
             start = None
     if start is not None:
@@ -147,16 +157,18 @@ def check_reefer(route: Route, network: Network, *, seed: int = 0, samples: int 
 
 
 def _part(route: Route, legs: tuple[Leg, ...]) -> Route:
-    """The stretch as a route of its own: its legs and the border dwells at its places."""
-    places = {leg.from_id for leg in legs} | {leg.to_id for leg in legs}
-    borders = tuple(c for c in route.crossings if c.kind == "border" and c.place_id in places)
+    """The stretch as a route of its own: its legs only.
+
+    Every border ends a stretch, so none lies inside one; a wait at a border is spent at a
+    refuelling point (however long, the genset can be topped up there) and counts in no stretch.
+    """
     return Route(
         origin=legs[0].origin,
         destination=legs[-1].destination,
         corridor=route.corridor,
         cargo=route.cargo,
         legs=legs,
-        crossings=borders,
+        crossings=(),
         transshipments=0,
         cargo_tonnes=route.cargo_tonnes,
         teu=route.teu,

@@ -29,8 +29,10 @@ __all__ = [
     "RESULT_COLUMNS",
     "element_rows",
     "factors_used",
+    "pricing_statement",
     "report_data",
     "report_html",
+    "report_paths",
     "result_row",
     "summarise",
     "totals",
@@ -63,12 +65,14 @@ RESULT_COLUMNS = (
     "cost_usd",
     "cost_usd_low",
     "cost_usd_high",
+    "cfs_usd",
     "priced_at",
     "co2e_wtw_kg",
     "co2e_ttw_kg",
     "co2e_hub_kg",
     "set_temp_c",
     "reefer_power",
+    "notes",
 )
 """Columns of the results file, one row per input row (planned or not)."""
 
@@ -165,12 +169,14 @@ def _plan_row(p: ShipmentPlan) -> dict[str, Any]:
         "cost_usd": round(p.cost_usd, 2),
         "cost_usd_low": round(p.cost_range_usd[0], 2),
         "cost_usd_high": round(p.cost_range_usd[1], 2),
+        "cfs_usd": round(p.charges_usd, 2) if s.kind == "lcl" else None,
         "priced_at": r.priced_at or None,
         "co2e_wtw_kg": round(p.co2e_wtw_kg, 2),
         "co2e_ttw_kg": round(p.co2e_ttw_kg, 2),
         "co2e_hub_kg": round(p.co2e_hub_kg, 2),
         "set_temp_c": s.set_temp_c,
         "reefer_power": p.reefer.summary() if p.reefer else None,
+        "notes": "; ".join(p.notes) or None,
     }
     if p.timing is not None:
         row["p50_days"] = round(p.timing.p50_h / 24, 2)
@@ -296,10 +302,28 @@ def report_data(outcomes: Sequence[Outcome], network: Network) -> dict[str, Any]
         "co2e_wtw_kg": round(sum(p.co2e_wtw_kg for p in plans), 2),
         "co2e_ttw_kg": round(sum(p.co2e_ttw_kg for p in plans), 2),
         "co2e_hub_kg": round(sum(p.co2e_hub_kg for p in plans), 2),
+        "pricing": pricing_statement(plans),
         "totals": totals(outcomes),
         "factors": factors_used(outcomes, network),
         "results": [result_row(o) for o in outcomes],
     }
+
+
+def pricing_statement(plans: Sequence[ShipmentPlan]) -> str:
+    """Which pricing dates the costs use and why, for the report (one sentence or two)."""
+    moved = [p for p in plans if any(n.startswith("priced at") for n in p.notes)]
+    text = (
+        "Each shipment is priced at the month it leaves (tariffs, index values and exchange rates "
+        "of that month), within the dates the price data covers."
+    )
+    if moved:
+        dates = sorted({p.route.priced_at or "" for p in moved} - {""})
+        text += (
+            f" {len(moved)} shipment(s) leave outside those dates and are priced at the nearest date "
+            f"covered ({', '.join(dates)}): a stated extrapolation, prices are not forecast (see each "
+            "row's notes)."
+        )
+    return text
 
 
 def write_table(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -313,13 +337,22 @@ def write_table(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[st
         writer.writerows(rows)
 
 
-def write_report(path: Path, outcomes: Sequence[Outcome], network: Network) -> list[Path]:
-    """Write the report as ``path`` (HTML) plus the same figures as ``.json`` and ``.csv`` (totals).
+def report_paths(path: Path) -> tuple[Path, Path, Path]:
+    """The files of a report named ``path``: the HTML page, its JSON and its totals CSV.
 
-    Returns the paths written.
+    ``report.html`` → ``report.html``, ``report.json``, ``report-totals.csv`` (the totals are
+    not named ``report.csv``, which a results file could already be).
+    """
+    return path, path.with_suffix(".json"), path.with_name(f"{path.stem}-totals.csv")
+
+
+def write_report(path: Path, outcomes: Sequence[Outcome], network: Network) -> list[Path]:
+    """Write the report as ``path`` (HTML) plus the same figures as JSON and the totals as CSV.
+
+    The names are :func:`report_paths`'s. Returns the paths written.
     """
     data = report_data(outcomes, network)
-    json_path, csv_path = path.with_suffix(".json"), path.with_suffix(".csv")
+    _, json_path, csv_path = report_paths(path)
     path.write_text(report_html(data), encoding="utf-8")
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     flat = [row for rows in data["totals"].values() for row in rows]
@@ -348,6 +381,7 @@ def report_html(data: dict[str, Any]) -> str:
         f"<b>{data['co2e_wtw_kg'] / 1000:,.3f} t CO2e</b> well-to-wheel, "
         f"{data['co2e_ttw_kg'] / 1000:,.3f} t tank-to-wheel; hubs {data['co2e_hub_kg']:,.1f} kg WTW.</p>",
         f"<h2>Method</h2><p>{html.escape(data['method'])}</p>",
+        f"<h2>Pricing dates</h2><p>{html.escape(data['pricing'])}</p>",
         f"<h2>Data quality</h2><p>{html.escape(data['data_quality'])}</p>",
     ]
     for dim in ("mode", "corridor", "month"):

@@ -159,12 +159,14 @@ class ScenarioResult:
         """Door-to-door hours per origin–destination: mean, P50, P90 (train loads delivered)."""
         import pandas as pd
 
+        # Flows are keyed as the scenario names their places (maybe an id, "Xian"); shown by display name.
+        shown = {a.od: f"{a.route.origin} → {a.route.destination}" for a in self.assignments}
         rows = []
         for od, values in sorted(self.sim.lead_times_h.items()):
             ordered = sorted(values)
             rows.append(
                 {
-                    "od": od,
+                    "od": shown.get(od, od),
                     "train_loads": len(values),
                     "mean_days": sum(values) / len(values) / 24,
                     "p50_days": ordered[len(values) // 2] / 24,

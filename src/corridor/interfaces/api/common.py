@@ -15,6 +15,7 @@ __all__ = [
     "MAX_PAGE",
     "MAX_VERSION",
     "MAX_YEARS",
+    "YEARS_DESCRIPTION",
     "Countries",
     "DeadlineH",
     "ErrorOut",
@@ -30,7 +31,13 @@ __all__ = [
 ]
 
 MAX_YEARS = 2.0
-"""Longest simulated period a request may ask for."""
+"""Longest simulated period a request may ask for. The command line allows 5 (``simulate
+--years``): there it is the user's own machine; a server shares its simulation lane, and two
+years of the 2030 tripled TITR scenario already take about 1.5 s."""
+YEARS_DESCRIPTION = (
+    f"Simulated period in years, a finite number above 0 and at most {MAX_YEARS:g} over the API "
+    "(a shared server; the command line allows 5)"
+)
 MAX_VERSION = 1_000_000
 """Largest scenario version number a request may name (keeps it inside a database integer)."""
 Name = Annotated[

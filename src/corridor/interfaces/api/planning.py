@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from corridor import settings
-from corridor.interfaces.api.common import MAX_YEARS, errors, records
+from corridor.interfaces.api.common import MAX_YEARS, YEARS_DESCRIPTION, errors, records
 from corridor.interfaces.api.limits import FORECAST, SIMULATION
 from corridor.interfaces.jobs import Progress
 from corridor.vocab import ForecastMethod
@@ -139,7 +139,7 @@ class SimulateIn(BaseModel):
     """A scenario to simulate: a shipped one by name, bounded in length."""
 
     scenario: str = Field(min_length=1, max_length=100, description="Name of a shipped scenario")
-    years: float = Field(default=1.0, gt=0, le=MAX_YEARS)
+    years: float = Field(default=1.0, gt=0, le=MAX_YEARS, allow_inf_nan=False, description=YEARS_DESCRIPTION)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.errors import CorridorError
@@ -97,6 +97,7 @@ class Search:
     include_planned: bool
     via: list[str] = field(default_factory=list)
     date: str | None = None
+    allow_passages: list[str] = field(default_factory=list)
     empty_return: bool = False
 
 
@@ -104,7 +105,31 @@ class Search:
 # thread pool, and for a search of about a millisecond the thread hand-off and GIL contention cost
 # more than the search (measured: 250-280 against 420-490 req/s on one uvicorn worker). The work
 # is CPU-bound either way; more throughput comes from more worker processes, not threads.
+def _known_parameters(request: Request) -> None:
+    """Refuse a query parameter the operation does not take (422), e.g. ``weights=time=nan`` on
+    ``/route``, or ``avoid_pasage=suez``: an ignored constraint would answer a different question."""
+    operation = request.scope.get("route")
+    dependant = getattr(operation, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    if unknown := sorted(set(request.query_params) - known):
+        raise HTTPException(
+            status_code=422,
+            detail=f"unknown parameter {', '.join(unknown)}; this operation takes {', '.join(sorted(known))}",
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters an operation reads, through all of its dependencies."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
 async def _search(
+    _checked: Annotated[None, Depends(_known_parameters)],
     origin: Place,
     destination: Place,
     cargo: Cargo = Cargo.feu,
@@ -117,7 +142,11 @@ async def _search(
     date: str | None = Query(
         default=None,
         max_length=10,
-        description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers.",
+        description="Price at this date (YYYY, YYYY-MM or YYYY-MM-DD); default: the latest date the data covers. "
+        "Sea passages carriers avoid at that date (Bab-el-Mandeb from 15 Dec 2023) are avoided; see notes.",
+    ),
+    allow_passage: list[str] = Query(
+        default=[], max_length=10, description="Sea passages to use even at a date when carriers avoid them"
     ),
     empty_return: bool = Query(
         default=False, description="Add bringing the empty box back to each route (surcharges, in the totals)"
@@ -134,6 +163,7 @@ async def _search(
         include_planned,
         via,
         date,
+        allow_passage,
         empty_return,
     )
 
@@ -153,6 +183,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         max_transshipments=q.max_transshipments,
         include_planned=q.include_planned,
         via=q.via,
+        allow_passages=q.allow_passages,
         date=q.date,
         empty_return=q.empty_return,
     )
@@ -188,7 +219,7 @@ Compared = Annotated["Comparison", Depends(_compared)]
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
     rows = await SAMPLING.run(_rated, shown, samples, deadline_h) if samples else _rated(shown, None, None)
-    return plain({"origin": found.origin, "destination": found.destination, "routes": rows, "notes": list(found.notes)})
+    return plain({"origin": found.origin, "destination": found.destination, "notes": list(found.notes), "routes": rows})
 
 
 @router.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection", responses=errors(404))
@@ -207,10 +238,10 @@ async def compare(result: Compared, samples: Samples = 20_000, deadline_h: Deadl
         {
             "origin": result.origin,
             "destination": result.destination,
+            "notes": list(result.notes),
             "routes": await SAMPLING.run(_rated, result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
             "detours": [{"corridor": c, "reason": r} for c, r in result.detours],
-            "notes": list(result.notes),
         }
     )
 

@@ -15,6 +15,7 @@ from corridor.interfaces.api.common import (
     MAX_PAGE,
     MAX_VERSION,
     MAX_YEARS,
+    YEARS_DESCRIPTION,
     Limit,
     Name,
     Offset,
@@ -169,7 +170,7 @@ class ScenarioUpdate(BaseModel):
 class RunIn(BaseModel):
     """How to simulate a stored scenario."""
 
-    years: float = Field(default=1.0, gt=0, le=MAX_YEARS)
+    years: float = Field(default=1.0, gt=0, le=MAX_YEARS, allow_inf_nan=False, description=YEARS_DESCRIPTION)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 

@@ -18,7 +18,7 @@ here, registered below.
 
 Exit codes: 0 success, 1 no route under the constraints, 2 bad input (unknown place, bad
 option or flag, broken data file), 70 an internal error (set ``CORRIDOR_DEBUG=1`` to see the
-traceback).
+traceback), 130 stopped by Ctrl-C, 141 the output's reader went away (``| head``; quiet).
 """
 
 from __future__ import annotations

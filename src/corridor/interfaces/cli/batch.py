@@ -47,7 +47,13 @@ def batch(
         ),
     ] = None,
     samples: Annotated[
-        int, typer.Option(help="Monte Carlo journeys per lane: adds P50/P90 days and on-time odds.", min=0, max=200_000)
+        int,
+        typer.Option(
+            help="Monte Carlo journeys per lane: adds P50/P90 days (rows with a deadline get them and "
+            "their on-time odds anyway, from 5,000 journeys).",
+            min=0,
+            max=200_000,
+        ),
     ] = 0,
     seed: SeedOption = 0,
     empty_return: EmptyReturnOption = False,
@@ -62,13 +68,14 @@ def batch(
     from corridor.shipments.reading import read_shipments
     from corridor.shipments.report import ELEMENT_COLUMNS, RESULT_COLUMNS, element_rows, result_row, write_table
 
+    legs = legs or out_path.with_name(f"{out_path.stem}-legs{out_path.suffix}")
+    _check_distinct(shipments, out_path, legs, report)
     network = load(data)
     items = _with_date(read_shipments(shipments), _date(depart))
     with _bar(len(items)) as advance:
         outcomes = plan_shipments(
             items, network=network, samples=samples, seed=seed, progress=advance, empty_return=empty_return
         )
-    legs = legs or out_path.with_name(f"{out_path.stem}-legs{out_path.suffix}")
     write_table(out_path, [result_row(o) for o in outcomes], RESULT_COLUMNS)
     write_table(legs, element_rows(outcomes), ELEMENT_COLUMNS)
     written = [out_path, legs]
@@ -78,6 +85,20 @@ def batch(
         written += write_report(report, outcomes, network)
     _print_summary(outcomes)
     out.print("Written: " + ", ".join(str(p) for p in written))
+
+
+def _check_distinct(shipments: Path, out_path: Path, legs: Path, report: Path | None) -> None:
+    """Refuse (exit 2) before planning when two outputs, or an output and the input, are one file."""
+    from corridor.shipments.report import report_paths
+
+    named = [("--out", out_path), ("--legs", legs)]
+    if report is not None:
+        named += [(f"--report ({p.name})", p) for p in report_paths(report)]
+    seen = {shipments.resolve(): "the shipment list"}
+    for flag, path in named:
+        other = seen.setdefault(path.resolve(), flag)
+        if other != flag:
+            raise OptionError(f"{flag} would overwrite {other}: {path}; give the outputs distinct names")
 
 
 def _date(text: str | None) -> date | None:
@@ -118,6 +139,11 @@ def _print_summary(outcomes: Sequence[Outcome]) -> None:
         f"{s['planned']} of {s['rows']} shipments planned ({kinds}): {s['cost_usd']:,.0f} USD, "
         f"{s['co2e_wtw_t']:,.2f} t CO2e well-to-wheel."
     )
+    if any(n.startswith("priced at") for o in outcomes if not isinstance(o, RowError) for n in o.notes):
+        from corridor.shipments.plan import ShipmentPlan
+        from corridor.shipments.report import pricing_statement
+
+        out.print(pricing_statement([o for o in outcomes if isinstance(o, ShipmentPlan)]))
     errors = [o for o in outcomes if isinstance(o, RowError)]
     if not errors:
         return

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SAMPLES",
     "FLAGS",
+    "MAX_YEARS",
     "PROGRESS_FROM",
     "CargoOption",
     "DataOption",
@@ -38,6 +39,7 @@ __all__ = [
     "MonthOption",
     "SamplesOption",
     "SeedOption",
+    "YearsOption",
     "err",
     "exit_code",
     "friendly",
@@ -50,9 +52,18 @@ __all__ = [
 
 P = ParamSpec("P")
 
+
+class _Console(Console):
+    """A console that lets a closed pipe reach :func:`friendly` (rich itself would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 # Piped output (a log, CI) gets a readable width instead of rich's 80-column default.
-out = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-err = Console(stderr=True, highlight=False)
+out = _Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+err = _Console(stderr=True, highlight=False)
 
 DEFAULT_SAMPLES = 20_000
 """Monte Carlo journeys per route when a command needs percentiles and none were asked for."""
@@ -90,6 +101,28 @@ DateOption = Annotated[
     str | None,
     typer.Option(help="Price at this date: YYYY, YYYY-MM or YYYY-MM-DD (default: the latest the data covers)."),
 ]
+MAX_YEARS = 5.0
+"""Longest simulated period on the command line (the user's own machine); the REST API allows 2
+(a shared server, :data:`corridor.interfaces.api.common.MAX_YEARS`)."""
+
+
+def _years(value: float) -> float:
+    import math
+
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number; got {value}")
+    if not 0.05 <= value <= MAX_YEARS:
+        raise typer.BadParameter(f"must be from 0.05 to {MAX_YEARS:g} years; got {value:g}")
+    return value
+
+
+YearsOption = Annotated[
+    float,
+    typer.Option(
+        help=f"Simulated years, 0.05 to {MAX_YEARS:g} (the REST API allows 2: a shared server).", callback=_years
+    ),
+]
+
 EmptyReturnOption = Annotated[
     bool,
     typer.Option(
@@ -157,6 +190,8 @@ FLAGS = {
     "avoid_countries": "--avoid",
     "avoid_modes": "--avoid-mode",
     "avoid_passages": "--avoid-passage",
+    "allow_passages=": "--allow-passage ",
+    "allow_passages": "--allow-passage",
     "max_transshipments": "--max-transshipments",
     "include_planned": "--include-planned",
     "to_year": "--to",
@@ -193,9 +228,16 @@ def split(values: list[str] | None) -> list[str]:
 
 @contextmanager
 def progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar for long runs (on stderr), fed with steps done out of ``total``; nothing for short ones."""
+    """A progress bar for long runs (on stderr), fed with steps done out of ``total``; nothing for short ones.
+
+    When stderr is not a terminal (a log, CI, a captured run) a bar would not show, so a line is
+    written at every tenth of the run instead, with the time taken and an estimate of the rest.
+    """
     if total < PROGRESS_FROM:
         yield None
+        return
+    if not err.is_terminal:
+        yield _logged(total)
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -208,3 +250,22 @@ def progress(total: int) -> Iterator[Callable[[int], None] | None]:
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("mc", total=total)
         yield lambda done: bar.update(task, completed=done)
+
+
+def _logged(total: int) -> Callable[[int], None]:
+    """A progress callback that writes one line per tenth of ``total`` done (for a non-terminal)."""
+    import time
+
+    start = time.monotonic()
+    shown = [0]
+
+    def tick(done: int) -> None:
+        tenth = min(10, done * 10 // total)
+        if tenth <= shown[0]:
+            return
+        shown[0] = tenth
+        spent = time.monotonic() - start
+        left = spent * (total - done) / done if done else 0.0
+        err.print(f"sampling journeys: {tenth * 10} % ({spent:,.0f} s, about {left:,.0f} s left)")
+
+    return tick

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from corridor.interfaces.cli.common import (
     SeedOption,
     err,
     friendly,
+    in_flags,
     load,
     out,
     progress,
@@ -65,11 +67,20 @@ ObjectiveOption = Annotated[
         metavar=f"[{'|'.join(_OBJECTIVES)}]",
     ),
 ]
-AvoidOption = Annotated[list[str] | None, typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY.")]
+AvoidOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Countries to avoid, ISO codes: --avoid RU,BY. An empty value (--avoid '') is refused."),
+]
 AvoidModeOption = Annotated[list[str] | None, typer.Option(help="Modes to avoid: rail, road, ferry, sea.")]
 AvoidPassageOption = Annotated[
     list[str] | None,
     typer.Option(help="Sea passages to avoid: suez, bab-el-mandeb, bosporus, hormuz, cape, gibraltar, malacca …"),
+]
+AllowPassageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Sea passages to use even at a --date when carriers avoid them (bab-el-mandeb from 15 Dec 2023)."
+    ),
 ]
 MaxTransshipmentsOption = Annotated[int | None, typer.Option(help="Most container lifts (mode or gauge changes).")]
 PlannedOption = Annotated[bool, typer.Option(help="Also use planned links (Trans-Afghan railway).")]
@@ -105,16 +116,24 @@ def _constraints(
     max_transshipments: int | None,
     include_planned: bool,
     via: list[str] | None,
+    allow_passage: list[str] | None = None,
 ) -> dict[str, Any]:
     """The constraint options every routing command takes, as keywords of :func:`corridor.route`."""
     return {
-        "avoid_countries": split(avoid),
-        "avoid_modes": split(avoid_mode),
-        "avoid_passages": split(avoid_passage),
+        "avoid_countries": _items(avoid),
+        "avoid_modes": _items(avoid_mode),
+        "avoid_passages": _items(avoid_passage),
         "max_transshipments": max_transshipments,
         "include_planned": include_planned,
-        "via": split(via),
+        "via": _items(via),
+        "allow_passages": _items(allow_passage),
     }
+
+
+def _items(values: list[str] | None) -> list[str]:
+    """Repeated and comma-separated values as one list, keeping empty ones (``--avoid ''``,
+    ``--avoid RU,,BY``) for :class:`~corridor.routing.options.RouteOptions` to refuse."""
+    return [v.strip() for item in values or [] for v in item.split(",")]
 
 
 @friendly
@@ -125,6 +144,7 @@ def route(
     avoid: AvoidOption = None,
     avoid_mode: AvoidModeOption = None,
     avoid_passage: AvoidPassageOption = None,
+    allow_passage: AllowPassageOption = None,
     objective: ObjectiveOption = Objective.time.value,
     weights: Annotated[
         str | None, typer.Option(help="Weighted best instead of --objective, e.g. time=1,cost=2 (criteria normalised).")
@@ -156,7 +176,10 @@ def route(
     """
     from corridor.routing.api import route as find
 
-    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
+    constraints = _constraints(
+        avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, allow_passage
+    )
+    weighted = _weights(weights)
     found = find(
         origin,
         destination,
@@ -173,7 +196,7 @@ def route(
     if robust and samples is None:
         samples = DEFAULT_SAMPLES
     rated = _rate(shown, samples, deadline, depart, month, seed, data)
-    best = _best(found, shown, objective, _weights(weights), rated)
+    best = _best(found, shown, objective, weighted, rated)
     shown = [best, *[r for r in shown if r is not best]]
     if fmt is Format.table:
         title = f"{found.origin} → {found.destination}, {cargo.value}: {len(found.routes)} Pareto-optimal routes"
@@ -182,9 +205,9 @@ def route(
         out.print(_prices_note(best))
         _wait_notes([best], load(data), demand_teu_week)
         _notes(samples if rated else None, [(r.corridor, why) for r, why in found.detours])
+        _passage_notes(found.notes)
     else:
-        _print_routes(fmt, found.origin, found.destination, shown, rated)
-    _request_notes(found.notes)
+        _print_routes(fmt, found.origin, found.destination, shown, rated, found.notes)
 
 
 def _prices_note(best: Route) -> str:
@@ -221,16 +244,20 @@ def _best(found: RouteSet, shown: list[Route], objective: str, weights: dict[str
     return best
 
 
-def _print_routes(fmt: Format, origin: str, destination: str, routes: Sequence[Route], rated: Rated) -> None:
-    """Routes as JSON (with their reliability) or as GeoJSON, on stdout."""
+def _print_routes(
+    fmt: Format, origin: str, destination: str, routes: Sequence[Route], rated: Rated, notes: Sequence[str] = ()
+) -> None:
+    """Routes as JSON (with their reliability and the query's notes) or as GeoJSON, on stdout."""
     if fmt is Format.json:
-        print(json.dumps(_json(origin, destination, routes, rated), ensure_ascii=False, indent=2))
+        print(json.dumps(_json(origin, destination, routes, rated, notes), ensure_ascii=False, indent=2))
     else:
         print(json.dumps(routes_geojson(routes), ensure_ascii=False))
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
-    """Parse ``time=1,cost=2`` into weights."""
+    """Parse ``time=1,cost=2`` into weights, refused (exit 2) unless each is a finite number ≥ 0."""
+    from corridor.routing.api import check_weights
+
     if not text:
         return None
     weights = {}
@@ -240,6 +267,7 @@ def _weights(text: str | None) -> dict[str, float] | None:
             weights[name.strip()] = float(value)
         except ValueError:
             raise OptionError(f"--weights takes name=number pairs such as time=1,cost=2; got '{part}'") from None
+    check_weights(weights)
     return weights
 
 
@@ -257,6 +285,7 @@ def compare(
     avoid: AvoidOption = None,
     avoid_mode: AvoidModeOption = None,
     avoid_passage: AvoidPassageOption = None,
+    allow_passage: AllowPassageOption = None,
     max_transshipments: MaxTransshipmentsOption = None,
     include_planned: PlannedOption = False,
     via: ViaOption = None,
@@ -278,7 +307,9 @@ def compare(
 
     if objective in RobustObjective.values():
         raise OptionError("compare ranks each corridor's routes by time, cost or co2; use `reliability` for odds")
-    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
+    constraints = _constraints(
+        avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, allow_passage
+    )
     result = run(
         origin,
         destination,
@@ -295,9 +326,8 @@ def compare(
 
         route_map(result.routes, map_file, f"{result.origin} → {result.destination}")
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
-    _request_notes(result.notes)
     if fmt is not Format.table:
-        _print_routes(fmt, result.origin, result.destination, result.routes, rated)
+        _print_routes(fmt, result.origin, result.destination, result.routes, rated, result.notes)
         return
     title = f"{result.origin} → {result.destination}, {cargo.value}: best route per corridor (by {objective})"
     _print_comparison(result, title, rated, samples, detail=detail)
@@ -311,6 +341,7 @@ def _print_comparison(result: Comparison, title: str, rated: Rated, samples: int
     out.print(_routes_table(result.routes, title, None, rated))
     out.print(_breakdown_table(result.routes))
     _notes(samples, [*result.unavailable, *result.detours])
+    _passage_notes(result.notes)
     out.print(
         f"[dim]Prices at {result.priced_at}; `corridor route … --date` lists each leg's tariff and its age.[/dim]"
     )
@@ -400,6 +431,7 @@ def reliability(
     avoid: AvoidOption = None,
     avoid_mode: AvoidModeOption = None,
     avoid_passage: AvoidPassageOption = None,
+    allow_passage: AllowPassageOption = None,
     max_transshipments: MaxTransshipmentsOption = None,
     include_planned: PlannedOption = False,
     via: ViaOption = None,
@@ -412,7 +444,9 @@ def reliability(
     """On-time odds per corridor for a deadline, and the legs that drive the late tail."""
     from corridor.routing.api import compare as run
 
-    constraints = _constraints(avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via)
+    constraints = _constraints(
+        avoid, avoid_mode, avoid_passage, max_transshipments, include_planned, via, allow_passage
+    )
     result = run(
         origin,
         destination,
@@ -423,13 +457,13 @@ def reliability(
         **constraints,
     )
     rated = _rate(list(result.routes), samples, deadline, depart, month, seed, data)
-    _request_notes(result.notes)
     if plot is not None:
         from corridor.uncertainty.plot import reliability_plot
 
         reliability_plot(list(rated.values()), plot, f"{result.origin} → {result.destination}")
     if fmt is Format.json:
-        print(json.dumps(_json(result.origin, result.destination, result.routes, rated), ensure_ascii=False, indent=2))
+        shown = _json(result.origin, result.destination, result.routes, rated, result.notes)
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     title = f"{result.origin} → {result.destination}: will a {cargo.value} arrive within {deadline}?"
     out.print(_reliability_table(result.routes, rated, title))
@@ -439,6 +473,7 @@ def reliability(
     )
     _wait_notes(result.routes, load(data), demand_teu_week)
     _why_not([*result.unavailable, *result.detours])
+    _passage_notes(result.notes)
     if plot is not None:
         out.print(f"Plot written to {plot}")
 
@@ -511,14 +546,16 @@ def _depart(depart: str | None, month: str | None) -> date | None:
         raise OptionError(f"--depart takes a date YYYY-MM-DD; got '{depart}'") from None
 
 
-def _json(origin: str, destination: str, routes: Sequence[Route], rated: Rated) -> dict[str, Any]:
+def _json(
+    origin: str, destination: str, routes: Sequence[Route], rated: Rated, notes: Sequence[str] = ()
+) -> dict[str, Any]:
     rows = []
     for r in routes:
         row = r.to_dict()
         if id(r) in rated:
             row.update(rated[id(r)].reliability.to_dict())
         rows.append(row)
-    return {"origin": origin, "destination": destination, "routes": rows}
+    return {"origin": origin, "destination": destination, "notes": [in_flags(n) for n in notes], "routes": rows}
 
 
 def _routes_table(routes: Sequence[Route], title: str, best: Route | None, rated: Rated | None = None) -> Table:
@@ -597,14 +634,14 @@ def _flow(row: Sailing, per_week: float, demand_teu_week: float | None) -> str:
     return flow + (", capped by the fleet and berths" if cap is not None and per_week >= cap else "")
 
 
-def _request_notes(notes: Sequence[str]) -> None:
-    """Notes on the request (an avoided passage no lane passes), on stderr so JSON stays clean."""
+def _passage_notes(notes: Sequence[str]) -> None:
+    """What the query changed by itself (a passage avoided at its date), in this command's flags."""
     for note in notes:
-        err.print(f"note: {note}")
+        out.print(f"[yellow]Note: {in_flags(note)}[/yellow]")
 
 
 def _why_not(reasons: Sequence[tuple[str, str]]) -> None:
-    for corridor, why in reasons:
+    for corridor, why in dict.fromkeys(reasons):  # several routes of a corridor may share a reason
         out.print(f"[dim]{corridor}: {why}[/dim]")
 
 
@@ -615,7 +652,19 @@ def _via(route: Route) -> list[str]:
         if c.place not in stops:
             stops.append(c.place)
     stops = [*stops, route.places[-1]] if stops[-1] != route.places[-1] else stops
-    return [name.split(" (")[0] for name in stops]
+    return [_short(name) for name in stops]
+
+
+_COUNTRY_TAG = re.compile(r" \([A-Z]{2}\)$")
+
+
+def _short(name: str) -> str:
+    """A place name without its terminal's name in brackets (``Shanghai (Yangshan)`` → ``Shanghai``),
+    but with a country tag kept: the data tags exactly the names two countries share (``Dimitrovgrad
+    (RS)`` and ``Dimitrovgrad (BG)``), so a summary never shows two places as one."""
+    if _COUNTRY_TAG.search(name):
+        return name
+    return name.split(" (")[0]
 
 
 def _itinerary(route: Route) -> Table:
@@ -648,6 +697,8 @@ def _breakdown_table(routes: Sequence[Route]) -> Table:
     parts = [breakdown(r) for r in routes]
     for cat in CATEGORIES:
         table.add_row(cat, *[f"{p[cat][0] / 24:.1f} d  ${p[cat][1]:,.0f}" for p in parts])
+    table.caption = "border: land crossings; a sea or ferry crossing's border formalities are part of the port dwell"
+    table.caption_justify = "left"
     return table
 
 

@@ -12,7 +12,15 @@ import typer
 from rich.table import Table
 
 from corridor.errors import NotFoundError, OptionError
-from corridor.interfaces.cli.common import PROGRESS_FROM, DbOption, SeedOption, friendly, out, progress
+from corridor.interfaces.cli.common import (
+    PROGRESS_FROM,
+    DbOption,
+    SeedOption,
+    YearsOption,
+    friendly,
+    out,
+    progress,
+)
 from corridor.vocab import SweepExecutor
 
 if TYPE_CHECKING:
@@ -26,7 +34,7 @@ def simulate(
     scenario: Annotated[
         str, typer.Argument(help="A scenario YAML file, or the name of a shipped one (titr-2024-base).")
     ],
-    years: Annotated[float, typer.Option(help="Simulated period in years.", min=0.05, max=5)] = 1.0,
+    years: YearsOption = 1.0,
     replications: Annotated[int, typer.Option(help="Independent runs averaged (different seeds).", min=1, max=200)] = 1,
     seed: SeedOption = 0,
     against: Annotated[
@@ -94,7 +102,7 @@ def _write_csv(result: ScenarioResult, folder: Path) -> None:
 def sweep(
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files or shipped scenario names.")],
     replications: Annotated[int, typer.Option(help="Runs per scenario (different seeds).", min=1, max=1000)] = 4,
-    years: Annotated[float, typer.Option(help="Simulated years per run.", min=0.05, max=5)] = 1.0,
+    years: YearsOption = 1.0,
     engine: Annotated[
         SweepExecutor,
         typer.Option(help="Where the runs go: this process, local processes or Dask.", case_sensitive=False),
