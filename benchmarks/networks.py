@@ -214,9 +214,17 @@ def _write(out: Path, places: Iterable[Place], links: Iterable[Link], untouched:
     with (out / "links.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(link_columns)
+        written: set[tuple[str, str, str, str]] = set()
         for link in links:
             if id(link) in untouched:
-                writer.writerow(raw[(link.from_id, link.to_id, link.mode, link.sea_route or "")].values())
+                # The loader may split a two-way water link into one link per direction (sailings
+                # per direction); both come from the one row, written once.
+                key = (link.from_id, link.to_id, link.mode, link.sea_route or "")
+                if key not in raw:
+                    key = (link.to_id, link.from_id, link.mode, link.sea_route or "")
+                if key not in written:
+                    written.add(key)
+                    writer.writerow(raw[key].values())
                 continue
             data = {**link.model_dump(), "from": link.from_id, "to": link.to_id}
             writer.writerow(_cell(data[c]) for c in link_columns)

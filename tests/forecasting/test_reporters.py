@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from corridor.errors import OptionError
 from corridor.forecasting.api import pair_forecast
-from corridor.forecasting.calibration import Miss, calibrate, calibration, conformal_q
+from corridor.forecasting.calibration import (
+    MIN_SPREAD,
+    Miss,
+    calibrate,
+    calibration,
+    conformal_q,
+    rolling_coverage,
+    spread,
+)
 from corridor.forecasting.data import TradeData, TradeFigure, load_trade
 from corridor.forecasting.models import forecast
 from helpers import run_cli as run
@@ -88,24 +97,55 @@ def test_conformal_quantile_rank_and_refusal() -> None:
         conformal_q([0.1, 0.2], 0.8)
 
 
-def test_calibrated_band_grows_with_the_square_root_of_the_horizon() -> None:
-    history = {2010 + i: 100.0 * 1.05**i for i in range(10)}
-    band = calibrate(forecast(history, 2023, "ets"), 0.2)
-    for i, (low, mid, high) in enumerate(zip(band.low, band.median, band.high, strict=True), start=1):
-        assert math.log(high / mid) == pytest.approx(0.2 * math.sqrt(i))
-        assert math.log(mid / low) == pytest.approx(0.2 * math.sqrt(i))
+def test_calibrated_band_grows_as_a_random_walk_with_estimated_drift() -> None:
+    history = {2010 + i: 100.0 * 1.05**i * (1.1 if i % 2 else 1.0) for i in range(10)}
+    sigma, run = spread(history)
+    assert run == 10 and sigma == pytest.approx(float(np.std(np.diff(np.log(list(history.values()))), ddof=1)))
+    band = calibrate(forecast(history, 2023, "ets"), 0.5, history)
+    for h, (low, mid, high) in enumerate(zip(band.low, band.median, band.high, strict=True), start=1):
+        assert math.log(high / mid) == pytest.approx(0.5 * sigma * math.sqrt(h * (1 + h / 10)))
+        assert math.log(mid / low) == pytest.approx(math.log(high / mid))
 
 
-def test_miss_score_scales_by_horizon() -> None:
-    assert Miss("AA-BB", 2010, 2014, -0.4).score == pytest.approx(0.2)
+def test_a_flat_series_still_gets_a_band() -> None:
+    history = {2010 + i: 100.0 * 1.05**i for i in range(8)}  # equal growth: no spread at all
+    assert spread(history) == (MIN_SPREAD, 8)
+    band = calibrate(forecast(history, 2020, "ets"), 1.0, history)
+    assert all(high > mid * 1.005 for mid, high in zip(band.median, band.high, strict=True))
+
+
+def test_miss_score_is_in_units_of_the_expected_spread() -> None:
+    assert Miss("AA-BB", 2010, 2014, -0.4, 0.1, 4, False).score == pytest.approx(0.4 / (0.1 * math.sqrt(4 * 2)))
+
+
+def test_rolling_coverage_judges_each_forecast_only_by_misses_known_at_its_origin() -> None:
+    def miss(origin: int, year: int, error: float) -> Miss:
+        return Miss("AA-BB", origin, year, error, 1.0, 1_000_000, False)
+
+    early = tuple(miss(2000 + i, 2001 + i, 0.1) for i in range(4))  # four small misses up to 2004
+    late = miss(2004, 2005, 0.5)  # a big one: its band knows only the four small ones
+    huge = miss(2005, 2006, 9.0)  # in the pool, but from a later year than ``late``'s origin
+    judged = dict(rolling_coverage((*early, late, huge), 0.8))
+    assert judged[late] is False  # with hindsight (``huge`` in the set) it would count as held
+    assert early[0] not in judged  # no misses were known at 2000: not scored
+    assert judged[huge] is False
 
 
 def test_calibration_on_shipped_data_reports_measured_coverage() -> None:
     cal = calibration(load_trade(), "ets")
-    assert cal.held >= 6 and 0 <= cal.covered <= cal.held and 0 <= cal.model_covered <= cal.held
+    assert cal.held >= 30 and 0 <= cal.covered <= cal.held and 0 <= cal.model_covered <= cal.held
     # the issue: ETS's own band on short series is degenerate; the calibrated one holds more often
     assert cal.covered > cal.model_covered
     assert f"{cal.covered} of {cal.held}" in cal.coverage_note()
+
+
+@pytest.mark.parametrize("method", ["ets", "arima"])
+def test_calibrated_band_coverage_is_near_nominal_in_the_backtest(method: str) -> None:
+    """Measured on every backtest forecast without hindsight: the 80 % band holds 69–72 % of them
+    (2026-11-30). The bound is the binomial 99 % range of a true 80 % band on 36 forecasts (about
+    ±17 points); the pooled √h scaling before gave ARIMA 58 % (and 3 of 9 on the last years)."""
+    cal = calibration(load_trade(), method)
+    assert 0.63 <= cal.covered / cal.held <= 0.97, cal.coverage_note()
 
 
 def test_kz_uz_ets_band_is_no_longer_thirteen_percent_at_every_horizon() -> None:

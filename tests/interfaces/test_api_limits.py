@@ -6,6 +6,7 @@ The in-process tests use the ASGI app; the connection-level ones run the real se
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -126,9 +127,9 @@ _RUNNING: dict[str, Any] = {}
 """The uvicorn Server behind each URL the fixture gives (to look at its open connections)."""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The real server (guarded protocol, short limits) on a free loopback port."""
+@contextlib.contextmanager
+def _serving() -> Iterator[str]:
+    """The real server (guarded protocol, short limits, start-up included) on a free loopback port."""
     import uvicorn
 
     with socket.socket() as probe:
@@ -143,9 +144,17 @@ def server() -> Iterator[str]:
         time.sleep(0.05)
     url = f"http://127.0.0.1:{port}"
     _RUNNING[url] = instance
-    yield url
-    instance.should_exit = True
-    thread.join(10)
+    try:
+        yield url
+    finally:
+        instance.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with _serving() as url:
+        yield url
 
 
 def _port(url: str) -> int:
@@ -225,6 +234,29 @@ def test_places_answers_quickly_while_heavy_requests_run(server: str) -> None:
         statuses = sorted(codes)
     assert set(statuses) <= {200, 429} and 429 in statuses and 200 in statuses, statuses
     assert max(latencies) < 1.5, f"/places took up to {max(latencies):.2f} s behind heavy requests"
+
+
+@pytest.mark.slow
+def test_places_answers_while_the_first_city_query_runs() -> None:
+    """The gazetteer is read at start-up, off the loop: the first route from a city (searched on
+    the event loop) does not read it there, so /places keeps answering meanwhile."""
+    from corridor.network import cities
+
+    gazetteer = (cities.load_cities, cities.city_index, cities.alias_index)
+    for cache in gazetteer:
+        cache.cache_clear()  # as in a fresh server process
+    with _serving() as url:
+        assert all(cache.cache_info().currsize == 1 for cache in gazetteer), "not read at start-up"
+        city = {"origin": "Pavlodar", "destination": "Kutaisi"}  # cities, not network places
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(httpx.get, f"{url}/route", params=city, timeout=60)
+            latencies = []
+            while not first.done() or not latencies:
+                started = time.monotonic()
+                assert httpx.get(f"{url}/places", params={"q": "baku"}, timeout=30).status_code == 200
+                latencies.append(time.monotonic() - started)
+            assert first.result().status_code == 200, first.result().text
+    assert max(latencies) < 1.5, f"/places took up to {max(latencies):.2f} s behind the first city query"
 
 
 def test_a_stalled_body_is_408() -> None:

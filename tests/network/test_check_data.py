@@ -37,7 +37,7 @@ def test_the_shipped_data_passes() -> None:
         ("links.csv", "distance_km", "inf"),
         ("links.csv", "distance_km", "1e999"),
         ("node_times.csv", "time_h", "nan"),
-        ("node_times.csv", "cost_teu_usd", "Infinity"),
+        ("tariffs.csv", "amount_40ft", "Infinity"),
         ("fleets.csv", "round_trip_h", "inf"),
         ("crossing_capacity.csv", "trains_per_day", "nan"),
         ("yards.csv", "teu", "inf"),

@@ -113,9 +113,3 @@ def test_measured_road_legs_are_real_roads_to_container_places(net: Network) -> 
             place = net.places[place_id]
             assert place.kind in FIRST_MILE_KINDS and source in net.sources
             assert km >= 0.9 * great_circle_km(city.lat, city.lon, place.lat, place.lon) - 10
-
-
-def test_osh_is_trucked_over_the_passes_at_the_published_distance(net: Network) -> None:
-    (osh,) = [c for c in find_cities(net, "Osh") if c.country == "KG"]
-    (leg,) = [link for link in first_mile_links(net, osh) if link.to_id == "bishkek"]
-    assert leg.distance_km == 675 and leg.distance_source == "LCA_KG"  # the graph's 505 km cut the bends

@@ -134,7 +134,7 @@ _SOURCE_CELLS = [
     ("places.csv", lambda r: r["id"] == "lianyungang", "coord_source"),
     ("links.csv", lambda r: r["distance_source"] == "G01", "distance_source"),
     ("node_times.csv", lambda r: r["place"] == "kuryk" and r["kind"] == "port", "time_source"),
-    ("rates.csv", lambda r: r["mode"] == "rail" and r["country"] == "KZ", "tariff_source"),
+    ("rates.csv", lambda r: r["mode"] == "rail" and r["country"] == "KZ", "speed_source"),
     ("emission_factors.csv", lambda r: r["vehicle"] == "rail_electric", "source"),
     ("cargo.csv", lambda r: r["id"] == "20ft", "tonnes_source"),
 ]

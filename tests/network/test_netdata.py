@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corridor import settings
-from corridor.errors import AmbiguousPlaceError, DataFileError
+from corridor.errors import AmbiguousPlaceError, DataFileError, NoRouteError
 from corridor.network.io import load_network
 from corridor.network.model import GAUGES, Link, Network, Sailing, SeaLane
 from corridor.network.places import resolve_place
@@ -211,3 +211,36 @@ def test_every_port_reached_via_suez_is_reached_round_the_cape(network: Network)
 
 def test_great_circle_sanity() -> None:
     assert great_circle_km(0, 0, 0, 1) == pytest.approx(2 * math.pi * 6371.0088 / 360, rel=1e-6)
+
+
+def _sea_reachable(network: Network, a: str, b: str, closed: str) -> bool:
+    """Whether ``b`` is reached from ``a`` over sea lanes that avoid the ``closed`` passage."""
+    lanes = [(x, y) for (x, y, _), lane in network.sea_lanes.items() if closed not in lane.passages]
+    seen, todo = {a}, [a]
+    while todo:
+        here = todo.pop()
+        for x, y in lanes:
+            for there in (y,) if x == here else (x,) if y == here else ():
+                if there not in seen:
+                    seen.add(there)
+                    todo.append(there)
+    return b in seen
+
+
+def test_a_closed_passage_leaves_a_port_reachable_whenever_the_lanes_allow(network: Network) -> None:
+    # Sweep every pair of ports with a lane and every passage its lanes use: with that passage
+    # closed, sea-only routing finds a way exactly when the lanes that avoid it still join them.
+    sea_only = frozenset({"rail", "road", "air", "ferry"})
+    pairs = sorted({(a, b) for a, b, _ in network.sea_lanes})
+    checked = 0
+    for a, b in pairs:
+        used = set().union(*(lane.passages for (x, y, _), lane in network.sea_lanes.items() if (x, y) == (a, b)))
+        for closed in sorted(used):
+            options = RouteOptions(avoid_passages=frozenset({closed}), avoid_modes=sea_only)
+            if _sea_reachable(network, a, b, closed):
+                assert search(network, a, b, options).routes, (a, b, closed)
+                checked += 1
+            else:
+                with pytest.raises(NoRouteError):
+                    search(network, a, b, options)
+    assert checked >= 100

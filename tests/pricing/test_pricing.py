@@ -12,7 +12,7 @@ import pytest
 
 from corridor.errors import DataFileError, OptionError
 from corridor.network.io import load_network
-from corridor.pricing.apply import UNDATED, price_network, undated_prices
+from corridor.pricing.apply import price_network
 from corridor.pricing.book import parse_date
 from corridor.routing.api import compare, default_network, route
 
@@ -114,22 +114,102 @@ def test_a_tariff_out_of_its_validity_is_used_with_a_stated_extrapolation() -> N
     assert "valid 2023-01-01 to 2023-12-31, carried forward 153 days past its end" in kz.tariff_source
 
 
-def test_shipped_data_has_no_undated_price() -> None:
-    assert undated_prices(default_network()) == []
+SWEPT_DATES = ("2019-06-20", "2020-11-15", "2021-10-01", "2023-06-01", "2024-06-01", "2025-06-26")
+"""Dates across the data's coverage (its first day, the 2021 sea peak, the Red Sea period, its last day)."""
 
 
-def test_an_old_undated_link_tariff_is_marked(data_copy: Path) -> None:
+@pytest.mark.parametrize("when", SWEPT_DATES)
+def test_every_shipped_link_and_dwell_is_priced_from_tariffs_csv(when: str) -> None:
+    network = price_network(default_network(), when)
+    book = network.tariff_book
+    assert book is not None
+    ids = {t.id for t in book.tariffs}
+    for link in network.links:
+        for box, usd, back in (
+            ("20 ft", link.tariff_teu_usd, link.tariff_back_teu_usd),
+            ("40 ft", link.tariff_feu_usd, link.tariff_back_feu_usd),
+        ):
+            assert usd is not None and usd > 0 and back is not None and back > 0, (when, link.key, box)
+        # Each price names the tariffs.csv row it comes from (link-rate or km-rate), and its date.
+        for source in (link.tariff_source, link.tariff_back_source):
+            assert any(f"derived: {i} (" in source or f"rate {i} (" in source for i in ids), (link.key, source)
+        assert link.tariff_as_of and link.tariff_back_as_of, link.key
+    for row in network.node_times:
+        assert row.cost_teu_usd is not None and row.cost_feu_usd is not None, (when, row.place, row.kind)
+        assert any(f"derived: {i} (" in row.cost_source for i in ids), (row.place, row.kind, row.cost_source)
+
+
+def test_ferry_and_air_links_are_priced_by_their_own_link_rates() -> None:
+    # tariffs.csv has no ferry or air km-rate: each such link needs a link-rate row of its own.
+    network = default_network()
+    assert network.tariff_book is not None
+    rates = {t.id for t in network.tariff_book.tariffs if t.component == "link-rate"}
+    checked = [lk for lk in network.links if lk.mode in ("ferry", "air")]
+    assert {lk.mode for lk in checked} == {"ferry", "air"}
+    for link in checked:
+        assert any(f"derived: {i} (" in link.tariff_source for i in rates), (link.key, link.tariff_source)
+
+
+def row_line(path: Path, match: Callable[[dict[str, str]], bool]) -> int:
+    """The line number (header = 1) of the first row ``match`` accepts."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            if match(row):
+                return reader.line_num
+    raise AssertionError(f"no such row in {path}")
+
+
+def test_check_data_reports_a_link_left_without_a_price(data_copy: Path) -> None:
     edit_row(
         data_copy / "tariffs.csv",
         lambda r: r["id"] == "LR-KURYK-ALAT",
-        id="LR-GONE",
         **{"from": "poti", "to": "constanta", "mode": "sea"},
     )
-    # Kuryk-Alat now only has the old columns of links.csv.
-    network = load_network(data_copy)
-    assert "links.csv kuryk-alat-ferry-direct" in undated_prices(network)
-    link = next(lk for lk in network.links if lk.key == "kuryk-alat-ferry-direct")
-    assert link.tariff_source.startswith(UNDATED) and link.tariff_feu_usd == 1200
+    line = row_line(data_copy / "links.csv", lambda r: (r["from"], r["to"], r["mode"]) == ("kuryk", "alat", "ferry"))
+    with pytest.raises(DataFileError) as caught:
+        load_network(data_copy)
+    found = [p for p in caught.value.problems if (p.file, p.line, p.field) == ("links.csv", line, "mode")]
+    assert found and "kuryk-alat-ferry-direct" in found[0].message and "tariffs.csv" in found[0].message
+
+
+def test_check_data_reports_a_dwell_left_without_a_price(data_copy: Path) -> None:
+    # The only transshipment charge becomes a port's own: the default ('*') row has none left.
+    edit_row(data_copy / "tariffs.csv", lambda r: r["id"] == "NC-TRANS-ANY", place="kuryk")
+    line = row_line(data_copy / "node_times.csv", lambda r: (r["place"], r["kind"]) == ("*", "transshipment"))
+    with pytest.raises(DataFileError) as caught:
+        load_network(data_copy)
+    assert ("node_times.csv", line, "kind") in [(p.file, p.line, p.field) for p in caught.value.problems]
+
+
+def test_check_data_reports_a_border_without_a_stop_paying_the_default_charge(data_copy: Path) -> None:
+    # Novosibirsk (RU-KZ inside the EAEU) has 0 h in node_times.csv; without its own zero charge
+    # it would pay the CAREC default border fee (NC-BORDER-ANY).
+    edit_row(data_copy / "tariffs.csv", lambda r: r["id"] == "NC-BORDER-NOVOSIBIRSK", place="petropavl")
+    line = row_line(data_copy / "node_times.csv", lambda r: (r["place"], r["kind"]) == ("novosibirsk", "border"))
+    with pytest.raises(DataFileError) as caught:
+        load_network(data_copy)
+    found = [p for p in caught.value.problems if (p.file, p.line, p.field) == ("node_times.csv", line, "kind")]
+    assert found and "default border charge" in found[0].message, caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [("links.csv", "tariff_feu_usd"), ("node_times.csv", "cost_source"), ("rates.csv", "usd_per_teu_km")],
+)
+def test_an_old_undated_price_column_is_refused(data_copy: Path, name: str, column: str) -> None:
+    path = data_copy / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [*rows[0], column], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, column: "1200"} for row in rows)
+    with pytest.raises(DataFileError) as caught:
+        load_network(data_copy)
+    problems = caught.value.problems
+    assert [(p.file, p.line, p.field) for p in problems] == [(name, 1, column)], problems
+    assert "tariffs.csv" in problems[0].message
 
 
 @pytest.mark.parametrize(

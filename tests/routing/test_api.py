@@ -80,10 +80,16 @@ def test_transshipment_limit_is_respected() -> None:
 
 
 def test_planned_links_only_on_request() -> None:
+    # Makmal is reached only by the planned China-Kyrgyzstan-Uzbekistan line.
     with pytest.raises(NoRouteError, match="planned"):
-        route("Termez", "Peshawar")
-    found = route("Termez", "Peshawar", include_planned=True)
-    assert found.best("time").corridor == "Trans-Afghan"
+        route("Kashgar", "Makmal")
+    # Without the planned Trans-Afghan line, Termez reaches Peshawar only the long way round
+    # (by rail to a North Sea port, then by sea to Karachi).
+    current = route("Termez", "Peshawar").best("time")
+    planned = route("Termez", "Peshawar", include_planned=True).best("time")
+    assert current.corridor != "Trans-Afghan"
+    assert planned.corridor == "Trans-Afghan"
+    assert planned.distance_km < current.distance_km / 5
 
 
 def test_no_route_names_the_constraint() -> None:
@@ -117,8 +123,8 @@ def test_compare_shows_every_corridor_serving_the_pair() -> None:
 def test_compare_drops_absurd_detours_and_shows_direct_rail() -> None:
     result = compare("Poti", "Baku")
     assert [r.corridor for r in result.routes] == ["Direct"]
-    assert {c for c, _ in result.detours} == {"Northern", "Sea-Suez", "Sea-Cape"}
-    assert all("wrong way" in why or "faster" in why or "overshoots" in why for _, why in result.detours)
+    assert {c for c, _ in result.detours} == {"Northern", "Sea-Suez", "Sea-Cape", "Trans-Afghan"}
+    assert all("wrong way" in why or "faster" in why or "overshoot" in why for _, why in result.detours)
 
 
 def test_routes_convert_to_a_dataframe(shanghai_belgrade: RouteSet) -> None:

@@ -29,10 +29,11 @@ def test_almaty_and_xian_to_baku_show_no_northern_or_sea_loop() -> None:
         assert all(r.distance_km < 2 * min(s.distance_km for s in land) for r in land)
         for r in result.routes:  # a sea route sails from a Chinese port, after a short pre-carriage
             assert "Warsaw" not in r.places and _sails_early(r)
-    # From Almaty the sea routes sail to Shanghai, 4,196 km away for a destination 2,251 km away:
-    # listed as overshooting, with the reason, not shown.
+    # From Almaty the sea routes sail from a Chinese port, at least 4,196 km away for a destination
+    # 2,251 km away: listed as overshooting, with the reason, not shown.
     detours = dict(compare("Almaty", "Baku").detours)
-    assert {"Sea-Suez", "Sea-Cape"} <= set(detours) and "overshoots: reaches Shanghai" in detours["Sea-Suez"]
+    assert {"Sea-Suez", "Sea-Cape"} <= set(detours) and "overshoot" in detours["Sea-Suez"]
+    assert "4,196 km from Almaty" in detours["Sea-Suez"]
 
 
 def _sails_early(r: Route) -> bool:
@@ -61,7 +62,8 @@ def test_inland_origins_keep_the_sea_option() -> None:
 def test_gateway_port_is_the_port_of_loading_after_a_short_pre_carriage() -> None:
     r = route("Xian", "Rotterdam", corridor="sea-cape").routes[0]
     port = gateway_port(r.legs, r.distance_km)
-    assert port == "shanghai" and default_network().places[port].kind == "seaport"
+    first_sea = next(leg for leg in r.legs if leg.mode == "sea")
+    assert port == first_sea.from_id and default_network().places[port].kind == "seaport"
     pre_carriage = sum(leg.distance_km for leg in r.legs if leg.mode != "sea")
     assert gateway_port(r.legs, pre_carriage) is None  # a haul as long as the route is not a pre-carriage
     assert gateway_port([leg for leg in r.legs if leg.mode == "sea"], r.distance_km) is None  # starts at sea
@@ -88,3 +90,30 @@ def test_worth_the_detour_needs_ten_percent() -> None:
     assert not worth_the_detour(fast, [fast])
     gain = fast.total_time_h <= 0.9 * cheap.total_time_h or fast.total_cost_usd <= 0.9 * cheap.total_cost_usd
     assert worth_the_detour(fast, [cheap]) == gain
+
+
+def test_compare_skips_only_corridors_whose_every_route_would_overshoot() -> None:
+    # out_of_reach lets compare skip a corridor search; it must never skip one with a shown route.
+    from corridor.errors import SearchBudgetError
+    from corridor.network.model import CORRIDOR_TAGS
+    from corridor.routing.detours import out_of_reach, overshoot
+
+    net = default_network()
+    skipped = 0
+    for a, b in [("almaty", "baku"), ("xian", "duisburg"), ("tashkent", "turkmenbashi"), ("piraeus", "sofia")]:
+        for tag in CORRIDOR_TAGS:
+            if out_of_reach(net, tag, a, b) is None:
+                continue
+            skipped += 1
+            try:
+                found = route(a, b, corridor=tag, network=net)
+            except (NoRouteError, SearchBudgetError):
+                continue
+            assert all(overshoot(net, r, [a, b]) for r in [*found.routes, *(d for d, _ in found.detours)])
+    assert skipped > 0
+
+
+def test_an_inland_pair_compares_without_searching_hopeless_sea_corridors() -> None:
+    result = compare("Tashkent", "Almaty")
+    reasons = dict(result.detours)
+    assert "overshoot" in reasons["Sea-Suez"] and "budget" not in reasons["Sea-Suez"]

@@ -58,11 +58,17 @@ def test_chengdu_lodz_enters_the_eu_at_malaszewicze(net: Network) -> None:
 
 
 def test_kashgar_tashkent_takes_the_planned_line_only_when_asked(net: Network) -> None:
+    # Today the short way is the multimodal one: trucks over Irkeshtam to Osh, then rail.
     today = route("Kashgar", "Tashkent", network=net).best("time")
-    planned = route("Kashgar", "Tashkent", include_planned=True, network=net).best("time")
-    assert "makmal" not in {leg.to_id for leg in today.legs}
+    assert [leg.mode for leg in today.legs][:2] == ["road", "road"]
+    assert {"irkeshtam", "osh"} <= {leg.to_id for leg in today.legs}
+    # By rail alone, the planned China-Kyrgyzstan-Uzbekistan line is used only when asked.
+    by_rail = ["road", "sea", "ferry", "air"]
+    rail_today = route("Kashgar", "Tashkent", avoid_modes=by_rail, network=net).best("time")
+    planned = route("Kashgar", "Tashkent", avoid_modes=by_rail, include_planned=True, network=net).best("time")
+    assert "makmal" not in {leg.to_id for leg in rail_today.legs}
     assert "makmal" in {leg.to_id for leg in planned.legs}
-    assert planned.distance_km < today.distance_km / 2
+    assert planned.distance_km < rail_today.distance_km / 2
 
 
 def test_bishkek_istanbul_avoiding_russia(net: Network) -> None:

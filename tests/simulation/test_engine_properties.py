@@ -7,11 +7,20 @@ drawn demand, seasonality, fleets, crossing capacities and closures. Every run m
 * TEU are conserved: a flow releases exactly its demand, and released = delivered + in transit
   + waiting when the run ends;
 * less capacity (fewer vessels, a slower crossing, a closure) never delivers more;
-* more demand never delivers fewer TEU.
+* at equal capacity, more demand never delivers fewer TEU, nor a larger share of the demand.
+
+The issue words the last one as "more demand never delivers a smaller share": that cannot hold
+in a model with capacity, nor in reality: once a line is full, more demand leaves a larger part
+of it waiting (Kuryk, 130,284 → 651,420 TEU a year over 0.219 years: 62 % → 12 % delivered). What holds is the
+absolute count (more demand never gets fewer boxes through) and the share falling, never rising.
 
 Train loads are delivered whole: a load whose first boxes sailed before the run ended, and whose
-last boxes did not, counts as waiting. So the monotonicity holds up to one train load
-(:data:`TEU_PER_TRAIN`) at the end of the run, the granularity of the model.
+last boxes did not, counts as waiting; and the last load of a flow carries the remainder, so in
+a run with more demand the same release time holds a full load. Through a stage that holds loads
+whole against room in TEU (a vessel, a yard) the boxes that got through never fall with more
+demand, but the whole loads among them can fall short by up to one load. So the monotonicity
+holds up to one train load (:data:`TEU_PER_TRAIN`) at the end of the run, the granularity of the
+model.
 
 Monotonicity is checked on one route at a time: with several routes sharing a crossing, delaying
 one flow can let another through earlier, so the total is not monotone in general. Every flow
@@ -24,7 +33,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from corridor.errors import CorridorError
@@ -191,10 +200,22 @@ def test_less_capacity_never_delivers_more(
     years=st.floats(0.02, 0.4),
     port=st.sampled_from(["kuryk", "aktau"]),
 )
-def test_more_demand_never_delivers_less(plan: Plan, teu: float, more: float, years: float, port: str) -> None:
+# Reported in session 3 (issue 14): 130,284 TEU a year over 0.219 years, 16,668 -> 16,544 TEU
+# delivered, beyond one train load. Not reproduced on today's data and engine: on this point,
+# 1,000 values of `more` per port give at worst -60 TEU (Kuryk, x4.63; -81 at x4.962 before the
+# ferries sailed when full) and -52 TEU (Aktau, x1.522); 1,500 random draws and a non-derandomised
+# Hypothesis run of this test found nothing beyond one load. The worst points are pinned.
+@example(teu=130_284, more=4.63, years=0.219, port="kuryk")
+@example(teu=130_284, more=4.962, years=0.219, port="kuryk")
+@example(teu=130_284, more=1.522, years=0.219, port="aktau")
+def test_more_demand_never_delivers_less_nor_a_larger_share(
+    plan: Plan, teu: float, more: float, years: float, port: str
+) -> None:
     route = _via(plan, port)
     base = _delivered(_run(plan, [(route, teu)], years=years))
-    assert _delivered(_run(plan, [(route, teu * more)], years=years)) >= base - TEU_PER_TRAIN
+    delivered = _delivered(_run(plan, [(route, teu * more)], years=years))
+    assert delivered >= base - TEU_PER_TRAIN  # never fewer TEU ...
+    assert delivered / (teu * more) <= base / teu + TEU_PER_TRAIN / (teu * more)  # ... nor a larger share
 
 
 LEVERS = st.one_of(

@@ -9,7 +9,7 @@ import pytest
 
 from corridor import settings
 from corridor.errors import CorridorError, DataFileError
-from corridor.simulation.engine import TEU_PER_TRAIN, ResourceKey
+from corridor.simulation.engine import TEU_PER_TRAIN, ResourceKey, release_share
 from corridor.simulation.runner import ScenarioResult, run_scenario
 from corridor.simulation.schema import DisruptionLever, load_scenario, parse_scenario
 from helpers import invoke as run
@@ -264,3 +264,88 @@ def test_loads_leaving_during_a_closure_weigh_the_wait_for_the_reopening() -> No
     assert all(0 < waits["during"][r] < 13 * 24 / 2 for r in northern)
     assert all(waits["during"][r] == 0 for r in middle)
     assert all(w == 0 for k in ("before", "after") for w in waits[k].values())  # en route or reopened
+
+
+SEA = (
+    "name: sea\nyear: 2024\ndemand:\n  - {origin: Xian, destination: Duisburg, teu_per_year: 20000}\n"
+    "route_choice: {corridors: [sea-suez, sea-cape]}\nlevers:\n"
+)
+
+
+def _through(result: ScenarioResult, corridor: str) -> float:
+    return sum(
+        a.teu_per_year * release_share(a, result.sim.horizon_h, date(2024, 1, 1))
+        for a in result.assignments
+        if a.route.corridor == corridor
+    )
+
+
+def test_a_dated_passage_closure_diverts_the_loads_leaving_during_it_and_holds_those_on_their_way() -> None:
+    # Bab-el-Mandeb closed for February 2024 (by its everyday name): loads leaving in February
+    # sail via the Cape more often; loads routed via Suez that reach their port of loading during
+    # the closure wait there for the reopening.
+    lever = "  - {kind: disruption, passage: Red Sea, start: 2024-02-01, end: 2024-03-01}\n"
+    open_, closed = (run_scenario(parse_scenario(SEA + extra), years=0.25, seed=1) for extra in ("  []\n", lever))
+    assert any("Bab-el-Mandeb (sea passage) closed from 2024-02-01 to 2024-03-01" in n for n in closed.notes)
+
+    def suez_share(release: tuple[float, float]) -> float:
+        part = [a for a in closed.assignments if a.release == release]
+        return sum(a.teu_per_year for a in part if a.route.corridor == "Sea-Suez") / sum(a.teu_per_year for a in part)
+
+    # those leaving in February weigh the mean wait for the reopening against the Cape's longer voyage
+    assert (
+        suez_share((31 * 24.0, 60 * 24.0))
+        < suez_share((0.0, 31 * 24.0))
+        == suez_share((60 * 24.0, 0.25 * settings.HOURS_PER_YEAR))
+    )
+    assert _through(closed, "Sea-Cape") > _through(open_, "Sea-Cape")
+    gate = next(s for s in closed.sim.stats if s.key == ResourceKey.of_crossing("babalmandab", "passage"))
+    assert gate.name == "Bab-el-Mandeb passage" and gate.capacity == "closed 2024-02-01 – 2024-03-01"
+    assert gate.served > 0 and 0 < max(gate.waits) <= 29 * 24  # nobody waits past the reopening
+    assert abs(closed.sim.balance()) < 1e-6 * closed.demand_teu
+
+
+def test_a_passage_closed_all_period_takes_its_routes_out_of_the_choice() -> None:
+    # One piece of period, closed throughout: route choice must still see the closure.
+    lever = "  - {kind: disruption, passage: bab-el-mandeb, start: 2023-12-15, end: 2025-01-01}\n"
+    result = run_scenario(parse_scenario(SEA + lever), years=0.1, seed=1)
+    assert _through(result, "Sea-Suez") == 0 and _through(result, "Sea-Cape") == pytest.approx(20000)
+    assert not any(s.served for s in result.sim.stats if s.kind == "passage")  # no crumbs of a share
+
+
+def test_a_mistyped_passage_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(SEA + "  - {kind: disruption, passage: bab-el-mandab, start: 2024-02-01, end: 2024-03-01}\n")
+    result = run("simulate", str(path), "--years", "0.1")
+    assert result.returncode == 2 and "did you mean bab-el-mandeb" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lever", "message"),
+    [
+        (
+            "{kind: disruption, place: Brest, crossing: border, passage: suez, start: 2024-02-01, end: 2024-03-01}",
+            "either",
+        ),
+        ("{kind: disruption, start: 2024-02-01, end: 2024-03-01}", "either"),
+        ("{kind: disruption, place: Brest, start: 2024-02-01, end: 2024-03-01}", "which crossing"),
+        (
+            "{kind: disruption, passage: suez, start: 2024-02-01, end: 2024-03-01, capacity_factor: 0.5}",
+            "cannot be cut",
+        ),
+    ],
+)
+def test_a_disruption_names_a_crossing_or_a_passage(lever: str, message: str) -> None:
+    with pytest.raises(DataFileError, match=message) as caught:
+        parse_scenario(SMALL + f"levers:\n  - {lever}\n", "bad.yaml")
+    assert caught.value.problems[0].line == 6
+
+
+def test_the_red_sea_diversion_moves_suez_traffic_to_the_cape_and_the_land_corridors() -> None:
+    # Validation case D1 measures the Middle Corridor's rise; here every corridor's direction.
+    base, diverted = (
+        run_scenario(load_scenario(SHIPPED / f"asia-europe-2024-{name}.yaml"), seed=2).sim.delivered_teu
+        for name in ("base", "red-sea-diversion")
+    )
+    assert base["Sea-Suez"] > 0 and diverted.get("Sea-Suez", 0) == 0
+    assert all(diverted[c] > base[c] for c in ("Sea-Cape", "Middle", "Northern"))

@@ -87,7 +87,7 @@ def pair_forecast(
         path = forecast(history, to_year, method, level, target)
     calibrated = calibration(trade, method, level) if method in CALIBRATED else None
     if calibrated is not None:
-        path = calibrate(path, calibrated.q)
+        path = calibrate(path, calibrated.q, history)
     conversion = pair_conversion(trade, pair)
     table = freight_table(history, path, conversion.conversion)
     table["conversion"] = "grouped" if conversion.grouped else "single factor"

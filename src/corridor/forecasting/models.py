@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "backtest",
     "check_horizon",
     "forecast",
+    "latest_run",
     "required_growth",
 ]
 
@@ -77,8 +79,7 @@ def forecast(
         raise OptionError("no annual totals to forecast from")
     last = years[-1]
     check_horizon(last, to_year)
-    if years != list(range(years[0], last + 1)):
-        years = list(range(_last_gap(years), last + 1))  # use the latest unbroken run of years
+    years = latest_run(years)
     if len(years) < MIN_YEARS[method]:
         run = f"{years[0]}–{last}" if len(years) > 1 else str(last)
         raise OptionError(
@@ -100,11 +101,21 @@ def check_horizon(last: int, to_year: int) -> None:
         raise OptionError(f"to_year {to_year} is more than {MAX_HORIZON} years beyond the data ({last})")
 
 
-def _last_gap(years: list[int]) -> int:
+def latest_run(years: list[int]) -> list[int]:
+    """The latest unbroken run of ``years`` (sorted): the years a trend model is fitted on."""
     start = years[-1]
     while start - 1 in years:
         start -= 1
-    return start
+    return list(range(start, years[-1] + 1))
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """Run a fit's BLAS calls on one thread: its matrices are a few rows, and OpenBLAS's threads
+    cost more than they save (an ETS fit: 0.80 s against 0.18 s measured on the busy 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    limited: AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limited
 
 
 def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Forecast:
@@ -112,7 +123,7 @@ def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Fo
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     series = pd.Series(np.log(values), index=pd.RangeIndex(len(values)))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _one_blas_thread():
         warnings.simplefilter("ignore")  # convergence chatter on short series
         fit = ETSModel(series, error="add", trend="add", damped_trend=True).fit(disp=False)
         frame = fit.get_prediction(start=len(values), end=len(values) + to_year - years[-1] - 1).summary_frame(
@@ -132,7 +143,7 @@ def _ets(years: list[int], values: np.ndarray, to_year: int, level: float) -> Fo
 def _arima(years: list[int], values: np.ndarray, to_year: int, level: float) -> Forecast:
     from statsmodels.tsa.arima.model import ARIMA
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _one_blas_thread():
         warnings.simplefilter("ignore")
         fit = ARIMA(np.log(values), order=(1, 1, 0), trend="t").fit()
         pred = fit.get_forecast(steps=to_year - years[-1])

@@ -107,8 +107,6 @@ def _check_link_figures(network: Network, link: Link, bad: Reporter) -> None:
         ("distance_km", "distance_source"),
         ("time_h", "time_source"),
         ("speed_kmh", "time_source"),
-        ("tariff_teu_usd", "tariff_source"),
-        ("tariff_feu_usd", "tariff_source"),
         ("capacity", "capacity_source"),
         ("frequency_per_week", "frequency_source"),
     ]
@@ -118,8 +116,6 @@ def _check_link_figures(network: Network, link: Link, bad: Reporter) -> None:
             checked.add(source)
             if (why := source_problem(network, getattr(link, source))) is not None:
                 bad(source, why)
-    if (link.tariff_teu_usd is None) != (link.tariff_feu_usd is None):
-        bad("tariff_feu_usd", "give both TEU and FEU tariffs, or neither (then rates.csv applies)")
     if link.capacity is not None and not link.capacity_unit:
         bad("capacity_unit", "a capacity needs a unit, e.g. teu_per_year")
 
@@ -129,14 +125,8 @@ def _check_node_times(network: Network, lines: list[int]) -> list[Problem]:
     for line, row in zip(lines, network.node_times, strict=True):
         if row.place != "*" and row.place not in network.places:
             problems.append(Problem("node_times.csv", line, "place", f"unknown place '{row.place}'"))
-        for field in ("time_source", "cost_source"):
-            if (why := source_problem(network, getattr(row, field))) is not None:
-                problems.append(Problem("node_times.csv", line, field, why))
-        if row.kind == "border" and row.time_h == 0 and (row.cost_teu_usd or row.cost_feu_usd):
-            why = (
-                "a border row of 0 h is no stop and is never charged (see corridor.routing.borders): charge 0 or a hold"
-            )
-            problems.append(Problem("node_times.csv", line, "cost_teu_usd", why))
+        if (why := source_problem(network, row.time_source)) is not None:
+            problems.append(Problem("node_times.csv", line, "time_source", why))
     defaults = {row.kind for row in network.node_times if row.place == "*"}
     for kind in ("port", "transshipment"):
         if kind not in defaults:
@@ -182,7 +172,7 @@ def _check_borders_and_gauges(network: Network, lines: list[int]) -> list[Proble
 
 def _check_other_sources(network: Network, lines: dict[str, list[int]]) -> list[Problem]:
     records: dict[str, tuple[tuple[str, ...], Iterable[Any]]] = {
-        "rates.csv": (("speed_source", "tariff_source"), network.rates),
+        "rates.csv": (("speed_source",), network.rates),
         "emission_factors.csv": (("source",), network.emission_factors.values()),
         "cargo.csv": (
             ("tonnes_source", "tariff_multiplier_source", "emission_multiplier_source"),

@@ -4,8 +4,8 @@
 people from China to Western Europe with its names in English, Russian, Kazakh, Serbian and
 Chinese. A name that is not a network place but is a city becomes a temporary place of kind
 ``city``, joined by a truck leg (first or last mile) to the nearest sensible terminals; the search
-then treats that leg like any road link — priced, timed and emitted from ``rates.csv`` and
-``emission_factors.csv`` — and the itinerary shows it.
+then treats that leg like any road link — timed from ``rates.csv``, priced from ``tariffs.csv`` at
+the network's date, emitted from ``emission_factors.csv`` — and the itinerary shows it.
 
 The file is read only when a name is not a network place, so loading the network stays as fast
 as before. A name shared by cities (or a place and cities) in several countries raises
@@ -28,6 +28,7 @@ from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridor.network.model import Link, Network, Place
 from corridor.network.places import find_places, normalize, place_index, resolve_place
 from corridor.network.resolve import great_circle_km, resolve_link
+from corridor.pricing.apply import price_link
 from corridor.vocab import Mode, PlaceKind
 
 CITIES_FILE = "cities.csv"
@@ -333,7 +334,7 @@ def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
     chosen = measured or _nearest_by_line(network, city)
     with_city = dataclasses.replace(network, places={**network.places, here.id: here})
     return tuple(
-        resolve_link(with_city, _road(city, place, km, source, rank))
+        price_link(with_city, resolve_link(with_city, _road(city, place, km, source, rank)))
         for rank, (km, place, source) in enumerate(chosen, 1)
     )
 

@@ -63,6 +63,13 @@ _RENAMES: dict[str, dict[str, str]] = {
 }
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest data file read (the embedded sea lanes, the largest, are a few MB)."""
+UNDATED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "links.csv": ("tariff_teu_usd", "tariff_feu_usd", "tariff_source"),
+    "rates.csv": ("usd_per_teu_km", "usd_per_feu_km", "tariff_source"),
+    "node_times.csv": ("cost_teu_usd", "cost_feu_usd", "cost_source"),
+}
+"""The old undated price columns, refused: every price lives in ``tariffs.csv`` with its currency,
+validity and source (``tools/drop_undated_prices.py`` removes them from a data copy)."""
 # Fields written in a cell as a ';'-separated list.
 _LIST_FIELDS = {"aliases", "passages"}
 
@@ -215,8 +222,11 @@ def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> lis
     rename = _RENAMES.get(name, {})
     inverse = {v: k for k, v in rename.items()}
     rows: list[tuple[int, R]] = []
-    for line, raw in read_rows(path, problems):
-        values = {rename.get(k, k): _cell(rename.get(k, k), v) for k, v in raw.items()}
+    refused = UNDATED_COLUMNS.get(name, ())
+    for n, (line, raw) in enumerate(read_rows(path, problems)):
+        if n == 0:  # the first row's keys are the header
+            problems += _undated_columns(name, [k for k in raw if k in refused])
+        values = {rename.get(k, k): _cell(rename.get(k, k), v) for k, v in raw.items() if k not in refused}
         try:
             record = model.model_validate({k: v for k, v in values.items() if v != ""})
         except ValidationError as exc:
@@ -231,6 +241,19 @@ def _read(root: Path, name: str, model: type[R], problems: list[Problem]) -> lis
         if not infinite:
             rows.append((line, record))
     return rows
+
+
+def _undated_columns(name: str, columns: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            name,
+            1,
+            column,
+            "an undated price column: prices live in tariffs.csv with currency, validity and source; "
+            "give those prices as tariffs.csv rows and remove the column (tools/drop_undated_prices.py removes it)",
+        )
+        for column in columns
+    ]
 
 
 def read_text(path: Path, problems: list[Problem]) -> str | None:

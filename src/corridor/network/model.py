@@ -117,7 +117,9 @@ class Link(_Record):
     """An edge between two places, served by one mode.
 
     Blank figures are filled by :func:`corridor.network.resolve.resolve_links`: sea and ferry
-    distances from the embedded sea lanes, speeds and tariffs from ``rates.csv``.
+    distances from the embedded sea lanes, speeds from ``rates.csv``. ``links.csv`` carries no
+    price: the ``tariff_*`` fields are set by :func:`corridor.pricing.apply.price_network` from
+    the dated ``tariffs.csv`` (``None`` until a network is priced).
     """
 
     from_id: str
@@ -131,8 +133,11 @@ class Link(_Record):
     time_h: float | None = Field(default=None, gt=0)
     time_source: str = ""
     tariff_teu_usd: float | None = Field(default=None, ge=0)
+    """Through tariff of a 20 ft box, USD, at the date the network is priced at."""
     tariff_feu_usd: float | None = Field(default=None, ge=0)
+    """The same for a 40 ft box."""
     tariff_source: str = ""
+    """Which tariff, index value and exchange rate gave the figures, and how old they were."""
     capacity: float | None = Field(default=None, gt=0)
     capacity_unit: str = ""
     capacity_source: str = ""
@@ -203,7 +208,9 @@ class NodeTime(_Record):
     """Time and cost a container spends at a place playing one role (dwell).
 
     ``place`` ``*`` gives the default for places without a row of their own. ``from_country``
-    and ``to_country`` make a border row apply in one direction only.
+    and ``to_country`` make a border row apply in one direction only. ``node_times.csv`` gives
+    the time; the ``cost_*`` fields are set by :func:`corridor.pricing.apply.price_network` from
+    the dated ``tariffs.csv`` (``None`` until a network is priced).
     """
 
     place: str
@@ -212,23 +219,23 @@ class NodeTime(_Record):
     to_country: str = ""
     time_h: float = Field(ge=0)
     time_source: str = Field(min_length=1)
-    cost_teu_usd: float = Field(ge=0)
-    cost_feu_usd: float = Field(ge=0)
-    cost_source: str = Field(min_length=1)
+    cost_teu_usd: float | None = Field(default=None, ge=0)
+    """Charge per 20 ft box, USD, at the date the network is priced at."""
+    cost_feu_usd: float | None = Field(default=None, ge=0)
+    """The same per 40 ft box."""
+    cost_source: str = ""
     cost_range: tuple[float, float] = (1.0, 1.0)
     """Low and high of the charge, as multiples of the point figure (see ``Link.tariff_range``)."""
 
 
 class Rate(_Record):
-    """Default commercial speed and per-kilometre tariff of a mode in a country (``*``: any)."""
+    """Default commercial speed of a mode in a country (``*``: any); per-km tariffs are
+    ``km-rate`` rows of ``tariffs.csv``."""
 
     mode: Mode
     country: str = Field(pattern=r"^([A-Z]{2}|\*)$")
     speed_kmh: float = Field(gt=0)
     speed_source: str = Field(min_length=1)
-    usd_per_teu_km: float = Field(ge=0)
-    usd_per_feu_km: float = Field(ge=0)
-    tariff_source: str = Field(min_length=1)
 
 
 class EmissionFactor(_Record):

@@ -3,7 +3,9 @@
 * Sea and ferry distances come from the sea lanes computed on the searoute network.
 * Air distances are great-circle distances between the two airports.
 * A missing running time is distance / speed, the speed taken from ``rates.csv``.
-* A missing tariff is distance × the per-kilometre rate of the mode in the country.
+
+Tariffs are not filled here: :mod:`corridor.pricing.apply` prices every link from the dated
+``tariffs.csv`` at the date asked.
 
 The derived figure's source says so (``derived: …``) and names the sources it rests on, so
 every number a route reports stays traceable.
@@ -48,7 +50,7 @@ def find_rate(network: Network, mode: str, country: str) -> Rate | None:
 
 
 def resolve_links(network: Network, lines: list[int]) -> tuple[tuple[Link, ...], list[Problem]]:
-    """Return the links with distance, running time and tariffs all filled in."""
+    """Return the links with distance and running time filled in, and a problem per link that cannot be."""
     resolved: list[Link] = []
     problems: list[Problem] = []
     for line, link in zip(lines, network.links, strict=True):
@@ -69,12 +71,12 @@ class _Unresolved(Exception):
 
 
 def resolve_link(network: Network, link: Link) -> Link:
-    """One link with distance, running time and tariffs filled in.
+    """One link with distance and running time filled in.
 
     Raises
     ------
     ValueError
-        ``"field: message"`` when a figure cannot be derived (no sea lane, no rate).
+        ``"field: message"`` when a figure cannot be derived (no sea lane, no speed).
     """
     try:
         return _resolve(network, link)
@@ -85,21 +87,11 @@ def resolve_link(network: Network, link: Link) -> Link:
 def _resolve(network: Network, link: Link) -> Link:
     update = _distance(network, link)
     distance = float(update.get("distance_km", link.distance_km or 0.0))
-    country = network.places[link.from_id].country
-    rate = find_rate(network, link.mode, country)
     if link.time_h is None:
+        rate = find_rate(network, link.mode, network.places[link.from_id].country)
         speed, why = _speed(link, rate)
         update["time_h"] = distance / speed
         update["time_source"] = f"derived: {distance:.0f} km at {speed:g} km/h ({why})"
-    if link.tariff_teu_usd is None:
-        if rate is None:
-            raise _Unresolved("tariff_teu_usd", f"no tariff given and rates.csv has no {link.mode} rate")
-        update["tariff_teu_usd"] = distance * rate.usd_per_teu_km
-        update["tariff_feu_usd"] = distance * rate.usd_per_feu_km
-        update["tariff_source"] = (
-            f"derived: {distance:.0f} km × {rate.usd_per_teu_km:g}/{rate.usd_per_feu_km:g} USD per "
-            f"TEU/FEU-km ({link.mode} {rate.country} rate: {rate.tariff_source})"
-        )
     return link.model_copy(update=update)
 
 

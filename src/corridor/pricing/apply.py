@@ -1,9 +1,11 @@
 """Write the prices of one date into a network: link tariffs and dwell charges in USD.
 
 Routing, Monte Carlo and simulation read ``Link.tariff_*_usd`` and ``NodeTime.cost_*_usd``; this
-module is the only place those figures are set from the dated tariff book, so every consumer
-prices at the same date. Each figure's source says which tariff, index value and exchange rate
-gave it and how old they were on the date.
+module is the only place those figures are set, from the dated tariff book (``tariffs.csv``,
+``fx.csv``, ``indexes.csv``: the data files carry no other price), so every consumer prices at
+the same date. Each figure's source says which tariff, index value and exchange rate gave it and
+how old they were on the date. A link or dwell the book has no row for stays unpriced (``None``);
+``check-data`` reports it (:func:`corridor.pricing.checks.check_prices`).
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ import weakref
 from dataclasses import replace
 
 from corridor.network.model import Link, Network, NodeTime
-from corridor.pricing.book import ESTIMATE_BAND, Quote, TariffBook
+from corridor.pricing.book import Quote, TariffBook
 from corridor.pricing.model import NODE_COMPONENTS, Tariff
 
-__all__ = ["PRICED_KEPT", "UNDATED", "agreed_quote", "network_at", "price_network", "undated_prices"]
-
-UNDATED = "undated: "
-"""Prefix of a price that comes from the old undated columns of links.csv or node_times.csv
-because tariffs.csv has no row for it; ``check-data`` lists them."""
+__all__ = [
+    "PRICED_KEPT",
+    "agreed_quote",
+    "dwell_tariffs",
+    "link_tariffs",
+    "network_at",
+    "price_link",
+    "price_network",
+]
 
 
 def price_network(network: Network, when: dt.date | str | None = None) -> Network:
@@ -122,20 +128,44 @@ def _forget(
             del table[key]
 
 
+def price_link(network: Network, link: Link) -> Link:
+    """``link`` (e.g. a first-mile truck leg added to ``network``) priced at the date ``network``
+    is priced at (its book's default date if none); unchanged if the network has no tariff book
+    or the book no row for the link."""
+    book = network.tariff_book
+    if book is None:
+        return link
+    day = dt.date.fromisoformat(network.priced_at) if network.priced_at else book.default_date()
+    return _price_link(book, network, link, day)
+
+
+def link_tariffs(book: TariffBook, network: Network, link: Link) -> list[Tariff]:
+    """The rows of one scope that price ``link`` forward: its own ``link-rate`` rows, else the
+    ``km-rate`` rows of its mode in the country it starts in, else those of any country (``*``).
+
+    Empty: the book cannot price the link. Which row is in force on a date is
+    :meth:`TariffBook.pick`'s choice (the nearest in time when none is, saying so)."""
+    forward, _ = _link_rows(book, link)
+    return forward or _km_rows(book, link.mode, network.places[link.from_id].country)
+
+
+def _km_rows(book: TariffBook, mode: str, country: str) -> list[Tariff]:
+    rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == mode]
+    return [t for t in rows if t.country == country] or [t for t in rows if t.country == "*"]
+
+
 def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -> Link:
-    forward, back = _link_rows(book, link, when)
+    forward, back = _link_rows(book, link)
     if forward:
         there = agreed_quote(book, forward, when)
         again = agreed_quote(book, back, when) if back else there
         ends = network.places[link.from_id].country, network.places[link.to_id].country
         there = _diverted(book, link, ends[0], there, when)
         again = _diverted(book, link, ends[1], again, when)
-        return link.model_copy(update=_fields(there, again, ""))
-    country = network.places[link.from_id].country
-    km_rows = [t for t in book.tariffs if t.component == "km-rate" and t.mode == link.mode]
-    rows = [t for t in km_rows if t.country == country] or [t for t in km_rows if t.country == "*"]
-    if not rows or _explicit(link):
-        return _undated_link(link)
+        return link.model_copy(update=_fields(there, again))
+    rows = _km_rows(book, link.mode, network.places[link.from_id].country)
+    if not rows:
+        return link  # unpriced: check-data reports it
     km = link.distance_km or 0.0
     rate = agreed_quote(book, rows, when)
     quote = replace(
@@ -144,7 +174,7 @@ def _price_link(book: TariffBook, network: Network, link: Link, when: dt.date) -
         usd_40ft=rate.usd_40ft * km,
         text=f"derived: {km:,.0f} km × {link.mode} {rows[0].country} rate {rate.text.removeprefix('derived: ')}",
     )
-    return link.model_copy(update=_fields(quote, quote, ""))
+    return link.model_copy(update=_fields(quote, quote))
 
 
 def agreed_quote(book: TariffBook, rows: list[Tariff], when: dt.date) -> Quote:
@@ -192,14 +222,7 @@ def _diverted(book: TariffBook, link: Link, loading: str, quote: Quote, when: dt
     )
 
 
-def _explicit(link: Link) -> bool:
-    """Whether links.csv itself priced the link (its old tariff columns).
-
-    A per-km price, from rates.csv at load time or from a km-rate here, always says "km ×"."""
-    return " km × " not in link.tariff_source
-
-
-def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[list[Tariff], list[Tariff]]:
+def _link_rows(book: TariffBook, link: Link) -> tuple[list[Tariff], list[Tariff]]:
     """The link-rate rows of one scope that price ``link`` forward and back (empty: none)."""
     rows = [
         t
@@ -213,14 +236,14 @@ def _link_rows(book: TariffBook, link: Link, when: dt.date) -> tuple[list[Tariff
     return forward, back
 
 
-def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
+def _fields(there: Quote, back: Quote) -> dict[str, object]:
     return {
         "tariff_teu_usd": there.usd_20ft,
         "tariff_feu_usd": there.usd_40ft,
-        "tariff_source": prefix + there.text,
+        "tariff_source": there.text,
         "tariff_back_teu_usd": back.usd_20ft,
         "tariff_back_feu_usd": back.usd_40ft,
-        "tariff_back_source": prefix + back.text,
+        "tariff_back_source": back.text,
         "tariff_range": (there.low, there.high),
         "tariff_back_range": (back.low, back.high),
         "tariff_as_of": there.as_of.isoformat(),
@@ -228,26 +251,17 @@ def _fields(there: Quote, back: Quote, prefix: str) -> dict[str, object]:
     }
 
 
-def _undated_link(link: Link) -> Link:
-    source = link.tariff_source if link.tariff_source.startswith(UNDATED) else UNDATED + link.tariff_source
-    return link.model_copy(
-        update={
-            "tariff_source": source,
-            "tariff_back_source": source,
-            "tariff_range": ESTIMATE_BAND,
-            "tariff_back_range": ESTIMATE_BAND,
-        }
-    )
+def dwell_tariffs(book: TariffBook, row: NodeTime) -> list[Tariff]:
+    """The rows that charge a dwell: the place's own rows of the row's kind, else the kind's
+    default (``*``) rows, as ``node_times.csv`` has a default row per kind. Empty: none."""
+    rows = [t for t in book.tariffs if t.component == row.kind and t.component in NODE_COMPONENTS]
+    return [t for t in rows if t.place == row.place] or [t for t in rows if t.place == "*"]
 
 
 def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
-    kind = row.kind
-    rows = [t for t in book.tariffs if t.component == kind and t.component in NODE_COMPONENTS]
-    # A place without its own charge pays the kind's default ("*" row), as node_times.csv does.
-    own = [t for t in rows if t.place == row.place] or [t for t in rows if t.place == "*"]
+    own = dwell_tariffs(book, row)
     if not own:
-        source = row.cost_source if row.cost_source.startswith(UNDATED) else UNDATED + row.cost_source
-        return row.model_copy(update={"cost_source": source, "cost_range": ESTIMATE_BAND})
+        return row  # unpriced: check-data reports it
     quote = agreed_quote(book, own, when)
     return row.model_copy(
         update={
@@ -257,12 +271,3 @@ def _price_dwell(book: TariffBook, row: NodeTime, when: dt.date) -> NodeTime:
             "cost_range": (quote.low, quote.high),
         }
     )
-
-
-def undated_prices(network: Network) -> list[str]:
-    """Links and dwell rows still priced from the old undated columns (for ``check-data``)."""
-    found = [f"links.csv {link.key}" for link in network.links if link.tariff_source.startswith(UNDATED)]
-    found += [
-        f"node_times.csv {row.place} {row.kind}" for row in network.node_times if row.cost_source.startswith(UNDATED)
-    ]
-    return found

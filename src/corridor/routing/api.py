@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from corridor import settings
-from corridor.errors import NoRouteError, OptionError
+from corridor.errors import NoRouteError, OptionError, SearchBudgetError
 from corridor.network.cities import resolve_stops
 from corridor.network.io import load_network
 from corridor.network.model import CORRIDOR_TAGS, Network
@@ -25,6 +25,7 @@ from corridor.pricing.apply import network_at
 from corridor.routing.detours import (
     WORTHWHILE_GAIN,
     no_gain,
+    out_of_reach,
     overshoot,
     reentry,
     worth_the_detour,
@@ -563,7 +564,8 @@ def compare(
     if everything is None:
         raise no_route
     tags = [t for t in COMPARE_ORDER if t != "air" or air_cargo]
-    found, unavailable, wrong_way = _best_per_corridor(search_in, tags, wanted)
+    hopeless = _hopeless(net, origin, destination, tuple(via), everything)
+    found, unavailable, wrong_way = _best_per_corridor(search_in, tags, wanted, hopeless)
     if direct := [r for r in everything.routes if r.corridor == DIRECT]:
         found.insert(0, min(direct, key=lambda r: _criteria(r)[wanted]))
     shown, detours = _drop_detours(found)
@@ -574,18 +576,47 @@ def compare(
     )
 
 
+def _hopeless(
+    network: Network, origin: str, destination: str, via: Sequence[str], everything: RouteSet
+) -> Callable[[str], str | None]:
+    """For each corridor tag, why all its routes would overshoot (so it needs no search), or ``None``.
+
+    Only where the overshoot rule drops such routes: no via places, and the unrestricted search
+    found a route that does not overshoot.
+    """
+    if via or not everything.routes:
+        return lambda tag: None
+    resolved, ends = resolve_stops(network, (origin, destination))
+    stops = [ends[0].id, ends[-1].id]
+    if all(overshoot(resolved, r, stops) for r in everything.routes):
+        return lambda tag: None
+    return lambda tag: out_of_reach(resolved, tag, stops[0], stops[1])
+
+
 def _best_per_corridor(
-    search_in: Callable[..., RouteSet], tags: Sequence[str], wanted: Objective
+    search_in: Callable[..., RouteSet], tags: Sequence[str], wanted: Objective, hopeless: Callable[[str], str | None]
 ) -> tuple[list[Route], list[tuple[str, str]], list[tuple[str, str]]]:
     """Each corridor's best route, the corridors with none (and why), those that only go the wrong way."""
     found: list[Route] = []
     unavailable: list[tuple[str, str]] = []
     wrong_way: list[tuple[str, str]] = []
     for tag in tags:
+        if (why := hopeless(tag)) is not None:
+            wrong_way.append((CORRIDOR_TAGS[tag], why))
+            continue
         try:
             one = search_in(corridor=tag)
         except NoRouteError as exc:
             unavailable.append((CORRIDOR_TAGS[tag], exc.reason))
+            continue
+        except SearchBudgetError as exc:
+            # A corridor reached only by a long loop (an inland pair by sea: rail to a port, sail,
+            # rail back) can exhaust the budget before its first route; the others still answer.
+            if exc.partial:
+                raise
+            unavailable.append(
+                (CORRIDOR_TAGS[tag], f"no route found within the search budget ({exc.labels:,} partial routes)")
+            )
             continue
         if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
             wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))

@@ -70,6 +70,7 @@ __all__ = [
     "distances_to",
     "gateway_port",
     "no_gain",
+    "out_of_reach",
     "overshoot",
     "reentry",
     "worth_the_detour",
@@ -255,6 +256,34 @@ def overshoot(network: Network, route: Route, stops: Sequence[str]) -> str | Non
             )
         start = end
     return None
+
+
+def out_of_reach(network: Network, corridor: str, origin: str, destination: str) -> str | None:
+    """Why every route of ``corridor`` from ``origin`` to ``destination`` (place ids) overshoots, or ``None``.
+
+    A route of a corridor uses at least one link tagged with it, so it passes both ends of that
+    link. When every tagged link has an end beyond the overshoot limit (:func:`overshoot`), no
+    route of the corridor can be shown, and :func:`corridor.compare` need not search it — a search
+    that on an inland pair (Tashkent → Almaty by sea) would spend its whole budget on loops.
+    """
+    at = network.places
+    o, d = at[origin], at[destination]
+    allowed = OVERSHOOT_RATIO * great_circle_km(o.lat, o.lon, d.lat, d.lon) + OVERSHOOT_FLOOR_KM
+
+    def reach(link_end: str) -> float:
+        p = at[link_end]
+        return great_circle_km(o.lat, o.lon, p.lat, p.lon)
+
+    tagged = [link for link in network.links if link.corridor == corridor]
+    if not tagged:
+        return None
+    nearest = min(max(reach(link.from_id), reach(link.to_id)) for link in tagged)
+    if nearest <= allowed:
+        return None
+    return (
+        f"any route would overshoot: the corridor's nearest link reaches {nearest:,.0f} km from {o.name} "
+        f"against {great_circle_km(o.lat, o.lon, d.lat, d.lon):,.0f} km to {d.name}"
+    )
 
 
 def reentry(network: Network, route: Route) -> str | None:

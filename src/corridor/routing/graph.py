@@ -264,5 +264,7 @@ def _dwell(network: Network, cargo: CargoType, place: str, kind: str) -> Event:
 
 def _event(network: Network, place: str, kind: str, row: NodeTime, cargo: CargoType) -> Event:
     cost = row.cost_teu_usd if cargo.teu == 1 else row.cost_feu_usd
+    if cost is None:
+        raise ValueError(f"the {kind} dwell at {place} has no price: load networks with load_network")
     wtw, ttw = hub_emissions(network.hub_factors.get(kind), cargo)
     return Event(place, kind, row.time_h, cost * cargo.tariff_multiplier, wtw, ttw, cost_range=row.cost_range)

@@ -20,11 +20,12 @@ from corridor.vocab import Mode
 if TYPE_CHECKING:
     from corridor.network.model import Network
 
-__all__ = ["PASSAGES", "RouteOptions"]
+__all__ = ["PASSAGES", "RouteOptions", "passage_id", "passage_name"]
 
 PASSAGES: dict[str, str] = {
     "suez": "suez",
     "bab-el-mandeb": "babalmandab",
+    "red sea": "babalmandab",  # a ship enters or leaves the Red Sea through Bab-el-Mandeb
     "babalmandab": "babalmandab",
     "bosporus": "bosporus",
     "bosphorus": "bosporus",
@@ -38,6 +39,13 @@ PASSAGES: dict[str, str] = {
     "south_africa": "south_africa",
 }
 """Names a user may give for a sea passage → the passage name in the sea-lane data."""
+_PASSAGE_NAMES = {
+    "babalmandab": "Bab-el-Mandeb",
+    "suez": "Suez Canal",
+    "ormuz": "Strait of Hormuz",
+    "south_africa": "Cape of Good Hope",
+}
+
 
 _ISO_3166 = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
@@ -184,6 +192,24 @@ def check_against_network(network: Network, options: RouteOptions) -> tuple[str,
 def _alias(passage: str) -> str:
     """The name a user types for a passage of the sea-lane data (``ormuz`` → ``hormuz``)."""
     return next((a for a, d in PASSAGES.items() if d == passage), passage)
+
+
+def passage_name(passage: str) -> str:
+    """``Bab-el-Mandeb`` for ``babalmandab``: a passage of the sea-lane data, for display."""
+    return _PASSAGE_NAMES.get(passage, passage.replace("_", " ").title())
+
+
+def passage_id(network: Network, name: str) -> str:
+    """The sea-lane data's name of the passage a user names (``Bab-el-Mandeb``, ``red sea`` → ``babalmandab``).
+
+    Raises
+    ------
+    OptionError
+        If no sea lane of ``network`` passes it (suggesting the nearest passage names).
+    """
+    options = RouteOptions(avoid_passages=frozenset({name}))
+    check_against_network(network, options)
+    return next(iter(options.avoid_passages))
 
 
 def _country_hint(code: str, countries: set[str]) -> str:

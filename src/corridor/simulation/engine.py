@@ -17,7 +17,9 @@ train load walks its route's components in order (see :mod:`corridor.uncertainty
 
 Every wait is split in two: **waiting for a departure** (the next sailing, a storm) and
 **queueing for capacity** (a full vessel, a busy crossing, a full yard). Only the second is a
-bottleneck. Dated disruptions (:class:`Window`) close a crossing or cut its capacity for a while.
+bottleneck. Dated disruptions (:class:`Window`) close a crossing or cut its capacity for a while,
+or close a sea passage (:data:`PASSAGE`): loads whose ship would sail through it wait at the port
+of loading until it reopens.
 
 Arrivals: each flow releases exactly its demand over the period (TEU a year × years), at times
 drawn independently from the flow's monthly seasonality (a Poisson process conditioned on its
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
 import math
 import random
 from collections import defaultdict, deque
@@ -43,10 +46,12 @@ import simpy
 from corridor import settings
 from corridor.network.model import Network
 from corridor.routing.itinerary import Leg, Route
+from corridor.routing.options import passage_name
 from corridor.uncertainty.journey import journey_model
 
 __all__ = [
     "DRAIN_H",
+    "PASSAGE",
     "TEU_PER_TRAIN",
     "Assignment",
     "CrossingCapacity",
@@ -54,11 +59,15 @@ __all__ = [
     "ResourceKey",
     "SimResult",
     "Stat",
+    "WhenFull",
     "Window",
     "release_share",
     "simulate_flows",
 ]
 
+PASSAGE = "passage"
+"""The crossing kind of a sea passage (``babalmandab``, ``suez`` …) in dated windows: ships do not
+sail through it while a window closes it."""
 TEU_PER_TRAIN = 94
 """TEU in a block train: 45–50 cars (S28) with one 40ft box each."""
 DRAIN_H = 60 * 24.0
@@ -86,6 +95,18 @@ class Fleet:
     vessels: int
     teu_per_sailing: float
     round_trip_h: float
+
+
+@dataclass(frozen=True)
+class WhenFull:
+    """How a fleet that keeps no timetable sails (``when_full`` in ``sailings.csv``): a vessel at
+    the quay leaves once its container room is full, or after ``max_wait_h`` with what it has."""
+
+    vessels: int
+    round_trip_h: float
+    max_wait_h: float
+    """The observed mean interval between departures (168 h / departures a week): the cargo the
+    model does not simulate (wagons, trucks, tank cars) fills a ferry that containers do not."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +194,8 @@ class Stat:
     schedule_h: float = 0.0
     """Hours train loads waited for a departure (the next sailing, a storm), summed."""
     max_queue: int = 0
+    departures: int = 0
+    """Sailings of a water line within the period (0 for a crossing or yard)."""
     utilisation: float = 0.0
     """Share of the capacity offered during the period that was used (0 if unconstrained)."""
     waits: list[float] = field(default_factory=list)
@@ -336,13 +359,18 @@ class _Sailings:
         teu_per_sailing: float,
         weather: _PortWeather | None,
         horizon_h: float,
+        when_full: WhenFull | None = None,
     ) -> None:
         self.env, self.stat, self.weather, self.horizon_h = env, stat, weather, horizon_h
         self.queue: deque[tuple[simpy.Event, float, _Load, list[float]]] = deque()
         self.headway_h, self.teu = headway_h, teu_per_sailing
         self.sailed: list[float] = []
         self.offered = self.carried = 0.0
-        if not math.isinf(headway_h):
+        self.boarded = env.event()
+        """Fires when a load joins the queue (a vessel waiting for a full load checks again)."""
+        if when_full is not None:
+            env.process(self._sail_when_full(when_full))
+        elif not math.isinf(headway_h):
             env.process(self._sail())
 
     def board(self, load: _Load) -> simpy.Event:
@@ -350,20 +378,41 @@ class _Sailings:
         event = self.env.event()
         self.queue.append((event, self.env.now, load, [load.teu]))
         self.stat.max_queue = max(self.stat.max_queue, len(self.queue))
+        self.boarded.succeed()
+        self.boarded = self.env.event()
         return event
 
     def _sail(self) -> Events:
         while True:
             yield self.env.timeout(self.headway_h)
-            if self.weather is not None and self.weather.closed:
-                yield self.weather.reopened
+            yield from self._storm_hold()
             self._load_vessel()
+
+    def _storm_hold(self) -> Events:
+        if self.weather is not None and self.weather.closed:
+            yield self.weather.reopened
+
+    def _sail_when_full(self, rule: WhenFull) -> Events:
+        """Vessels take turns at the quay; the one loading leaves once it is full or has waited
+        ``rule.max_wait_h``, and is back a round trip later."""
+        back = [0.0] * rule.vessels  # when each vessel is next at the quay
+        while True:
+            ready = heapq.heappop(back)
+            if ready > self.env.now:
+                yield self.env.timeout(ready - self.env.now)
+            deadline = self.env.timeout(rule.max_wait_h)
+            while self.waiting_teu() < self.teu and not deadline.processed:
+                yield self.boarded | deadline
+            yield from self._storm_hold()
+            self._load_vessel()
+            heapq.heappush(back, self.env.now + rule.round_trip_h)
 
     def _load_vessel(self) -> None:
         """Boxes board first come, first served; a train load may be split over sailings and moves
         on when its last box has crossed."""
         now, room = self.env.now, self.teu
         self.sailed.append(now)
+        self.stat.departures += now <= self.horizon_h
         while self.queue and room > 0:
             event, since, load, left = self.queue[0]
             taken = min(room, left[0])
@@ -446,7 +495,7 @@ class _Model:
 
     def name(self, place: str) -> str:
         known = self.network.places.get(place)
-        return known.name if known is not None else place
+        return known.name if known is not None else passage_name(place)
 
     # --- resources ---------------------------------------------------------------------------------------------------
 
@@ -456,7 +505,7 @@ class _Model:
             cap = self.inputs.capacities.get((place, kind))
             windows = self.inputs.windows.get((place, kind), ())
             label = "unconstrained" if cap is None else f"{cap.trains_per_day:g} trains/day"
-            label = "; ".join([label, *(w.label for w in windows if w.label)])
+            label = "; ".join([*([label] if kind != PASSAGE else []), *(w.label for w in windows if w.label)])
             stat = Stat(key, key.label(self.name), kind, label, constrained=cap is not None or bool(windows))
             self.stats[key] = stat
             spacing = 0.0 if cap is None else 24 / cap.trains_per_day
@@ -479,6 +528,7 @@ class _Model:
             fleets = self.inputs.fleets
             fleet = fleets.get((leg.from_id, leg.to_id, leg.mode)) or fleets.get((leg.to_id, leg.from_id, leg.mode))
             name = key.label(self.name)
+            rule: WhenFull | None = None
             if fleet is None:
                 stat = Stat(key, name, leg.mode, "unconstrained", constrained=False)
                 headway, teu = settings.HOURS_PER_WEEK / (leg.departures_per_week or 1.0), math.inf
@@ -486,11 +536,26 @@ class _Model:
                 stat = Stat(key, name, leg.mode, "closed: no vessel", closed=True)
                 headway, teu = math.inf, fleet.teu_per_sailing
             else:
-                stat = Stat(key, name, leg.mode, f"{fleet.vessels} vessels × {fleet.teu_per_sailing:g} TEU")
+                rule = self.when_full(leg, fleet)
+                label = f"{fleet.vessels} vessels × {fleet.teu_per_sailing:g} TEU" + (
+                    ", sails when full" if rule else ""
+                )
+                stat = Stat(key, name, leg.mode, label)
                 headway, teu = fleet.round_trip_h / fleet.vessels, fleet.teu_per_sailing
             self.stats[key] = stat
-            self.sailings[key] = _Sailings(self.env, stat, headway, teu, self.weather(leg.from_id), self.horizon)
+            self.sailings[key] = _Sailings(self.env, stat, headway, teu, self.weather(leg.from_id), self.horizon, rule)
         return self.sailings[key]
+
+    def when_full(self, leg: Leg, fleet: Fleet) -> WhenFull | None:
+        """How the fleet on ``leg`` sails if ``sailings.csv`` says the line keeps no timetable;
+        ``None`` for a timetabled line (it sails in rotation, full or not)."""
+        row = next(
+            (r for r in self.network.sailings if (r.from_id, r.to_id, r.mode) == (leg.from_id, leg.to_id, leg.mode)),
+            None,
+        )
+        if row is None or row.rule != "when_full":
+            return None
+        return WhenFull(fleet.vessels, fleet.round_trip_h, settings.HOURS_PER_WEEK / row.departures_per_week)
 
     def weather(self, port: str) -> _PortWeather | None:
         if port not in self.storms:
@@ -518,6 +583,11 @@ class _Model:
 
     # --- journeys ----------------------------------------------------------------------------------------------------
 
+    def closed_passages(self, leg: Leg) -> list[str]:
+        """The sea passages of ``leg`` that a dated window closes for a while: a load waits for
+        them at the start of the leg (a ship does not sail into a closed passage)."""
+        return [p for p in leg.passages if (p, PASSAGE) in self.inputs.windows]
+
     def compiled(self, route: Route) -> list[_Step]:
         """The route's steps, compiled once per route."""
         if id(route) not in self.journeys:
@@ -532,6 +602,7 @@ class _Model:
         leg = next(legs)
         for c in journey_model(route, self.network, per_link=True).components:  # one run per leg below
             if c.kind == "run":
+                steps += [_Step(0.0, gate=self.crossing(p, PASSAGE)) for p in self.closed_passages(leg)]
                 steps.append(_Step(c.base_h, gate=self.section(leg) if leg.mode == "rail" else None))
                 leg = next(legs, leg)
             elif c.kind == "wait":

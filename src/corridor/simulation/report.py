@@ -99,14 +99,31 @@ def compare_tables(a: ScenarioResult, b: ScenarioResult) -> list[Table]:
 
 
 def _totals(a: ScenarioResult, b: ScenarioResult) -> Table:
+    """Delivered TEU in all and by corridor (which corridor absorbs a disruption's traffic), queues, lead times."""
     table = Table(
-        "", a.scenario.name, b.scenario.name, title="Scenario comparison (first run of each)", title_justify="left"
+        "",
+        a.scenario.name,
+        b.scenario.name,
+        "change",
+        title="Scenario comparison (first run of each)",
+        title_justify="left",
     )
-    table.add_row("TEU delivered", *(f"{x.delivered_teu:,.0f}" for x in (a, b)))
-    table.add_row("  of which after the period", *(f"{x.sim.drained_teu:,.0f}" for x in (a, b)))
-    table.add_row("TEU still queueing at the end", *(f"{x.sim.waiting_teu:,.0f}" for x in (a, b)))
-    leads = [x.lead_times()["p50_days"].mean() for x in (a, b)]
-    table.add_row("lead time P50, days (mean over flows)", *(f"{d:.1f}" for d in leads))
+
+    def row(label: str, before: float, after: float, digits: int = 0) -> None:
+        change = round(after - before, digits) + 0.0  # + 0.0: no "-0" for a change lost in rounding
+        table.add_row(label, f"{before:,.{digits}f}", f"{after:,.{digits}f}", f"{change:+,.{digits}f}")
+
+    row("TEU delivered", a.delivered_teu, b.delivered_teu)
+    for corridor in sorted(set(a.sim.delivered_teu) | set(b.sim.delivered_teu)):
+        row(
+            f"  by the {corridor} corridor",
+            a.sim.delivered_teu.get(corridor, 0.0),
+            b.sim.delivered_teu.get(corridor, 0.0),
+        )
+    row("  of which after the period", a.sim.drained_teu, b.sim.drained_teu)
+    row("TEU still queueing at the end", a.sim.waiting_teu, b.sim.waiting_teu)
+    leads = [float(x.lead_times()["p50_days"].mean()) for x in (a, b)]
+    row("lead time P50, days (mean over flows)", leads[0], leads[1], digits=1)
     return table
 
 

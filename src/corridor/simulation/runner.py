@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor import settings
-from corridor.errors import CorridorError, NoRouteError
+from corridor.errors import CorridorError, NoRouteError, SearchBudgetError
 from corridor.network.io import load_network, read_table
 from corridor.network.model import Network
 from corridor.network.places import resolve_place
 from corridor.routing.api import COMPARE_ORDER, default_network, route
 from corridor.routing.itinerary import DIRECT, Route
+from corridor.routing.options import passage_id, passage_name
 from corridor.simulation.engine import (
+    PASSAGE,
     Assignment,
     CrossingCapacity,
     Fleet,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ITERATIONS",
     "MIN_ROUND_TRIP_H",
+    "MIN_SHARE",
     "MIN_TRAINS_PER_DAY",
     "ROUTES_PER_CORRIDOR",
     "SPREAD_SAMPLES",
@@ -281,7 +284,8 @@ def simulate_plan(
     before the closure began are on their way and cannot choose again).
     """
     segments = _segments(plan, years)
-    closures = [_closure_delays(plan, lo, hi) for lo, hi in segments] if len(segments) > 1 else [{}]
+    closes = any(w.capacity_factor <= 0 for windows in plan.windows.values() for w in windows)
+    closures = [_closure_delays(plan, lo, hi) for lo, hi in segments] if closes else [{}]
     delays: dict[ResourceKey, float] = {}
     shares: list[dict[tuple[int, int], float]] = []
     result: SimResult | None = None
@@ -335,19 +339,33 @@ CLOSURE_SAMPLES = 24
 
 def _closure_delays(plan: Plan, lo: float, hi: float) -> dict[int, float]:
     """Mean hours a train load leaving in [lo, hi) on each route option would wait at a closed
-    crossing (until it reopens), counted only while the closure is in force at departure."""
+    crossing or sea passage (until it reopens), counted only while the closure is in force at departure."""
+    times = [lo + (hi - lo) * (k + 0.5) / CLOSURE_SAMPLES for k in range(CLOSURE_SAMPLES)]
+    return {
+        id(r): sum(
+            sum(max(0.0, w.end_h - t - offset) for t in times) / len(times)
+            for key, offset in _checkpoints(r, plan.network)
+            for w in plan.windows.get(key, ())
+            if w.capacity_factor <= 0 and w.start_h <= lo < w.end_h
+        )
+        for routes in plan.options
+        for r in routes
+    }
+
+
+def _checkpoints(route: Route, net: Network) -> list[tuple[tuple[str, str], float]]:
+    """Every crossing and sea passage of ``route`` as (window key, median hours from departure to reach it)."""
     from corridor.uncertainty.journey import journey_model
 
-    out: dict[int, float] = {}
-    times = [lo + (hi - lo) * (k + 0.5) / CLOSURE_SAMPLES for k in range(CLOSURE_SAMPLES)]
-    for routes in plan.options:
-        for r in routes:
-            hours = 0.0
-            for c in journey_model(r, plan.network, per_link=True).components:
-                for w in plan.windows.get((c.place, c.kind), ()):
-                    if w.capacity_factor <= 0 and w.start_h <= lo < w.end_h:
-                        hours += sum(max(0.0, w.end_h - t - c.offset_h) for t in times) / len(times)
-            out[id(r)] = hours
+    out = []
+    legs = iter(route.legs)
+    leg = next(legs)
+    for c in journey_model(route, net, per_link=True).components:  # one run per leg, in order
+        if c.kind == "run":
+            out += [((p, PASSAGE), c.offset_h) for p in leg.passages]
+            leg = next(legs, leg)
+        elif c.place:
+            out.append(((c.place, c.kind), c.offset_h))
     return out
 
 
@@ -395,6 +413,10 @@ def _routes(flow: Flow, net: Network, planned: bool, passages: list[str], corrid
         )
     except NoRouteError:
         return []
+    except SearchBudgetError as exc:
+        if exc.partial:
+            raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
+        return []  # a corridor reached only by a long loop (inland pair by sea) offers no route
     except CorridorError as exc:
         raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
     return list(found.thinned())
@@ -465,10 +487,19 @@ def _logit(
     return shares
 
 
+MIN_SHARE = 1e-6
+"""Logit shares below this are dropped (the rest rescaled, so the flow's demand is kept): a route
+a millionth as attractive as the others, e.g. through a passage closed all year (a share of about
+1e-9), would otherwise send a crumb of a box as a train load of its own, which shows up as traffic
+at the closure. One TEU a year in a million is below anything the model can resolve."""
+
+
 def _logit_shares(costs: list[float], scale: float) -> list[float]:
-    """Multinomial logit shares on costs relative to the cheapest."""
+    """Multinomial logit shares on costs relative to the cheapest (those under :data:`MIN_SHARE` as 0)."""
     cheapest = min(costs)
     weights = [math.exp(-scale * (c / cheapest - 1)) for c in costs]
+    floor = MIN_SHARE * sum(weights)
+    weights = [w if w >= floor else 0.0 for w in weights]
     total = sum(weights)
     return [w / total for w in weights]
 
@@ -574,31 +605,39 @@ def _open_options(options: list[list[Route]], fleets: dict[tuple[str, str, str],
 def _windows(
     scenario: Scenario, net: Network, years: float, capacities: dict[tuple[str, str], CrossingCapacity]
 ) -> tuple[dict[tuple[str, str], tuple[Window, ...]], tuple[str, ...]]:
-    """Dated disruptions as windows in hours from the period's start (1 January of the scenario's year)."""
-    start = date(scenario.year, 1, 1)
-    period_h = years * settings.HOURS_PER_YEAR
+    """Dated disruptions as windows in hours from the period's start (1 January of the scenario's
+    year), keyed by (place id, crossing kind) or, for a sea passage, (passage, ``passage``)."""
     out: dict[tuple[str, str], tuple[Window, ...]] = {}
     notes = []
     for lever in scenario.levers:
         if not isinstance(lever, DisruptionLever):
             continue
-        place = _place_id(net, lever.place, "disruption")
-        begin, end = ((d - start).days * 24.0 for d in (lever.start, lever.end))
-        if end <= 0 or begin >= period_h:
+        key, name = _disrupted(lever, net)
+        begin, end = ((d - date(scenario.year, 1, 1)).days * 24.0 for d in (lever.start, lever.end))
+        if end <= 0 or begin >= years * settings.HOURS_PER_YEAR:
             raise CorridorError(
-                f"lever disruption at {net.places[place].name}: {lever.start} – {lever.end} lies outside the simulated "
-                f"period ({start} + {years:g} years); set the scenario's year or --years"
+                f"lever disruption at {name}: {lever.start} – {lever.end} lies outside the simulated "
+                f"period ({scenario.year}-01-01 + {years:g} years); set the scenario's year or --years"
             )
         what = "closed" if lever.capacity_factor == 0 else f"at {lever.capacity_factor:.0%} of its capacity"
-        label = f"{net.places[place].name} {lever.crossing} {what} from {lever.start} to {lever.end}"
-        out[(place, lever.crossing)] = (
-            *out.get((place, lever.crossing), ()),
-            Window(begin, end, lever.capacity_factor, f"{what} {lever.start} – {lever.end}"),
-        )
-        notes.append(label + (f" ({lever.note})" if lever.note else ""))
-        if lever.capacity_factor > 0 and (place, lever.crossing) not in capacities:
-            notes.append(f"{net.places[place].name} ({lever.crossing}) has no capacity figure: a cut changes nothing")
+        out[key] = (*out.get(key, ()), Window(begin, end, lever.capacity_factor, f"{what} {lever.start} – {lever.end}"))
+        notes.append(f"{name} {what} from {lever.start} to {lever.end}" + (f" ({lever.note})" if lever.note else ""))
+        if lever.capacity_factor > 0 and key not in capacities:
+            notes.append(f"{name} has no capacity figure: a cut changes nothing")
     return out, tuple(notes)
+
+
+def _disrupted(lever: DisruptionLever, net: Network) -> tuple[tuple[str, str], str]:
+    """The key of the crossing or sea passage a disruption lever names, and its display name."""
+    if lever.passage:
+        try:
+            passage = passage_id(net, lever.passage)
+        except CorridorError as exc:
+            raise CorridorError(f"lever disruption: {exc}") from exc
+        return (passage, PASSAGE), f"{passage_name(passage)} (sea passage)"
+    assert lever.crossing is not None  # the schema asks for one with a place
+    place = _place_id(net, lever.place, "disruption")
+    return (place, lever.crossing), f"{net.places[place].name} {lever.crossing}"
 
 
 def _unused_windows(
@@ -606,8 +645,10 @@ def _unused_windows(
 ) -> tuple[str, ...]:
     """A note for every disrupted crossing that no route on offer passes: the lever changes nothing."""
     used = {(c.place_id, c.kind) for routes in options for r in routes for c in r.crossings}
+    used |= {(p, PASSAGE) for routes in options for r in routes for p in r.passages}
     return tuple(
-        f"no route on offer crosses {net.places[p].name} ({kind}): its disruption changes nothing"
+        f"no route on offer passes {passage_name(p) if kind == PASSAGE else net.places[p].name} ({kind}): "
+        "its disruption changes nothing"
         for p, kind in windows
         if (p, kind) not in used
     )

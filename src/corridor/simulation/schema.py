@@ -13,6 +13,7 @@ reported with file, line and field, like the data files::
     levers:
       - {kind: ferries, from: Kuryk, to: Baku, change: 2}
       - {kind: disruption, place: Brest, crossing: border, start: 2025-09-12, end: 2025-09-25}
+      - {kind: disruption, passage: bab-el-mandeb, start: 2023-12-15, end: 2025-01-01}
 """
 
 from __future__ import annotations
@@ -128,11 +129,17 @@ class ClosePassageLever(_Strict):
 class DisruptionLever(_Strict):
     """A crossing closed (``capacity_factor: 0``, the default) or its capacity cut between two
     dates: from ``start`` (00:00) until ``end`` (00:00, when it reopens). A place without a
-    capacity figure (``crossing_capacity.csv``) can be closed but not cut."""
+    capacity figure (``crossing_capacity.csv``) can be closed but not cut.
+
+    Or a sea passage closed between two dates (``passage: bab-el-mandeb``, ``suez``, ``red sea``
+    …; give ``passage`` instead of ``place`` and ``crossing``): ships do not sail through it while
+    it is closed, so shippers leaving then weigh the wait for the reopening against the other
+    routes, and loads that reach it closed wait at their port of loading."""
 
     kind: Literal["disruption"]
-    place: str = Field(min_length=1)
-    crossing: CrossingKind
+    place: str = ""
+    crossing: CrossingKind | None = None
+    passage: str = ""
     start: date
     end: date
     capacity_factor: float = Field(default=0.0, ge=0, lt=1)
@@ -148,6 +155,12 @@ class DisruptionLever(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> DisruptionLever:
+        if bool(self.passage.strip()) == bool(self.place.strip() or self.crossing):
+            raise ValueError("give either a place and its crossing, or a passage (e.g. passage: bab-el-mandeb)")
+        if self.place.strip() and self.crossing is None:
+            raise ValueError(f"which crossing of {self.place} is disrupted? add crossing: border, port …")
+        if self.passage and self.capacity_factor > 0:
+            raise ValueError("a passage is closed (capacity_factor: 0) or open; it cannot be cut")
         if self.end <= self.start:
             raise ValueError(f"end ({self.end}) must come after start ({self.start})")
         return self

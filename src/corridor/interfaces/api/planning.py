@@ -65,7 +65,8 @@ class ForecastOut(BaseModel):
     series: str = ""
     """Whose statistics the history is in, the other reporters and the years bridged from mirror figures."""
     coverage: float | None = None
-    """Share of held-out backtest years inside the calibrated band (ets and arima; None otherwise)."""
+    """Share of backtest forecasts inside the calibrated band, each calibrated only on misses known at its
+    origin (ets and arima; None otherwise)."""
     coverage_note: str = ""
     """What the band was calibrated on and how often it held in the backtest."""
 

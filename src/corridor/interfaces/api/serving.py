@@ -16,6 +16,10 @@ open connections + tasks  :data:`MAX_CONNECTIONS`                503 (uvicorn's 
 
 Request bodies (413, 408) and heavy work (503 with ``Retry-After``) are bounded in the app:
 :mod:`corridor.interfaces.api.limits`.
+
+``HttpToolsProtocol`` is uvicorn's internal API, not its public one: uvicorn and httptools are
+pinned exactly in constraints.txt, and ``tests/interfaces/test_serving_contract.py`` drives the
+guard on a fake transport and names the internal that moved if an upgrade changes one.
 """
 
 from __future__ import annotations

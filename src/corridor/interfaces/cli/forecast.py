@@ -87,9 +87,12 @@ def _forecast_table(result: PairForecast, method: ForecastMethod, to: int, level
     """The last five observed years and the forecast, each figure with its interval where it has one."""
     table = result.table
     shown = table[table["year"] >= max(result.history) - 4]
+    calibrated = result.calibration
     t = Table(
         title=f"{result.pair} trade and freight, {method.value} forecast to {to} (interval {level:.0%})",
         title_justify="left",
+        caption=f"{level:.0%} band held in {calibrated.coverage()} backtest forecasts" if calibrated else None,
+        caption_justify="left",
     )
     columns = _freight_columns(result.conversion.conversion.overland_share < 1)
     for name in ("year", "", *(c[0] for c in columns)):
@@ -212,12 +215,17 @@ def backtest(
             pair,
             _run(trade.series(pair)),
             *(_mape(s.mape) for s in scores if s.pair == pair),
-            *(_held(pair_coverage(trade, pair, m, holdout=holdout)) for m in CALIBRATED),
+            *(_held(pair_coverage(trade, pair, m)) for m in CALIBRATED),
         ]
         for pair in trade.pairs()
     ]
-    header = ["pair", "years (latest run)", *(f"{m} MAPE" for m in SCORED), *(f"{m} in 80 % band" for m in CALIBRATED)]
-    calibrations = [calibration(trade, m, holdout=holdout) for m in CALIBRATED]
+    header = [
+        "pair",
+        "years (latest run)",
+        *(f"{m} MAPE" for m in SCORED),
+        *(f"{m} 80 % band held" for m in CALIBRATED),
+    ]
+    calibrations = [calibration(trade, m) for m in CALIBRATED]
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "|".join(["---", "---", *("---:" for _ in header[2:])]) + "|")
