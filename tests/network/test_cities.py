@@ -71,7 +71,8 @@ def test_first_mile_goes_to_nearby_terminals_of_the_same_country(net: Network) -
         assert terminal.country == "KZ" and terminal.kind in ("terminal", "dry_port", "seaport")
         straight = great_circle_km(kokshetau.lat, kokshetau.lon, terminal.lat, terminal.lon)
         assert link.mode == "road" and link.distance_km is not None and link.distance_km >= straight
-        assert link.time_h and link.tariff_feu_usd and link.distance_source.startswith("estimate:")
+        assert link.time_h and link.tariff_feu_usd and link.distance_source in net.sources  # OSM2: measured
+        assert terminal.name in link.notes and "nearest container" in link.notes  # which terminal, and why
 
 
 def test_kokshetau_to_kragujevac_has_road_legs_at_both_ends() -> None:
@@ -96,3 +97,19 @@ def test_a_gateway_in_the_larger_town_of_its_name_wins(net: Network) -> None:
     assert isinstance(brest, Place) and brest.id == "brest"
     french = resolve_endpoint(net, "Brest, FR")
     assert isinstance(french, City) and french.country == "FR"
+
+
+def test_measured_road_legs_are_real_roads_to_container_places(net: Network) -> None:
+    """Every leg of ``city_roads.csv`` reaches a place that takes a box off a truck, cites a source,
+    and is no shorter than the straight line (allowing for snapping each end to the road graph)."""
+    from corridor.network.cities import FIRST_MILE_KINDS, load_city_roads
+
+    cities = {c.geonameid: c for c in load_cities(net.data_dir)}
+    roads = load_city_roads(net.data_dir)
+    assert len(roads) > 9_000
+    for gid, legs in roads.items():
+        city = cities[gid]
+        for place_id, km, source in legs:
+            place = net.places[place_id]
+            assert place.kind in FIRST_MILE_KINDS and source in net.sources
+            assert km >= 0.9 * great_circle_km(city.lat, city.lon, place.lat, place.lon) - 10

@@ -38,7 +38,14 @@ def cut(network: Network, pieces: int) -> Network:
         ends = [link.from_id]
         for k in range(1, pieces):
             station = places[link.from_id].model_copy(
-                update={"id": f"cut{n}_{k}", "name": f"Station {n}.{k}", "locode": None, "aliases": ()}
+                update={  # a station on the line, not the city of its first end
+                    "id": f"cut{n}_{k}",
+                    "name": f"Station {n}.{k}",
+                    "locode": None,
+                    "aliases": (),
+                    "geonameid": "",
+                    "gazetteer_names": (),
+                }
             )
             places[station.id] = station
             ends.append(station.id)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridor.network.model import Link, Network, Place
@@ -31,11 +32,16 @@ from corridor.pricing.apply import price_link
 from corridor.vocab import Mode, PlaceKind
 
 CITIES_FILE = "cities.csv"
+CITY_ROADS_FILE = "city_roads.csv"
+CITY_PREFIX = "city_"
+"""Start of the id of a city's temporary place (``city_1522203``); no network place id starts so."""
 GEONAMES_SOURCE = "GN1"
 """Source id of GeoNames in ``sources.csv`` (coordinates of a city)."""
 ROAD_CIRCUITY = 1.3
-"""Road distance ÷ great-circle distance for a first/last-mile truck leg (estimate: trunk roads
-between a city and a nearby terminal typically run 20-40 % longer than the straight line)."""
+"""Road distance ÷ great-circle distance for a first/last-mile truck leg the road graph does not
+reach (``city_roads.csv`` lacks the city). Measured on the OpenStreetMap highway graph over 21,587
+city legs: 1.21 at the median, 1.47 at the 90th percentile (``tools/road_distances.md``); the
+cities it misses are remote ones, so the estimate stays above the median."""
 FIRST_MILE_KINDS = frozenset({"terminal", "dry_port", "seaport"})
 """Places a truck can hand a container to: not border stations, gauge-change yards or airports."""
 MAX_FIRST_MILE_KM = 600.0
@@ -66,7 +72,7 @@ class City:
     @property
     def place_id(self) -> str:
         """Id of the temporary place standing for the city in a search."""
-        return f"city_{self.geonameid}"
+        return f"{CITY_PREFIX}{self.geonameid}"
 
     @property
     def label(self) -> str:
@@ -171,7 +177,8 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
         return network.places[query]
     name, country = _split_country(query)
     places = [p for p in place_index(network).get(normalize(name), ()) if country in (None, p.country)]
-    cities = tuple(c for c in find_cities(network, name) if country in (None, c.country))
+    found = tuple(c for c in find_cities(network, name) if country in (None, c.country))
+    places, cities = _cities_as_places(network, places, found)
     if len(places) > 1:  # two places share the name (Dimitrovgrad RS/BG): list them and the cities abroad
         abroad = [c.label for c in cities if c.country not in {p.country for p in places}]
         raise AmbiguousPlaceError(query, [*((p.id, p.name, p.country) for p in places), *abroad])
@@ -179,7 +186,7 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     if place is not None and country is not None:
         return place
     if place is not None and country is None:
-        return _place_unless_ambiguous(query, name, place, cities)
+        return _place_unless_ambiguous(query, name, place, found)
     if not cities and country is None:
         raise _unknown(network, query)
     if not cities:
@@ -188,6 +195,21 @@ def resolve_endpoint(network: Network, query: str) -> Place | City:
     if len({c.country for c in cities}) > 1:
         raise AmbiguousPlaceError(query, [c.label for c in cities])
     return cities[0]
+
+
+def _cities_as_places(
+    network: Network, places: list[Place], cities: tuple[City, ...]
+) -> tuple[list[Place], tuple[City, ...]]:
+    """A city that is a network place (``place_names.csv`` links them) is that place: ``塔什干``
+    or ``Taschkent`` name the Tashkent terminal, with no truck leg to it."""
+    linked = places_by_geonameid(network)
+    same = [linked[c.geonameid] for c in cities if c.geonameid in linked]
+    return [*places, *(p for p in same if p not in places)], tuple(c for c in cities if c.geonameid not in linked)
+
+
+def places_by_geonameid(network: Network) -> dict[str, Place]:
+    """GeoNames id → the network place that is that city."""
+    return {p.geonameid: p for p in network.places.values() if p.geonameid}
 
 
 TOWN_RADIUS_KM = 50.0
@@ -204,6 +226,7 @@ def _place_unless_ambiguous(query: str, name: str, place: Place, cities: tuple[C
         if c.country == place.country and great_circle_km(c.lat, c.lon, place.lat, place.lon) < TOWN_RADIUS_KM
     ]
     primary = normalize(name) in {normalize(n) for n in (place.name, place.id, place.locode or "")}
+    primary = primary or any(c.geonameid == place.geonameid for c in cities)  # its own city's name
     if primary and max(own, default=0) >= max(c.population for c in others):
         return place
     kind = place.kind.replace("_", " ")
@@ -219,7 +242,8 @@ def _unknown(network: Network, query: str) -> UnknownPlaceError:
     else:  # pragma: no cover - resolve_endpoint only calls this when no place matched
         by_name = []
     cities = load_cities(network.data_dir)
-    names = {normalize(c.name): c for c in sorted(cities, key=lambda c: c.population)}
+    linked = places_by_geonameid(network)  # a city that is a place is suggested once, as the place
+    names = {normalize(c.name): c for c in sorted(cities, key=lambda c: c.population) if c.geonameid not in linked}
     close = [names[n] for n in difflib.get_close_matches(normalize(query), names, n=3, cutoff=0.75)]
     note = f"The network has {len(network.places)} places"
     note += f" and knows {len(cities):,} cities." if cities else "."
@@ -231,7 +255,8 @@ def _unknown(network: Network, query: str) -> UnknownPlaceError:
         )[:3]
         if nearest:
             note += f" Near {city.name} ({city.country}): {', '.join(p.name for p in nearest)}."
-    return UnknownPlaceError(query, [*by_name, *(f"{c.name}, {c.country}" for c in close)][:6], note)
+    suggestions = [*by_name, *(f"{c.name}, {c.country}" for c in close)]
+    return UnknownPlaceError(query, list(dict.fromkeys(suggestions))[:6], note)
 
 
 def cities_matching(network: Network, query: str, countries: Iterable[str] = (), limit: int = 20) -> list[City]:
@@ -254,9 +279,10 @@ def cities_matching(network: Network, query: str, countries: Iterable[str] = (),
         lambda: [cs for n, cs in own.items() if q in n],
     )
     found: dict[str, City] = {}
+    linked = places_by_geonameid(network)
     for tier in tiers:
         for city in sorted((c for cs in tier() for c in cs), key=lambda c: -c.population):
-            if not wanted or city.country in wanted:
+            if (not wanted or city.country in wanted) and city.geonameid not in linked:
                 found.setdefault(city.geonameid, city)
         if len(found) >= limit:
             break
@@ -270,36 +296,84 @@ def _split_country(query: str) -> tuple[str, str | None]:
     return match["name"], match["cc"].upper()
 
 
-def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
-    """Truck legs from ``city`` to its nearest sensible terminals, resolved (time, tariff).
+@functools.lru_cache(maxsize=4)
+def load_city_roads(data_dir: str) -> dict[str, tuple[tuple[str, float, str], ...]]:
+    """GeoNames id → ``(place id, road km, source id)`` of the city's first/last-mile legs, nearest
+    first: measured on the OpenStreetMap highway graph (``OSM2``) or published (``city_roads.csv``,
+    built by ``tools/road_distances.py``); read once, only when a city is used."""
+    path = Path(data_dir) / CITY_ROADS_FILE
+    if not path.is_file():
+        return {}
+    out: dict[str, list[tuple[str, float, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out.setdefault(row["geonameid"], []).append((row["place"], float(row["road_km"]), row["source"]))
+    return {k: tuple(v) for k, v in out.items()}
 
-    The nearest :data:`FIRST_MILE_LEGS` terminals, ports and dry ports of the city's own country
-    within :data:`MAX_FIRST_MILE_KM`; a city with none gets the nearest ones of any country.
+
+def is_city_leg(leg: Any) -> bool:
+    """Whether a route leg (anything with ``from_id`` and ``to_id``) is a city's first/last mile."""
+    return any(str(end).startswith(CITY_PREFIX) for end in (leg.from_id, leg.to_id))
+
+
+def first_mile_links(network: Network, city: City) -> tuple[Link, ...]:
+    """Truck legs from ``city`` to its nearest container terminals, resolved (time, tariff).
+
+    The :data:`FIRST_MILE_LEGS` terminals, ports and dry ports (not border or gauge-change
+    stations) nearest *by road* as measured in ``city_roads.csv`` (source ``OSM2``). A city the
+    file does not cover gets the nearest ones by straight line in its own country within
+    :data:`MAX_FIRST_MILE_KM` (any country if none), at great-circle × :data:`ROAD_CIRCUITY`.
+    Each leg's ``notes`` say which terminal it reaches and why it was chosen.
     """
     here = city.as_place()
+    measured = [
+        (km, network.places[pid], source)
+        for pid, km, source in load_city_roads(network.data_dir).get(city.geonameid, ())
+        if pid in network.places
+    ]
+    chosen = measured or _nearest_by_line(network, city)
+    with_city = dataclasses.replace(network, places={**network.places, here.id: here})
+    return tuple(
+        price_link(with_city, resolve_link(with_city, _road(city, place, km, source, rank)))
+        for rank, (km, place, source) in enumerate(chosen, 1)
+    )
+
+
+def _nearest_by_line(network: Network, city: City) -> list[tuple[float, Place, str]]:
     ranked = sorted(
         (great_circle_km(city.lat, city.lon, p.lat, p.lon), p)
         for p in network.places.values()
         if p.kind in FIRST_MILE_KINDS
     )
     home = [(km, p) for km, p in ranked if p.country == city.country and km <= MAX_FIRST_MILE_KM]
-    chosen = (home or ranked)[:FIRST_MILE_LEGS]
-    with_city = dataclasses.replace(network, places={**network.places, here.id: here})
-    return tuple(price_link(with_city, resolve_link(with_city, _road(city, place, km))) for km, place in chosen)
+    return [(km, p, "") for km, p in (home or ranked)[:FIRST_MILE_LEGS]]
 
 
-def _road(city: City, place: Place, km: float) -> Link:
+def _road(city: City, place: Place, km: float, source: str, rank: int) -> Link:
+    """A first/last-mile truck leg; ``km`` is road km from ``source``, or great-circle km if it is ""."""
+    why = f"first/last mile: {place.name} is the {_ORDINAL[rank]}nearest container {place.kind.replace('_', ' ')}"
+    if source:
+        return Link(
+            from_id=city.place_id,
+            to_id=place.id,
+            mode=Mode.road,
+            vehicle="truck_artic",
+            distance_km=max(km, 1.0),
+            distance_source=source,
+            notes=f"{why} to {city.name} by road ({source})",
+        )
     return Link(
         from_id=city.place_id,
         to_id=place.id,
         mode=Mode.road,
         vehicle="truck_artic",
         distance_km=max(round(km * ROAD_CIRCUITY), 1),
-        distance_source=(
-            f"estimate: great-circle {km:.0f} km x {ROAD_CIRCUITY:g} typical road circuity, first/last mile by truck"
-        ),
-        notes="first/last mile",
+        distance_source=f"estimate: great-circle {km:.0f} km x {ROAD_CIRCUITY:g} road circuity, first/last mile",
+        notes=f"{why} to {city.name} in a straight line (no road measurement for this city)",
     )
+
+
+_ORDINAL = {1: "", 2: "second-", 3: "third-", 4: "fourth-", 5: "fifth-"}
 
 
 _WITH: dict[tuple[int, tuple[str, ...]], tuple[Network, Network]] = {}

@@ -34,6 +34,7 @@ from corridor.network.model import (
     NodeTime,
     PassageStatus,
     Place,
+    PlaceName,
     Rate,
     Sailing,
     SeaLane,
@@ -41,6 +42,7 @@ from corridor.network.model import (
     Variability,
     Weather,
 )
+from corridor.network.places import PLACE_NAMES_FILE, attach_names
 from corridor.network.resolve import resolve_links
 from corridor.network.sailings import apply_sailings
 from corridor.pricing.apply import price_network
@@ -106,8 +108,13 @@ def load_network(data_dir: str | Path | None = None) -> Network:
     def records(name: str) -> list[Any]:
         return [record for _, record in rows[name]]
 
+    places, problems = _with_names(
+        root, {p.id: p for p in records("places.csv")}, {s.id for s in records("sources.csv")}
+    )
+    if problems:
+        raise DataFileError(problems)
     network = Network(
-        places={p.id: p for p in records("places.csv")},
+        places=places,
         links=tuple(records("links.csv")),
         node_times=tuple(records("node_times.csv")),
         rates=tuple(records("rates.csv")),
@@ -133,6 +140,16 @@ def load_network(data_dir: str | Path | None = None) -> Network:
         raise DataFileError(problems)
     priced = price_network(dataclasses.replace(network, links=resolved))
     return dataclasses.replace(priced, links=apply_sailings(priced.links, priced.sailings))
+
+
+def _with_names(root: Path, places: dict[str, Place], sources: set[str]) -> tuple[dict[str, Place], list[Problem]]:
+    """Places with their GeoNames names from ``place_names.csv``, if the data directory has one."""
+    if not (root / PLACE_NAMES_FILE).is_file():
+        return places, []
+    problems: list[Problem] = []
+    rows = _read(root, PLACE_NAMES_FILE, PlaceName, problems)
+    named, faults = attach_names(places, rows, sources)
+    return named, problems + faults
 
 
 _MODELS: dict[str, type[BaseModel]] = {

@@ -32,6 +32,7 @@ __all__ = [
     "Network",
     "NodeTime",
     "Place",
+    "PlaceName",
     "Rate",
     "SeaLane",
     "Source",
@@ -91,11 +92,25 @@ class Place(_Record):
     reefer: bool = False
     aliases: tuple[str, ...] = ()
     coord_source: str = Field(min_length=1)
+    geonameid: str = ""
+    """GeoNames id of the city this place is (from ``place_names.csv``); "" if it is none."""
+    gazetteer_names: tuple[str, ...] = ()
+    """Its city's names in English, Russian, Kazakh, Serbian and Chinese (GeoNames, ``place_names.csv``)."""
 
     def names(self) -> tuple[str, ...]:
         """Every name a user may type for this place."""
         extra = (self.name_ru, self.name_local, self.locode or "", self.id)
-        return tuple(n for n in (self.name, *extra, *self.aliases) if n)
+        return tuple(n for n in (self.name, *extra, *self.aliases, *self.gazetteer_names) if n)
+
+
+class PlaceName(_Record):
+    """One row of ``place_names.csv``: a place's name in one language, from the gazetteer."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    geonameid: str = Field(pattern=r"^[0-9]+$")
+    lang: Literal["en", "ru", "kk", "sr", "zh"]
+    name: str = Field(min_length=1)
+    source: str = Field(min_length=1)
 
 
 class Link(_Record):

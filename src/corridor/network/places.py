@@ -14,10 +14,13 @@ import difflib
 import unicodedata
 import weakref
 
-from corridor.errors import AmbiguousPlaceError, UnknownPlaceError
-from corridor.network.model import Network, Place
+from corridor.errors import AmbiguousPlaceError, Problem, UnknownPlaceError
+from corridor.network.model import Network, Place, PlaceName
 
-__all__ = ["find_places", "normalize", "place_index", "resolve_place"]
+__all__ = ["PLACE_NAMES_FILE", "attach_names", "find_places", "normalize", "place_index", "resolve_place"]
+
+PLACE_NAMES_FILE = "place_names.csv"
+"""Optional data file: each place's names from GeoNames, built by ``tools/place_names.py``."""
 
 # Letters NFKD does not decompose to an ASCII base.
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ə": "a", "ё": "е"})
@@ -83,8 +86,9 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
     Returns
     -------
     list of Place
-        Exact matches first, then names that start with the query, then names that contain it,
-        then close spellings.
+        Only the places bearing exactly the query as a name, alias, id or LOCODE, if any
+        (``KZALA`` is Almaty alone; ``Baku`` the terminal and the port); otherwise names that
+        start with the query, then names that contain it, then close spellings. Each place once.
     """
     q = normalize(query)
     if not q:
@@ -92,7 +96,7 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
     index = _index(network)
     ranked: list[Place] = []
     tiers = (
-        [p for n, ps in index.items() if n == q for p in ps],
+        [p for p in network.places.values() if q in {normalize(n) for n in p.names()}],  # at any rank
         [p for n, ps in index.items() if n.startswith(q) for p in ps],
         [p for n, ps in index.items() if q in n for p in ps],
         [p for n in difflib.get_close_matches(q, index, n=limit, cutoff=0.75) for p in index[n]],
@@ -101,6 +105,8 @@ def find_places(network: Network, query: str, limit: int = 10) -> list[Place]:
         for p in tier:  # one place matches by several names: list it once
             if p not in ranked:
                 ranked.append(p)
+        if tier is tiers[0] and ranked:  # an exact name is the answer, not a prefix of others
+            break
     return ranked[:limit]
 
 
@@ -127,3 +133,46 @@ def resolve_place(network: Network, query: str) -> Place:
         if p.name not in suggestions:
             suggestions.append(p.name)
     raise UnknownPlaceError(query, suggestions[:5])
+
+
+def attach_names(
+    places: dict[str, Place], rows: list[tuple[int, PlaceName]], sources: set[str]
+) -> tuple[dict[str, Place], list[Problem]]:
+    """``places`` with the names of :data:`PLACE_NAMES_FILE` added (``geonameid``, ``gazetteer_names``).
+
+    Returns the places and the rows' defects (file, line, field): an unknown place id or source,
+    a second GeoNames id for one place or a second place for one GeoNames id, a name given twice.
+    """
+    problems: list[Problem] = []
+    names: dict[str, list[str]] = {}
+    gid: dict[str, str] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for line, row in rows:
+        fault = _name_fault(row, places, sources, gid, seen)
+        if fault:
+            problems.append(Problem(PLACE_NAMES_FILE, line, *fault))
+            continue
+        gid[row.id] = row.geonameid
+        seen.add((row.id, row.lang, row.name))
+        names.setdefault(row.id, []).append(row.name)
+    updated = {
+        pid: p.model_copy(update={"geonameid": gid[pid], "gazetteer_names": tuple(names[pid])}) if pid in gid else p
+        for pid, p in places.items()
+    }
+    return updated, problems
+
+
+def _name_fault(
+    row: PlaceName, places: dict[str, Place], sources: set[str], gid: dict[str, str], seen: set[tuple[str, str, str]]
+) -> tuple[str, str] | None:
+    if row.id not in places:
+        return "id", f"no place '{row.id}' in places.csv"
+    if row.source not in sources:
+        return "source", f"no source '{row.source}' in sources.csv"
+    if gid.get(row.id, row.geonameid) != row.geonameid:
+        return "geonameid", f"{row.id} is already GeoNames city {gid[row.id]}"
+    if (other := next((p for p, g in gid.items() if g == row.geonameid and p != row.id), None)) is not None:
+        return "geonameid", f"GeoNames city {row.geonameid} is already {other}"
+    if (row.id, row.lang, row.name) in seen:
+        return "name", f"'{row.name}' ({row.lang}) is already a name of {row.id}"
+    return None

@@ -64,6 +64,8 @@ class Leg:
     """The high end."""
     tariff_as_of: str = ""
     """ISO date of the oldest price behind the leg (index value or tariff), "" if undated."""
+    notes: str = ""
+    """The link's notes: for a city's first/last mile, which terminal it reaches and why."""
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as in the JSON output (``from``, ``to`` … see docs/guide/json.md)."""
@@ -373,6 +375,7 @@ def build_route(graph: SearchGraph, path: ParetoPath, origin: str, destination: 
                 tariff_as_of=link.tariff_as_of,
                 cost_low_usd=arc.cost_usd * arc.cost_range[0],
                 cost_high_usd=arc.cost_usd * arc.cost_range[1],
+                notes=link.notes,
             )
         )
     events += graph.end_events(graph.arcs[path.arcs[-1]])

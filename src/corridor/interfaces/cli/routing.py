@@ -211,7 +211,10 @@ def route(
 
 
 def _prices_note(best: Route) -> str:
-    """The pricing date and the tariff behind each leg of the best route, with its age."""
+    """The pricing date and the tariff behind each leg of the best route, with its age; then which
+    terminal a city's first/last mile reaches, and why."""
+    from corridor.network.cities import is_city_leg
+
     lines = [
         f"[dim]Prices at {best.priced_at} (see the docs, 'Prices at a date'); "
         f"USD {best.total_cost_usd:,.0f}, range {best.total_cost_low_usd:,.0f}–{best.total_cost_high_usd:,.0f} "
@@ -226,6 +229,7 @@ def _prices_note(best: Route) -> str:
         f"  {s.kind}: USD {s.cost_usd:,.0f} ({s.cost_low_usd:,.0f}–{s.cost_high_usd:,.0f}) {s.source}"
         for s in best.surcharges
     ]
+    lines += [f"{leg.origin} → {leg.destination}: {leg.notes}" for leg in best.legs if is_city_leg(leg)]
     return "\n".join(lines) + "[/dim]"
 
 
