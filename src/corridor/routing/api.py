@@ -35,7 +35,7 @@ from corridor.routing.graph import SearchGraph, compile_graph
 from corridor.routing.itinerary import DIRECT, Route, build_route, routes_geojson
 from corridor.routing.options import RouteOptions, check_against_network
 from corridor.routing.pareto import ParetoPath, pareto_paths
-from corridor.routing.passages import avoid_diverted
+from corridor.routing.passages import avoid_diverted, undated_notes
 from corridor.routing.via import via_paths
 from corridor.vocab import Objective
 
@@ -291,6 +291,8 @@ def route(
     net = network_for(network or default_network(), date, demand_teu_week)
     options, notes = avoid_diverted(net, options, _day(date))
     found = search(net, origin, destination, options)
+    if date is None:
+        notes = undated_notes(net, frozenset(p for r in found.routes for p in r.passages))
     return replace(found, notes=(*notes, *found.notes)) if notes else found
 
 

@@ -7,7 +7,9 @@ Bab-el-Mandeb is not one a forwarder can book. So a query with a date inside a p
 the caller allows it by name (``allow_passages``, ``--allow-passage bab-el-mandeb``).
 
 A query without a date uses the network as loaded, whose sea lanes are all open: the statuses are
-dated facts and apply only to a dated question.
+dated facts and apply only to a dated question. Undated prices are those of the latest date the
+data covers, though, so when a route found that way sails through a passage carriers avoid at that
+date, :func:`undated_notes` says so (and how to ask the dated question).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 from corridor.network.model import Network, PassageStatus
 from corridor.routing.options import PASSAGES, RouteOptions
 
-__all__ = ["avoid_diverted", "in_force"]
+__all__ = ["avoid_diverted", "in_force", "undated_notes"]
 
 
 def in_force(network: Network, when: dt.date) -> tuple[PassageStatus, ...]:
@@ -52,6 +54,20 @@ def avoid_diverted(
             f"allow_passages={name} to include it"
         )
     return dataclasses.replace(options, avoid_passages=frozenset(avoided)), tuple(notes)
+
+
+def undated_notes(network: Network, used: frozenset[str]) -> tuple[str, ...]:
+    """Notes for an undated query whose routes sail through ``used`` passages: those carriers avoid
+    at the network's pricing date (``network.priced_at``), which the undated answer keeps open."""
+    if not network.priced_at:
+        return ()
+    when = dt.date.fromisoformat(network.priced_at)
+    return tuple(
+        f"{_display(row.passage)} is open in this undated answer, but carriers {row.status} from "
+        f"{row.valid_from} ({row.source}) and still at the pricing date {when}: give a date to avoid it as they do"
+        for row in in_force(network, when)
+        if row.passage in used
+    )
 
 
 def _display(passage: str) -> str:
