@@ -620,7 +620,8 @@ def _best_per_corridor(
                 (CORRIDOR_TAGS[tag], f"no route found within the search budget ({exc.labels:,} partial routes)")
             )
             continue
-        if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
+        dropped = {id(r) for r, _ in one.detours}
+        if all(id(r) in dropped for r in one.routes):  # every route of the corridor goes the wrong way
             wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
         else:
             found.append(one.best(wanted))
