@@ -180,3 +180,43 @@ def test_route_at_a_date_of_the_red_sea_crisis_says_it_avoids_bab_el_mandeb(clie
     allowed = client.get("/route", params={**params, "allow_passage": "bab-el-mandeb"}).json()
     assert "allowed by request" in allowed["notes"][0]
     assert "Sea-Suez" in {r["corridor"] for r in allowed["routes"]} - {r["corridor"] for r in found["routes"]}
+
+
+def _ferry_wait_h(routes: list[dict[str, object]]) -> float:
+    """The wait for the sail-when-full Kuryk–Alat ferry on the first route that takes it."""
+    legs = [leg for r in routes for leg in r["legs"]]  # type: ignore[attr-defined]
+    return next(leg["wait_h"] for leg in legs if leg["wait_model"] == "when_full")
+
+
+def test_demand_teu_week_sets_the_ferry_wait_as_the_cli_option(client: TestClient) -> None:
+    ferry = {"origin": "Beyneu", "destination": "Baku", "avoid_mode": "sea", "avoid": ["RU", "IR"]}
+    waits = {}
+    for demand in (50, 2000):
+        body = client.get("/route", params={**ferry, "demand_teu_week": demand}).json()
+        waits[demand] = _ferry_wait_h(body["routes"])
+    assert waits[2000] < waits[50]  # more cargo offered, the ship fills sooner
+    compared = client.get("/compare", params={**ferry, "demand_teu_week": 2000, "samples": 100}).json()
+    assert _ferry_wait_h(compared["routes"]) == pytest.approx(waits[2000])
+    odds = client.get("/reliability", params={**ferry, "deadline": "5d", "samples": 100, "demand_teu_week": 2000})
+    assert odds.status_code == 200 and _ferry_wait_h(odds.json()["routes"]) == pytest.approx(waits[2000])
+
+
+@pytest.mark.parametrize("path", ["/route", "/compare", "/reliability"])
+@pytest.mark.parametrize("bad", ["0", "-5", "nan", "inf", "lots"])
+def test_demand_teu_week_must_be_a_positive_finite_number(client: TestClient, path: str, bad: str) -> None:
+    params = {"origin": "Beyneu", "destination": "Baku", "deadline": "5d", "demand_teu_week": bad}
+    if path != "/reliability":
+        del params["deadline"]
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    assert "demand_teu_week" in response.json()["detail"]
+
+
+def test_route_json_says_which_terminal_a_city_joins_and_why(client: TestClient) -> None:
+    body = client.get("/route", params={"origin": "Kokshetau", "destination": "Baku", "avoid_mode": "air"}).json()
+    for r in body["routes"]:
+        (first,) = r["first_last_mile"]  # Baku is a network place: only the origin is a city
+        assert first["from"].startswith("Kokshetau") and first["to"] == r["legs"][0]["to"]
+        assert "nearest container" in first["note"] and first["to"] in first["note"]
+    plain = client.get("/route", params={"origin": "Shanghai", "destination": "Belgrade"}).json()
+    assert all(r["first_last_mile"] == [] for r in plain["routes"])

@@ -9,6 +9,7 @@ the browser tests must run; elsewhere they skip when chromium is missing.
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import subprocess
@@ -270,6 +271,7 @@ def test_save_and_simulate_a_scenario(page: Any, server: str) -> None:
     page.fill("#token", TOKEN)
     page.fill("#scenario-name", "web page test")
     page.click("#scenario-template")
+    page.wait_for_function("() => document.querySelector('#scenario-yaml').value !== ''")
     assert "destination: AZBAK" in page.input_value("#scenario-yaml")
     page.click("#scenario-save")
     page.wait_for_selector("#page-scenarios .ok")
@@ -498,7 +500,8 @@ def test_on_time_odds_in_the_best_of_each_corridor_view(page: Any, server: str) 
     assert rows.count() == len(expected)
     assert page.locator("#routes-table th.ontime").is_visible()
     shown = [rows.nth(n).locator("td.ontime").inner_text() for n in range(rows.count())]
-    assert shown == [f"{round(r['on_time_probability'] * 100)} %" for r in expected]
+    # The page rounds half away from zero (Intl.NumberFormat), Python's round() half to even: 94.5 % is 95 %.
+    assert shown == [f"{math.floor(r['on_time_probability'] * 100 + 0.5)} %" for r in expected]
     assert len(set(shown)) > 1  # the corridors differ: the odds are not a constant
     assert page.locator("#p-chart line.deadline").count() == 1
     assert "deadline of 25.0 days" in page.inner_text("#p-note")
@@ -612,3 +615,50 @@ def test_phone_width_layout(browser: Any, server: str) -> None:
     _screenshot(tab, "phone-forecast")
     context.close()
     assert not errors, errors
+
+
+def _query_notes(page: Any) -> list[str]:
+    return [text.strip() for text in page.locator("#query-notes li").all_inner_texts()]
+
+
+def test_query_notes_are_shown_above_the_results(page: Any, server: str) -> None:
+    query = f"{server}/route?origin=Shanghai&destination=Piraeus"
+    undated, dated = _get(query)["notes"], _get(f"{query}&date=2024-06")["notes"]
+    assert any("undated" in n for n in undated) and any("avoided" in n for n in dated)  # the API says both
+    _plan(page, "Piraeus", "Piraeus")
+    assert _query_notes(page) == undated
+    notes, table = page.locator("#query-notes").bounding_box(), page.locator("#routes-table").bounding_box()
+    assert notes["y"] + notes["height"] <= table["y"]  # above the results, not under them
+    page.fill("#price-date", "2024-06")
+    page.click("#plan")
+    page.wait_for_function("() => document.querySelector('#query-notes li')?.textContent.includes('avoided')")
+    assert _query_notes(page) == dated
+    compared = _get(f"{query}&date=2024-06&samples=100".replace("/route?", "/compare?"))["notes"]
+    page.click("[data-view=corridors]")
+    page.wait_for_function("document.querySelector('#results-title').dataset.i18n === 'results_corridors'")
+    assert _query_notes(page) == compared
+    page.click("#lang-ru")
+    assert page.inner_text("#query-notes h3") == "О запросе"
+    _screenshot(page, "query-notes")
+
+
+def test_no_notes_no_box(page: Any, server: str) -> None:
+    assert _get(f"{server}/route?origin=Shanghai&destination=Almaty")["notes"] == []
+    _plan(page, "Almaty", "Almaty")
+    assert page.locator("#query-notes").is_hidden()
+
+
+def test_cost_range_next_to_the_cost(page: Any, server: str) -> None:
+    _plan(page)
+    expected = _get(f"{server}/route?origin=Shanghai&destination=Belgrade")["routes"]
+    rows = page.locator("#routes-table tbody tr[data-route]")
+    for n, r in enumerate(expected):
+        cells = rows.nth(n).locator("td")
+        assert cells.nth(3).inner_text() == f"{r['total_cost_usd']:,.0f}"
+        low, high = r["total_cost_usd_low"], r["total_cost_usd_high"]
+        assert low < r["total_cost_usd"] < high  # the data gives every route here a range
+        assert cells.nth(4).inner_text() == f"{low:,.0f}–{high:,.0f}"
+    header = page.locator("#routes-table thead th").nth(4)
+    assert header.inner_text() == "Range, USD" and "low or high end" in (header.get_attribute("title") or "")
+    page.click("#lang-ru")
+    assert header.inner_text() == "Диапазон, USD" and "нижней или верхней" in (header.get_attribute("title") or "")

@@ -251,7 +251,8 @@ class Route:
         """The route as in the JSON output; keys are documented in docs/guide/json.md and kept stable.
 
         ``legs`` lists one entry per service (a line cut into many links is one leg); with
-        ``detail`` one entry per link.
+        ``detail`` one entry per link. ``first_last_mile`` says, for each city end, which
+        terminal the city was joined to and why (the table output prints the same note).
         """
         legs = self.legs if detail else self.services
         return {
@@ -271,7 +272,15 @@ class Route:
             "legs": [leg.to_dict() for leg in legs],
             "crossings": [c.to_dict() for c in self.crossings],
             "surcharges": [s.to_dict() for s in self.surcharges],
+            "first_last_mile": self.first_last_mile,
         }
+
+    @property
+    def first_last_mile(self) -> list[dict[str, str]]:
+        """``[{"from", "to", "note"}]`` per city leg: the terminal a city end was joined to, and why."""
+        from corridor.network.cities import is_city_leg
+
+        return [{"from": leg.origin, "to": leg.destination, "note": leg.notes} for leg in self.legs if is_city_leg(leg)]
 
     def to_dataframe(self) -> pd.DataFrame:
         """One row per leg, then one per crossing (``kind`` says which)."""

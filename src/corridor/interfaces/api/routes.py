@@ -99,6 +99,13 @@ class Search:
     date: str | None = None
     allow_passages: list[str] = field(default_factory=list)
     empty_return: bool = False
+    demand_teu_week: float | None = None
+
+
+DEMAND_HELP = (
+    "Cargo offered a week (TEU) on each sail-when-full crossing (Caspian ferries): sets the wait for a "
+    "ship to fill, as the CLI's --demand-teu-week; default: the flow of the 2023 port statistics"
+)
 
 
 # The route endpoints are ``async def`` although they compute: FastAPI runs a plain ``def`` in a
@@ -151,6 +158,7 @@ async def _search(
     empty_return: bool = Query(
         default=False, description="Add bringing the empty box back to each route (surcharges, in the totals)"
     ),
+    demand_teu_week: float | None = Query(default=None, gt=0, allow_inf_nan=False, description=DEMAND_HELP),
 ) -> Search:
     return Search(
         origin,
@@ -165,6 +173,7 @@ async def _search(
         date,
         allow_passage,
         empty_return,
+        demand_teu_week,
     )
 
 
@@ -186,6 +195,7 @@ def _ask(run: Callable[..., T], q: Search) -> T:
         allow_passages=q.allow_passages,
         date=q.date,
         empty_return=q.empty_return,
+        demand_teu_week=q.demand_teu_week,
     )
 
 
@@ -286,6 +296,7 @@ class ReliabilityIn(BaseModel):
     max_transshipments: int | None = Field(default=None, ge=0, le=20)
     include_planned: bool = False
     via: list[str] = Field(default=[], max_length=5, description="Places the route must pass, in order")
+    demand_teu_week: float | None = Field(default=None, gt=0, allow_inf_nan=False, description=DEMAND_HELP)
 
 
 class DriverOut(BaseModel):
@@ -351,6 +362,7 @@ def run_reliability(query: ReliabilityIn, progress: Progress | None) -> dict[str
         max_transshipments=query.max_transshipments,
         include_planned=query.include_planned,
         via=query.via,
+        demand_teu_week=query.demand_teu_week,
     )
     total = query.samples * len(result.routes)
     rows = []

@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, ParamSpec
 
 import typer
@@ -140,6 +143,7 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        _record_ctrl_c()
         try:
             command(*args, **kwargs)
         except CorridorError as exc:
@@ -170,8 +174,28 @@ def friendly(command: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
+_CTRL_C: list[bool] = []
+"""Non-empty once Ctrl-C arrived during the command (see :func:`_record_ctrl_c`)."""
+
+
+def _record_ctrl_c() -> None:
+    """Remember a Ctrl-C before Python raises it: inside a C callback (numba compiling its kernel)
+    the KeyboardInterrupt is swallowed and another error surfaces, which must still exit 130."""
+    _CTRL_C.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        _CTRL_C.append(True)
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
+
+
 def _interrupted(exc: BaseException) -> bool:
     """Ctrl-C that a compiled kernel turned into another error (NumPy, numba: ``SystemError``)."""
+    if _CTRL_C:
+        return True
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, KeyboardInterrupt):

@@ -234,7 +234,7 @@ async function plan(event) {
       api(`/route?${query}&${reliabilityParams()}`),
       api(`/route.geojson?${query}&thin=true`),
     ]);
-    state.pareto = { routes: found.routes, geojson };
+    state.pareto = { routes: found.routes, geojson, notes: found.notes };
     state.compare = null;
     state.corridors = null;
     $("#results").hidden = false;
@@ -256,7 +256,7 @@ async function loadComparison(query) {
   const [result, geojson] = await Promise.all([api(`/compare?${params}`), api(`/compare.geojson?${query}`)]);
   state.compare = result;
   state.compareDeadline = params.has("deadline_h") ? Number(params.get("deadline_h")) / 24 : null;
-  state.corridors = { routes: result.routes, geojson };
+  state.corridors = { routes: result.routes, geojson, notes: result.notes };
   renderComparison();
   if (state.view === "corridors") showView("corridors");
 }
@@ -272,10 +272,24 @@ function showView(view) {
   title.dataset.i18n = corridors ? "results_corridors" : "results";
   title.textContent = t(title.dataset.i18n);
   if (!shown) return;
+  renderQueryNotes(shown.notes ?? []);
   state.routes = colourByCorridor(shown.routes);
   state.selected = null;
   state.routeLayers = drawRoutes(state.map, state.routeLayers, shown.geojson, (id) => state.routes[id]?.color ?? "#000", onRoute);
   renderRoutes();
+}
+
+/** What the query changed by itself or a shipper should know (the API's `notes`, in English). */
+function renderQueryNotes(notes) {
+  const box = $("#query-notes");
+  box.hidden = !notes.length;
+  box.querySelector("ul").replaceChildren(...notes.map((note) => Object.assign(document.createElement("li"), { textContent: note })));
+}
+
+/** The total's range: every part at its low or high end ("–" where no part has one). */
+function costRange(r) {
+  const [low, high] = [num(r.total_cost_usd_low), num(r.total_cost_usd_high)];
+  return low === high ? "–" : `${low}–${high}`;
 }
 
 function onRoute(event, id) {
@@ -312,6 +326,7 @@ function renderRoutes() {
         cell(corridorName(r.corridor)),
         cell(days(r.total_time_h), "n"),
         cell(num(r.total_cost_usd), "n"),
+        cell(costRange(r), "n range"),
         cell(num(r.co2e_kg / 1000, 1), "n"),
         cell(num(r.distance_km), "n"),
         cell(String(r.transshipments), "n"),
