@@ -36,6 +36,14 @@ def test_almaty_and_xian_to_baku_show_no_northern_or_sea_loop() -> None:
     assert "4,196 km from Almaty" in detours["Sea-Suez"]
 
 
+def test_a_corridor_goes_only_the_wrong_way_when_every_shown_route_is_dropped() -> None:
+    # Almaty → Baku, Northern: one route kept (Atyrau, Astrakhan), one dropped (Samara, Volgograd);
+    # as many dropped as kept is not "every route", which hid the corridor from compare.
+    northern = route("Almaty", "Baku", corridor="northern")
+    assert len(northern.routes) == len(northern.detours) == 1 and not northern.only_wrong_way
+    assert route("Poti", "Baku", corridor="sea-suez").only_wrong_way  # round Asia: kept only as asked for
+
+
 def _sails_early(r: Route) -> bool:
     first_sea = next((i for i, leg in enumerate(r.legs) if leg.mode == "sea"), None)
     if first_sea is None:

@@ -21,7 +21,7 @@ Reporter = Callable[[str, str], None]
 
 SOURCE_PREFIXES = ("estimate:", "derived:", "searoute")
 _MIN_REASON = 12
-_SOURCE_ID = re.compile(r"^[A-Z]+[0-9]+[a-z]?$")  # an estimate must say why, in more than a couple of words
+_SOURCE_ID = re.compile(r"^[A-Z]+(?:[0-9]+[a-z]?|_[A-Z]+)$")  # G16, S77b, LCA_KG (an estimate must say why)
 
 
 def check_network(network: Network, lines: dict[str, list[int]]) -> list[Problem]:

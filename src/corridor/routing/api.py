@@ -98,6 +98,13 @@ class RouteSet:
     """What the user should know about the query: a sea passage avoided at its date
     (:mod:`corridor.routing.passages`), an avoided passage no sea lane passes, a loop abroad."""
 
+    @property
+    def only_wrong_way(self) -> bool:
+        """Whether every route shown goes the wrong way: a corridor asked for by name keeps such
+        routes (listed in ``detours`` too) when it has no other; a subset dropped is not enough."""
+        dropped = {id(r) for r, _ in self.detours}
+        return bool(self.routes) and all(id(r) in dropped for r in self.routes)
+
     def best(self, objective: Objective | str = Objective.time, weights: dict[str, float] | None = None) -> Route:
         """The best route for one objective, or for a weighted sum of normalised criteria.
 
@@ -620,7 +627,7 @@ def _best_per_corridor(
                 (CORRIDOR_TAGS[tag], f"no route found within the search budget ({exc.labels:,} partial routes)")
             )
             continue
-        if len(one.detours) == len(one.routes):  # every route of the corridor goes the wrong way
+        if one.only_wrong_way:
             wrong_way.append((CORRIDOR_TAGS[tag], f"every route {one.detours[0][1]}"))
         else:
             found.append(one.best(wanted))

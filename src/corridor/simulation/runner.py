@@ -419,7 +419,7 @@ def _routes(flow: Flow, net: Network, planned: bool, passages: list[str], corrid
         return []  # a corridor reached only by a long loop (inland pair by sea) offers no route
     except CorridorError as exc:
         raise CorridorError(f"demand {flow.origin} → {flow.destination}: {exc}") from exc
-    if corridor is not None and len(found.detours) == len(found.routes):
+    if corridor is not None and found.only_wrong_way:
         return []  # as in compare: a corridor whose every route goes the wrong way is not on offer
     return list(found.thinned())
 
