@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +155,10 @@ def browser(server: str) -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
+@contextmanager
+def _open_page(browser: Any, server: str, **context_options: Any) -> Iterator[Any]:
     """A fresh English page at the app's root with the map drawn; fails on any script error."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+    context = browser.new_context(locale="en-GB", **context_options)
     context.set_default_timeout(20_000)
     tab = context.new_page()
     errors: list[str] = []
@@ -167,6 +168,13 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     yield tab
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A desktop-sized page (see :func:`_open_page`)."""
+    with _open_page(browser, server, viewport={"width": 1440, "height": 900}) as tab:
+        yield tab
 
 
 def _screenshot(page: Any, name: str) -> None:
@@ -587,34 +595,26 @@ def _no_sideways_scroll(tab: Any) -> None:
 
 
 def test_phone_width_layout(browser: Any, server: str) -> None:
-    context = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True, has_touch=True)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(server)
-    tab.wait_for_selector("body[data-ready]")
-    _no_sideways_scroll(tab)
-    form = tab.locator("#route-form").bounding_box()
-    assert form["x"] >= 0 and form["x"] + form["width"] <= PHONE["width"]
-    _plan(tab)
-    _no_sideways_scroll(tab)
-    tab.locator("#map").scroll_into_view_if_needed()
-    box = tab.locator("#map").bounding_box()
-    assert box["width"] >= PHONE["width"] - 2 and box["height"] >= 250
-    assert tab.locator("path.route-line").count() > 0 and tab.locator("path.basemap").count() > 100
-    inside, _, _ = _inside(tab, "path.route-line", "#map")
-    assert inside
-    _screenshot(tab, "phone-routes")
-    for name in ("scenarios", "batch", "forecast"):
-        tab.locator(f"#tabs [data-tab={name}]").click()
+    with _open_page(browser, server, viewport=PHONE, is_mobile=True, has_touch=True) as tab:
         _no_sideways_scroll(tab)
-    tab.click("#forecast")
-    tab.wait_for_selector("#fc-table tbody tr")
-    _no_sideways_scroll(tab)
-    _screenshot(tab, "phone-forecast")
-    context.close()
-    assert not errors, errors
+        form = tab.locator("#route-form").bounding_box()
+        assert form["x"] >= 0 and form["x"] + form["width"] <= PHONE["width"]
+        _plan(tab)
+        _no_sideways_scroll(tab)
+        tab.locator("#map").scroll_into_view_if_needed()
+        box = tab.locator("#map").bounding_box()
+        assert box["width"] >= PHONE["width"] - 2 and box["height"] >= 250
+        assert tab.locator("path.route-line").count() > 0 and tab.locator("path.basemap").count() > 100
+        inside, _, _ = _inside(tab, "path.route-line", "#map")
+        assert inside
+        _screenshot(tab, "phone-routes")
+        for name in ("scenarios", "batch", "forecast"):
+            tab.locator(f"#tabs [data-tab={name}]").click()
+            _no_sideways_scroll(tab)
+        tab.click("#forecast")
+        tab.wait_for_selector("#fc-table tbody tr")
+        _no_sideways_scroll(tab)
+        _screenshot(tab, "phone-forecast")
 
 
 def _query_notes(page: Any) -> list[str]:
