@@ -177,6 +177,8 @@ def test_route_at_a_date_of_the_red_sea_crisis_says_it_avoids_bab_el_mandeb(clie
     params = {"origin": "Shanghai", "destination": "Piraeus", "date": "2024-06"}
     found = client.get("/route", params=params).json()
     assert any("bab-el-mandeb" in note for note in found["notes"])
+    assert any("allow_passage=bab-el-mandeb" in n for n in found["notes"])  # this API's parameter name
+    assert not any("allow_passages" in n for n in found["notes"])
     allowed = client.get("/route", params={**params, "allow_passage": "bab-el-mandeb"}).json()
     assert "allowed by request" in allowed["notes"][0]
     assert "Sea-Suez" in {r["corridor"] for r in allowed["routes"]} - {r["corridor"] for r in found["routes"]}

@@ -229,7 +229,9 @@ Compared = Annotated["Comparison", Depends(_compared)]
 async def route(found: Found, thin: bool = True, samples: Samples | None = None, deadline_h: DeadlineH = None) -> Any:
     shown = found.thinned() if thin else found.routes
     rows = await SAMPLING.run(_rated, shown, samples, deadline_h) if samples else _rated(shown, None, None)
-    return plain({"origin": found.origin, "destination": found.destination, "notes": list(found.notes), "routes": rows})
+    return plain(
+        {"origin": found.origin, "destination": found.destination, "notes": _query_notes(found.notes), "routes": rows}
+    )
 
 
 @router.get("/route.geojson", summary="The same routes as a GeoJSON FeatureCollection", responses=errors(404))
@@ -248,7 +250,7 @@ async def compare(result: Compared, samples: Samples = 20_000, deadline_h: Deadl
         {
             "origin": result.origin,
             "destination": result.destination,
-            "notes": list(result.notes),
+            "notes": _query_notes(result.notes),
             "routes": await SAMPLING.run(_rated, result.routes, samples, deadline_h),
             "unavailable": [{"corridor": c, "reason": r} for c, r in result.unavailable],
             "detours": [{"corridor": c, "reason": r} for c, r in result.detours],
@@ -265,6 +267,11 @@ async def compare_geojson(result: Compared) -> Any:
     from corridor.routing.itinerary import routes_geojson
 
     return plain(routes_geojson(result.routes))
+
+
+def _query_notes(notes: Any) -> list[str]:
+    """The library's notes in this API's parameter names (``allow_passages`` is ``allow_passage`` here)."""
+    return [note.replace("allow_passages=", "allow_passage=") for note in notes]
 
 
 def _rated(routes: Any, samples: int | None, deadline_h: float | None) -> list[dict[str, Any]]:
