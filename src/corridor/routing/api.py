@@ -303,6 +303,11 @@ def route(
     return replace(found, notes=(*notes, *found.notes)) if notes else found
 
 
+MIN_DEMAND_TEU_WEEK = 1.0
+"""Least cargo a week a sail-when-full line is asked about: below one box a week the wait for a full
+ship is months, outside what the port statistics behind ``sailings.csv`` describe (a tiny positive
+value also underflowed to no cargo at all)."""
+
 _AT_DEMAND: dict[tuple[int, float], tuple[Network, Network]] = {}
 
 
@@ -314,13 +319,15 @@ def network_for(network: Network, date: str | dt.date | None, demand_teu_week: f
     Raises
     ------
     OptionError
-        For a malformed ``date`` or a ``demand_teu_week`` that is not positive.
+        For a malformed ``date`` or a ``demand_teu_week`` below :data:`MIN_DEMAND_TEU_WEEK` or not finite.
     """
     priced = network_at(network, date)
     if demand_teu_week is None:
         return priced
-    if not (demand_teu_week > 0 and math.isfinite(demand_teu_week)):
-        raise OptionError(f"demand_teu_week must be a positive number of TEU a week, got {demand_teu_week:g}")
+    if not (demand_teu_week >= MIN_DEMAND_TEU_WEEK and math.isfinite(demand_teu_week)):
+        raise OptionError(
+            f"demand_teu_week must be a number of TEU a week, at least {MIN_DEMAND_TEU_WEEK:g}, got {demand_teu_week:g}"
+        )
     key = (id(priced), float(demand_teu_week))
     hit = _AT_DEMAND.get(key)
     if hit is not None and hit[0] is priced:
